@@ -1,0 +1,166 @@
+"""Subcommands of the core: replay, state, timeline, validate, events."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .common import add_format, add_log, date_arg, print_json, print_rows, subparser
+
+TABLES = ("missions", "posts", "properties", "sanctions", "open", "claims")
+
+
+def register(sub) -> None:
+    p = subparser(sub, "replay", "replay a log event by event, showing what each event changed, then the state",
+                  "diplosim replay                       # the real US–Russia sequence\n"
+                  "diplosim replay --until 2017-01-15\n"
+                  "diplosim replay --log my-log.toml --format json")
+    add_log(p)
+    p.add_argument("--until", type=date_arg, metavar="DATE", help="stop after this date (YYYY-MM-DD)")
+    add_format(p)
+    p.set_defaults(handler=cmd_replay)
+
+    p = subparser(sub, "state", "the state tables (missions, posts, properties, sanctions, open proposals) at a date",
+                  "diplosim state --at 2017-08-15\n"
+                  "diplosim state --at 2017-09-02 --format json\n"
+                  "diplosim state --at 2017-09-02 --table missions --format csv")
+    add_log(p)
+    p.add_argument("--at", type=date_arg, metavar="DATE", help="the date (default: the last event's date)")
+    p.add_argument("--table", choices=TABLES, help="print only this table")
+    add_format(p)
+    p.set_defaults(handler=cmd_state)
+
+    p = subparser(sub, "timeline", "one line per event: date, actor, target, what happened, sources",
+                  "diplosim timeline\n"
+                  "diplosim timeline --format json      # with CAMEO code and Goldstein score")
+    add_log(p)
+    p.add_argument("--until", type=date_arg, metavar="DATE", help="stop after this date")
+    add_format(p)
+    p.set_defaults(handler=cmd_timeline)
+
+    p = subparser(sub, "validate", "check log files: syntax, fields, countries, sources and every domain rule",
+                  "diplosim validate seeds/*.toml\n"
+                  "diplosim validate my-log.jsonl")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(handler=cmd_validate)
+
+    p = subparser(sub, "events", "the event catalogue: every event type, its fields and what it does",
+                  "diplosim events\n"
+                  "diplosim events --format json")
+    add_format(p)
+    p.set_defaults(handler=cmd_events)
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from ..log import event_to_dict
+    from ..projections import describe, render_state, state_json
+
+    events = load_events_or_real(args)
+    from ..projections import replay_steps
+    steps = list(replay_steps(events, args.until))
+    final = steps[-1]["state"] if steps else None
+    if final is None:
+        from ..state import State
+        final = State()
+    final.as_of = args.until or final.last_date
+    if args.format == "json":
+        print_json({
+            "steps": [{"date": st["date"].isoformat(),
+                       "event": event_to_dict(st["event"], dates_as_text=True) if st["event"] else None,
+                       "changes": st["changes"]} for st in steps],
+            "state": state_json(final),
+        })
+        return 0
+    out = sys.stdout
+    for st in steps:
+        e = st["event"]
+        if e is None:
+            out.write(f"{st['date']}  deadline passed\n")
+        else:
+            out.write(f"{e.date}  {e.id}  [{e.type}] {e.actor}→{e.target or '-'}: {describe(e)}\n")
+        for change in st["changes"]:
+            out.write(f"    • {change}\n")
+    out.write("\n" + render_state(final, args.format if args.format != "csv" else "simple") + "\n")
+    return 0
+
+
+def load_events_or_real(args: argparse.Namespace):
+    from .common import load_events
+    return load_events(args)
+
+
+def cmd_state(args: argparse.Namespace) -> int:
+    from ..fold import fold
+    from ..projections import render_state, state_json, state_tables, table
+
+    s = fold(load_events_or_real(args), until=args.at)
+    if args.format == "json":
+        doc = state_json(s)
+        if args.table:
+            key = {"open": "open_proposals", "claims": None, "posts": None}.get(args.table, args.table)
+            from ..projections import claim_rows, post_rows
+            doc = {"as_of": doc["as_of"], args.table: doc[key] if key else
+                   (claim_rows(s) if args.table == "claims" else post_rows(s))}
+        print_json(doc)
+        return 0
+    tables = dict(zip(TABLES, state_tables(s)))
+    chosen = [tables[args.table]] if args.table else list(tables.values())
+    if args.format == "csv":
+        for i, (title, rows, cols) in enumerate(chosen):
+            if len(chosen) > 1:
+                print(("\n" if i else "") + f"# {title}")
+            print_rows(rows, "csv", cols)
+        return 0
+    if args.table:
+        title, rows, cols = chosen[0]
+        print(table(rows, args.format, cols))
+    else:
+        print(render_state(s, args.format))
+    return 0
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from ..projections import timeline_rows
+
+    events = [e for e in load_events_or_real(args) if args.until is None or e.date <= args.until]
+    if args.format == "json":
+        try:
+            from ..cameo import timeline_json
+        except ImportError:  # the CAMEO table is an analysts' feature; without it, the plain rows
+            timeline_json = None
+        print_json(timeline_json(events) if timeline_json else timeline_rows(events, full_sources=True))
+        return 0
+    rows = timeline_rows(events)
+    print_rows(rows, args.format, ["date", "actor", "target", "type", "what", "sources"])
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from ..log import load_log
+
+    for path in args.files:
+        log = load_log(path)
+        if log.events:
+            span = f"{log.events[0].date} – {log.events[-1].date}"
+            print(f"ok: {path}: {len(log)} events, {span}")
+        else:
+            print(f"ok: {path}: no events")
+    return 0
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    import attrs
+
+    from .. import events as ev
+
+    base = set(ev.field_names(ev.Event))
+    rows = []
+    for name, cls in ev.EVENT_TYPES.items():
+        own = [a for a in attrs.fields(cls) if a.name not in base]
+        fields = [a.name + ("" if a.default is attrs.NOTHING else "?") for a in own]
+        rows.append({"type": name, "category": cls.category, "fields": fields,
+                     "opens": "intent (if retaliate or reciprocity)" if cls is ev.IntentStated else cls.opens,
+                     "what": (cls.__doc__ or "").strip().splitlines()[0]})
+    for r in rows:
+        r["opens"] = r["opens"] or "-"
+    print_rows(rows, args.format, ["type", "category", "fields", "opens", "what"])
+    return 0

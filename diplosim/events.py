@@ -1,0 +1,347 @@
+"""The vocabulary of facts: immutable, past-tense event classes and the catalogue of them.
+
+Every event shares the fields of :class:`Event` (id, date, actor, target, sources and the provenance notes); each
+subclass adds the data of one kind of act.  Events carry data, never behaviour: what an event does to the state
+lives in :mod:`diplosim.fold`.
+
+    >>> import datetime
+    >>> e = DiplomatsExpelled(id="x1", date=datetime.date(2016, 12, 29), actor="USA", target="RUS",
+    ...                       count=35, deadline=datetime.date(2017, 1, 1))
+    >>> e.type, e.count
+    ('DiplomatsExpelled', 35)
+"""
+from __future__ import annotations
+
+import datetime
+from typing import ClassVar
+
+import attrs
+from attrs import field, frozen
+
+Date = datetime.date
+
+#: How precisely an event's date is known.  ``month``: only the month is known and ``date`` is its first day.
+DATE_PRECISIONS = ("day", "month", "approximate")
+POST_KINDS = ("embassy", "consulate", "consulate-general", "annex", "mission", "trade-mission", "other")
+PROPERTY_KINDS = ("compound", "dacha", "warehouse", "residence", "office", "other")
+TARGET_KINDS = ("agency", "entity", "person", "sector", "country")
+STANCES = ("retaliate", "restraint", "reciprocity", "hope", "other")
+
+
+def _non_negative(instance, attribute, value):
+    if value is not None and value < 0:
+        raise ValueError(f"{attribute.name} must not be negative (got {value})")
+
+
+def _positive(instance, attribute, value):
+    if value is not None and value <= 0:
+        raise ValueError(f"{attribute.name} must be positive (got {value})")
+
+
+def _one_of(options):
+    def check(instance, attribute, value):
+        if value is not None and value not in options:
+            raise ValueError(f"{attribute.name} must be one of {', '.join(options)} (got {value!r})")
+    return check
+
+
+def _nonempty(instance, attribute, value):
+    if not value:
+        raise ValueError(f"{attribute.name} must not be empty")
+
+
+@frozen
+class Post:
+    """A diplomatic post of a mission: its name ("Consulate in San Francisco") and kind."""
+    name: str = field(validator=_nonempty)
+    kind: str = field(default="embassy", validator=_one_of(POST_KINDS))
+
+
+@frozen
+class SanctionTarget:
+    """One designated target of a sanctions act."""
+    name: str = field(validator=_nonempty)
+    kind: str = field(default="entity", validator=_one_of(TARGET_KINDS))
+    country: str | None = None
+
+
+@frozen(kw_only=True)
+class Event:
+    """Fields every event has.
+
+    ``sources`` names where the fact comes from: a seed file name (``002_75852e39d8adb4be.txt``) or a public record
+    (``public record: ...``).  ``derived`` says how a figure was derived, ``disputed`` what the sources disagree on,
+    ``date_note`` how an approximate date was resolved.  ``resolves`` lists open proposals or threats that this
+    event enacts, declines or overtakes.  ``generated_by`` marks an event made by a strategy or a scenario.
+    """
+    id: str = field(validator=_nonempty)
+    date: Date
+    actor: str
+    target: str | None = None
+    summary: str = ""
+    by: str | None = None
+    sources: tuple[str, ...] = ()
+    derived: str | None = None
+    disputed: str | None = None
+    date_precision: str = field(default="day", validator=_one_of(DATE_PRECISIONS))
+    date_note: str | None = None
+    note: str | None = None
+    resolves: tuple[str, ...] = ()
+    cameo: str | None = None
+    generated_by: str | None = None
+
+    #: ``measure``: changes mission, posts, properties or sanctions.  ``speech``: words, votes, meetings.
+    category: ClassVar[str] = "speech"
+    #: For speech acts that stay open until enacted, declined or overtaken (proposals, threats).
+    opens: ClassVar[str | None] = None
+    #: Whether ``target`` is required.
+    needs_target: ClassVar[bool] = True
+
+    @property
+    def type(self) -> str:
+        return type(self).__name__
+
+
+# --- measures: these change the state -------------------------------------------------------------------------
+
+
+@frozen(kw_only=True)
+class MissionEstablished(Event):
+    """The sending country (actor) has a mission of ``staff`` people in the host (target), with these posts.
+
+    Used for baselines: the state of a mission before the first recorded act."""
+    staff: int = field(validator=_non_negative)
+    posts: tuple[Post, ...] = ()
+    category: ClassVar[str] = "measure"
+
+
+@frozen(kw_only=True)
+class StaffAssigned(Event):
+    """The sending country (actor) adds ``count`` people to its mission in the host (target)."""
+    count: int = field(validator=_positive)
+    category: ClassVar[str] = "measure"
+
+
+@frozen(kw_only=True)
+class DiplomatsExpelled(Event):
+    """The host (actor) orders ``count`` members of the sending country's (target) mission to leave by ``deadline``."""
+    count: int = field(validator=_positive)
+    deadline: Date
+    from_posts: tuple[str, ...] = ()
+    category: ClassVar[str] = "measure"
+
+
+@frozen(kw_only=True)
+class MissionCapped(Event):
+    """The host (actor) caps the sending country's (target) mission at ``cap`` people, to be met by ``deadline``."""
+    cap: int = field(validator=_non_negative)
+    deadline: Date
+    category: ClassVar[str] = "measure"
+
+
+@frozen(kw_only=True)
+class MissionCapLifted(Event):
+    """The host (actor) lifts its cap on the sending country's (target) mission."""
+    category: ClassVar[str] = "measure"
+
+
+@frozen(kw_only=True)
+class PostOpened(Event):
+    """The sending country (actor) opens a post in the host (target)."""
+    post: Post
+    category: ClassVar[str] = "measure"
+
+
+@frozen(kw_only=True)
+class PostClosed(Event):
+    """The host (actor) closes a post of the sending country's (target) mission."""
+    post: str = field(validator=_nonempty)
+    category: ClassVar[str] = "measure"
+
+
+@frozen(kw_only=True)
+class PropertyRegistered(Event):
+    """The owner (actor) holds a diplomatic property in the host (target), in use."""
+    property: str = field(validator=_nonempty)
+    name: str = field(validator=_nonempty)
+    kind: str = field(default="other", validator=_one_of(PROPERTY_KINDS))
+    category: ClassVar[str] = "measure"
+
+
+@frozen(kw_only=True)
+class _PropertyAct(Event):
+    property: str = field(validator=_nonempty)
+    category: ClassVar[str] = "measure"
+
+
+@frozen(kw_only=True)
+class PropertyAccessSuspended(_PropertyAct):
+    """The host (actor) bars the owner (target) from using a property."""
+
+
+@frozen(kw_only=True)
+class PropertyClosed(_PropertyAct):
+    """The host (actor) shuts a property of the owner (target)."""
+
+
+@frozen(kw_only=True)
+class PropertySeized(_PropertyAct):
+    """The host (actor) takes a property of the owner (target)."""
+
+
+@frozen(kw_only=True)
+class PropertyReturned(_PropertyAct):
+    """The host (actor) gives a suspended, closed or seized property back to the owner (target)."""
+
+
+@frozen(kw_only=True)
+class SanctionsImposed(Event):
+    """The imposer (actor) puts ``measures`` on each of ``targets`` (of the target country)."""
+    targets: tuple[SanctionTarget, ...] = field(validator=_nonempty)
+    measures: tuple[str, ...] = field(validator=_nonempty)
+    legal_basis: str | None = None
+    category: ClassVar[str] = "measure"
+
+
+@frozen(kw_only=True)
+class SanctionsLifted(Event):
+    """The imposer (actor) lifts its sanctions on the named targets (all measures unless ``measures`` is given)."""
+    targets: tuple[str, ...] = field(validator=_nonempty)
+    measures: tuple[str, ...] = ()
+    category: ClassVar[str] = "measure"
+
+
+# --- speech acts: words, votes and meetings; only proposals and threats touch the state ---------------------------
+
+
+@frozen(kw_only=True)
+class ProposalMade(Event):
+    """The actor (an office of a state) proposes measures against the target; open until enacted or declined."""
+    count: int | None = field(default=None, validator=_non_negative)
+    properties: tuple[str, ...] = ()
+    opens: ClassVar[str] = "proposal"
+
+
+@frozen(kw_only=True)
+class ProposalDeclined(Event):
+    """The actor declines a proposal (named in ``resolves``)."""
+    needs_target: ClassVar[bool] = False
+
+
+@frozen(kw_only=True)
+class ThreatIssued(Event):
+    """The actor threatens the target with measures; open until carried out or overtaken."""
+    count: int | None = field(default=None, validator=_non_negative)
+    opens: ClassVar[str] = "threat"
+
+
+@frozen(kw_only=True)
+class MeasureReported(Event):
+    """A press report (``reported_by``) that the actor plans measures against the target; open until overtaken."""
+    reported_by: str | None = None
+    count: int | None = field(default=None, validator=_non_negative)
+    opens: ClassVar[str] = "reported plan"
+
+
+@frozen(kw_only=True)
+class IntentStated(Event):
+    """A statement of intent: to retaliate, of restraint, that reciprocity applies, of hope.
+
+    Statements of intent to retaliate stay open until carried out or overtaken."""
+    stance: str = field(validator=_one_of(STANCES))
+
+    @property
+    def is_open(self) -> bool:
+        return self.stance in ("retaliate", "reciprocity")
+
+
+@frozen(kw_only=True)
+class InvolvementDenied(Event):
+    """The actor denies an accusation made by the target."""
+
+
+@frozen(kw_only=True)
+class CriticismVoiced(Event):
+    """The actor criticises or denounces the target."""
+
+
+@frozen(kw_only=True)
+class PraiseExpressed(Event):
+    """The actor praises the target."""
+
+
+@frozen(kw_only=True)
+class DemandMade(Event):
+    """The actor demands something of the target (the return of property, say)."""
+
+
+@frozen(kw_only=True)
+class VoteHeld(Event):
+    """A legislative chamber of the actor votes on a measure against the target; ``yes``/``no`` are the tally."""
+    chamber: str = field(validator=_nonempty)
+    yes: int | None = field(default=None, validator=_non_negative)
+    no: int | None = field(default=None, validator=_non_negative)
+    passed: bool = True
+
+
+@frozen(kw_only=True)
+class MeetingHeld(Event):
+    """Representatives of actor and target meet (``place`` where known)."""
+    place: str | None = None
+    participants: tuple[str, ...] = ()
+
+
+@frozen(kw_only=True)
+class MeetingPlanned(Event):
+    """A meeting between actor and target is announced or reported as planned."""
+    place: str | None = None
+    participants: tuple[str, ...] = ()
+
+
+@frozen(kw_only=True)
+class MeetingCancelled(Event):
+    """The actor calls off a meeting with the target."""
+    participants: tuple[str, ...] = ()
+
+
+@frozen(kw_only=True)
+class StatementMade(Event):
+    """A public statement that is none of the kinds above (``count`` if it names a figure)."""
+    count: int | None = field(default=None, validator=_non_negative)
+
+
+@frozen(kw_only=True)
+class StaffingReported(Event):
+    """An attributed claim about the size of a mission: ``figure`` people (``qualifier``: about, more than, over...).
+
+    The claim is kept beside the modelled figure, never replacing it.  ``sending``/``host`` name the mission."""
+    sending: str
+    host: str
+    figure: int = field(validator=_non_negative)
+    qualifier: str = "exactly"
+    needs_target: ClassVar[bool] = False
+
+
+#: Every event type by name: the catalogue.  Order is the order of the README's catalogue.
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.__name__: cls
+    for cls in (
+        MissionEstablished, StaffAssigned, DiplomatsExpelled, MissionCapped, MissionCapLifted, PostOpened,
+        PostClosed, PropertyRegistered, PropertyAccessSuspended, PropertyClosed, PropertySeized, PropertyReturned,
+        SanctionsImposed, SanctionsLifted,
+        ProposalMade, ProposalDeclined, ThreatIssued, MeasureReported, IntentStated, InvolvementDenied,
+        CriticismVoiced, PraiseExpressed, DemandMade, VoteHeld, MeetingHeld, MeetingPlanned, MeetingCancelled,
+        StatementMade, StaffingReported,
+    )
+}
+
+
+def opens_item(event: Event) -> str | None:
+    """The kind of open item (proposal, threat, ...) this event opens, or None."""
+    if isinstance(event, IntentStated):
+        return "intent" if event.is_open else None
+    return event.opens
+
+
+def field_names(cls: type[Event]) -> tuple[str, ...]:
+    return tuple(a.name for a in attrs.fields(cls))

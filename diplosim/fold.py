@@ -1,0 +1,327 @@
+"""The fold: events -> state.  One apply handler per event type; every invariant is checked where it applies.
+
+    >>> import datetime
+    >>> from diplosim.events import MissionEstablished, DiplomatsExpelled
+    >>> d = datetime.date
+    >>> log = [MissionEstablished(id="m", date=d(2016, 12, 28), actor="RUS", target="USA", staff=490),
+    ...        DiplomatsExpelled(id="x", date=d(2016, 12, 29), actor="USA", target="RUS", count=35,
+    ...                          deadline=d(2017, 1, 1))]
+    >>> fold(log, until=d(2017, 1, 1)).missions["RUS", "USA"].staff     # still there on the deadline day
+    490
+    >>> fold(log, until=d(2017, 1, 2)).missions["RUS", "USA"].staff     # gone the day after
+    455
+
+Time matters beside events: people ordered out stay until the end of their deadline day, so the state at a date is
+``fold(events up to that date)`` followed by :func:`settle` at that date.
+"""
+from __future__ import annotations
+
+import datetime
+import heapq
+from typing import Callable, Iterable
+
+from . import errors as E
+from . import events as ev
+from .errors import RuleViolation
+from .state import Claim, Departure, Mission, OpenItem, PostState, PropertyState, Resolution, SanctionState, State
+
+Date = datetime.date
+Handler = Callable[[State, ev.Event], None]
+_HANDLERS: dict[type, Handler] = {}
+
+
+def handles(*classes: type[ev.Event]):
+    """Register ``fn`` as the apply handler of the given event classes."""
+    def register(fn: Handler) -> Handler:
+        for cls in classes:
+            _HANDLERS[cls] = fn
+        return fn
+    return register
+
+
+# --- the clock: departures leave after their deadline day --------------------------------------------------------
+
+
+def settle(s: State, date: Date) -> None:
+    """Let every departure whose deadline is before ``date`` happen (in place)."""
+    dl = s.deadlines
+    while dl and dl[0][0] < date:
+        _, _, sending, host = heapq.heappop(dl)
+        m = s.missions.get((sending, host))
+        if m is None:
+            continue
+        keep = []
+        for d in m.departures:
+            if d.deadline < date:
+                m.staff -= d.count
+                if m.staff < 0:
+                    raise RuleViolation(d.event_id, E.NEGATIVE_HEADCOUNT, f"{sending} mission in {host} below zero")
+            else:
+                keep.append(d)
+        m.departures = keep
+        if m.cap is not None and m.cap_deadline is not None and m.cap_deadline < date and m.staff > m.cap:
+            raise RuleViolation(m.cap_event or "?", E.CAP_NOT_MET,
+                                f"{sending} mission in {host} has {m.staff} after the deadline, cap {m.cap}")
+
+
+def _schedule(s: State, deadline: Date, sending: str, host: str) -> None:
+    heapq.heappush(s.deadlines, (deadline, len(s.deadlines) + s.events_applied, sending, host))
+
+
+# --- helpers for handlers ---------------------------------------------------------------------------------------
+
+
+def _mission(s: State, e: ev.Event, sending: str, host: str) -> Mission:
+    m = s.missions.get((sending, host))
+    if m is None:
+        raise RuleViolation(e.id, E.UNKNOWN_MISSION, f"no {sending} mission in {host}")
+    return m
+
+
+def _deadline(e: ev.Event, deadline: Date) -> None:
+    if deadline < e.date:
+        raise RuleViolation(e.id, E.DEADLINE_BEFORE_DATE, f"deadline {deadline} is before {e.date}")
+
+
+def _parties(e: ev.Event) -> None:
+    if e.target is None or e.actor == e.target:
+        raise RuleViolation(e.id, E.SELF_TARGET, f"actor {e.actor}, target {e.target}")
+
+
+# --- measures -----------------------------------------------------------------------------------------------------
+
+
+@handles(ev.MissionEstablished)
+def _established(s: State, e: ev.MissionEstablished) -> None:
+    _parties(e)
+    key = (e.actor, e.target)
+    if key in s.missions:
+        raise RuleViolation(e.id, E.DUPLICATE_MISSION, f"{e.actor} mission in {e.target} exists already")
+    m = Mission(sending=e.actor, host=e.target, staff=e.staff, since=e.date)
+    for p in e.posts:
+        if p.name in m.posts:
+            raise RuleViolation(e.id, E.DUPLICATE_POST, p.name)
+        m.posts[p.name] = PostState(p.name, p.kind, "open", e.date, e.id)
+    s.missions[key] = m
+
+
+@handles(ev.StaffAssigned)
+def _assigned(s: State, e: ev.StaffAssigned) -> None:
+    _parties(e)
+    m = _mission(s, e, e.actor, e.target)
+    after = m.staff - m.pending_departures + e.count
+    if m.cap is not None and after > m.cap:
+        raise RuleViolation(e.id, E.CAP_NOT_MET, f"{after} would exceed the cap of {m.cap} set by {m.cap_event}")
+    m.staff += e.count
+
+
+@handles(ev.DiplomatsExpelled)
+def _expelled(s: State, e: ev.DiplomatsExpelled) -> None:
+    _parties(e)
+    m = _mission(s, e, e.target, e.actor)
+    _deadline(e, e.deadline)
+    available = m.staff - m.pending_departures
+    if e.count > available:
+        raise RuleViolation(e.id, E.EXPEL_ABSENT,
+                            f"expels {e.count} but only {available} of the {e.target} mission in {e.actor} remain")
+    m.departures.append(Departure(e.count, e.deadline, e.id, "expelled"))
+    _schedule(s, e.deadline, m.sending, m.host)
+
+
+@handles(ev.MissionCapped)
+def _capped(s: State, e: ev.MissionCapped) -> None:
+    _parties(e)
+    m = _mission(s, e, e.target, e.actor)
+    _deadline(e, e.deadline)
+    excess = m.staff - m.pending_departures - e.cap
+    if excess > 0:
+        m.departures.append(Departure(excess, e.deadline, e.id, "cap"))
+        _schedule(s, e.deadline, m.sending, m.host)
+    m.cap, m.cap_deadline, m.cap_event = e.cap, e.deadline, e.id
+
+
+@handles(ev.MissionCapLifted)
+def _cap_lifted(s: State, e: ev.MissionCapLifted) -> None:
+    _parties(e)
+    m = _mission(s, e, e.target, e.actor)
+    m.cap = m.cap_deadline = m.cap_event = None
+
+
+@handles(ev.PostOpened)
+def _post_opened(s: State, e: ev.PostOpened) -> None:
+    _parties(e)
+    m = _mission(s, e, e.actor, e.target)
+    old = m.posts.get(e.post.name)
+    if old is not None and old.status == "open":
+        raise RuleViolation(e.id, E.DUPLICATE_POST, f"{e.post.name} is open already")
+    m.posts[e.post.name] = PostState(e.post.name, e.post.kind, "open", e.date, e.id)
+
+
+@handles(ev.PostClosed)
+def _post_closed(s: State, e: ev.PostClosed) -> None:
+    _parties(e)
+    m = _mission(s, e, e.target, e.actor)
+    post = m.posts.get(e.post)
+    if post is None:
+        raise RuleViolation(e.id, E.UNKNOWN_POST, f"{e.target} has no post {e.post!r} in {e.actor}")
+    if post.status == "closed":
+        raise RuleViolation(e.id, E.POST_CLOSED_TWICE, f"{e.post} closed since {post.since}")
+    post.status, post.since, post.event_id = "closed", e.date, e.id
+
+
+@handles(ev.PropertyRegistered)
+def _property_registered(s: State, e: ev.PropertyRegistered) -> None:
+    _parties(e)
+    if e.property in s.properties:
+        raise RuleViolation(e.id, E.DUPLICATE_PROPERTY, e.property)
+    s.properties[e.property] = PropertyState(e.property, e.name, e.actor, e.target, e.kind, "in_use", e.date, e.id)
+
+
+# status a property may not be in when the act applies, and the rule named when it is
+_PROPERTY_RULES: dict[type, tuple[str, frozenset[str], str]] = {
+    ev.PropertyAccessSuspended: ("access_suspended", frozenset({"access_suspended", "closed", "seized"}),
+                                 E.PROPERTY_TWICE),
+    ev.PropertyClosed: ("closed", frozenset({"closed", "seized"}), E.PROPERTY_TWICE),
+    ev.PropertySeized: ("seized", frozenset({"seized"}), E.PROPERTY_TWICE),
+    ev.PropertyReturned: ("returned", frozenset({"in_use", "returned"}), E.RETURN_UNTAKEN),
+}
+
+
+@handles(*_PROPERTY_RULES)
+def _property_act(s: State, e: ev._PropertyAct) -> None:
+    p = s.properties.get(e.property)
+    if p is None:
+        raise RuleViolation(e.id, E.UNKNOWN_PROPERTY, e.property)
+    if e.actor != p.host or (e.target is not None and e.target != p.owner):
+        raise RuleViolation(e.id, E.WRONG_PARTIES,
+                            f"{e.property} is owned by {p.owner} in {p.host}; actor {e.actor}, target {e.target}")
+    new, forbidden, rule = _PROPERTY_RULES[type(e)]
+    if p.status in forbidden:
+        raise RuleViolation(e.id, rule, f"{e.property} is {p.status} since {p.since} ({p.event_id})")
+    p.status, p.since, p.event_id = new, e.date, e.id
+
+
+@handles(ev.SanctionsImposed)
+def _sanctions_imposed(s: State, e: ev.SanctionsImposed) -> None:
+    _parties(e)
+    for t in e.targets:
+        key = (e.actor, t.name)
+        old = s.sanctions.get(key)
+        if old is None:
+            s.sanctions[key] = SanctionState(e.actor, t.name, t.kind, t.country or e.target, list(e.measures),
+                                             e.legal_basis, e.date, e.id)
+            continue
+        new = [m for m in e.measures if m not in old.measures]
+        if not new:
+            raise RuleViolation(e.id, E.SANCTION_IN_FORCE, f"{t.name} is under these measures since {old.since}")
+        old.measures.extend(new)
+
+
+@handles(ev.SanctionsLifted)
+def _sanctions_lifted(s: State, e: ev.SanctionsLifted) -> None:
+    for name in e.targets:
+        key = (e.actor, name)
+        old = s.sanctions.get(key)
+        if old is None:
+            raise RuleViolation(e.id, E.SANCTION_ABSENT, f"{e.actor} has no sanction on {name}")
+        if e.measures:
+            missing = [m for m in e.measures if m not in old.measures]
+            if missing:
+                raise RuleViolation(e.id, E.SANCTION_ABSENT, f"{name} is not under {', '.join(missing)}")
+            old.measures = [m for m in old.measures if m not in e.measures]
+        if not e.measures or not old.measures:
+            del s.sanctions[key]
+
+
+# --- speech acts ----------------------------------------------------------------------------------------------------
+
+
+def _speech(s: State, e: ev.Event) -> None:
+    kind = ev.opens_item(e)
+    if kind is not None:
+        s.open_items[e.id] = OpenItem(e.id, kind, e.date, e.actor, e.target, e.summary)
+
+
+for _cls in ev.EVENT_TYPES.values():
+    if _cls.category == "speech":
+        _HANDLERS[_cls] = _speech
+
+
+@handles(ev.StaffingReported)
+def _staffing_reported(s: State, e: ev.StaffingReported) -> None:
+    s.claims.append(Claim(e.id, e.date, e.sending, e.host, e.figure, e.qualifier, e.by))
+
+
+# --- the fold -----------------------------------------------------------------------------------------------------
+
+
+def _resolve(s: State, e: ev.Event) -> None:
+    if isinstance(e, ev.ProposalDeclined):
+        how = "declined"
+    elif e.category == "measure":
+        how = "enacted"
+    else:
+        how = "overtaken"
+    for ref in e.resolves:
+        if s.open_items.pop(ref, None) is None:
+            raise RuleViolation(e.id, E.RESOLVES_OPEN, f"{ref} is not an open proposal or threat")
+        s.resolved.append(Resolution(ref, how, e.id, e.date))
+
+
+def apply_in_place(s: State, e: ev.Event) -> None:
+    """Apply one event to a working state, changing it.  Use :func:`apply` unless you own the state."""
+    if s.last_date is not None and e.date < s.last_date:
+        raise RuleViolation(e.id, E.DATE_ORDER, f"{e.date} comes after {s.last_date} ({s.last_event})")
+    if s.seen_ids is not None:
+        if e.id in s.seen_ids:
+            raise RuleViolation(e.id, E.UNIQUE_IDS, "the id is used by an earlier event")
+        s.seen_ids.add(e.id)
+    if s.deadlines and s.deadlines[0][0] < e.date:
+        settle(s, e.date)
+    _HANDLERS[type(e)](s, e)
+    if e.resolves:
+        _resolve(s, e)
+    s.countries.add(e.actor)
+    if e.target is not None:
+        s.countries.add(e.target)
+    s.events_applied += 1
+    s.last_date = e.date
+    s.last_event = e.id
+
+
+def apply(state: State, event: ev.Event) -> State:
+    """A new state: ``state`` with ``event`` applied.  ``state`` is left as it was."""
+    s = state.copy()
+    apply_in_place(s, event)
+    s.as_of = s.last_date
+    return s
+
+
+def fold(events: Iterable[ev.Event], state: State | None = None, *, until: Date | None = None,
+         check_ids: bool = True) -> State:
+    """Replay ``events`` (in date order) onto ``state`` (or an empty state) up to and including ``until``.
+
+    ``state`` is not changed.  ``check_ids=False`` skips the unique-id rule (and its memory) when the source of the
+    events guarantees it, as the store's unique index does.
+    """
+    s = State(seen_ids=set() if check_ids else None) if state is None else state.copy()
+    if not check_ids:
+        s.seen_ids = None
+    for e in events:
+        if until is not None and e.date > until:
+            break
+        apply_in_place(s, e)
+    if until is not None:
+        settle(s, until)
+        s.as_of = until
+    else:
+        s.as_of = s.last_date
+    return s
+
+
+def at(state: State, date: Date) -> State:
+    """The same state seen at a later ``date`` (deadlines that passed in between have taken effect)."""
+    s = state.copy()
+    settle(s, date)
+    s.as_of = date
+    return s

@@ -1,0 +1,349 @@
+"""Event logs on disk: TOML (for people, reviewed in git) and JSON Lines (for machines), read with file:line errors.
+
+A TOML log is a ``[log]`` table (title, description) and one ``[[event]]`` table per event; a JSON Lines log is one
+object per line.  Either way each event has a ``type`` from :data:`diplosim.events.EVENT_TYPES` and that type's
+fields.  :func:`load_log` reads and checks a file: syntax, types, country codes, sources, and (with
+``check_rules=True``) every rule of the fold, so a log that loads is a log that replays.
+
+    >>> log = load_log(default_log_path())
+    >>> log.events[0].type
+    'MissionEstablished'
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import attrs
+import cattrs
+from attrs import frozen
+
+from . import countries, provenance
+from . import events as ev
+from .errors import InputError, RuleViolation
+
+Date = datetime.date
+_BASE_FIELDS = ev.field_names(ev.Event)
+
+
+# --- (un)structuring with cattrs ----------------------------------------------------------------------------------
+
+
+def _structure_date(value: Any, _type: type) -> Date:
+    if isinstance(value, datetime.datetime):
+        raise ValueError(f"bad date {value!s}: want YYYY-MM-DD without a time")
+    if isinstance(value, Date):
+        return value
+    if isinstance(value, str):
+        try:
+            return Date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"bad date {value!r}: want a real date as YYYY-MM-DD") from None
+    raise ValueError(f"bad date {value!r}: want YYYY-MM-DD")
+
+
+def _structure_int(value: Any, _type: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"want a whole number, got {value!r}")
+    return value
+
+
+def _structure_str(value: Any, _type: type) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"want a string, got {value!r}")
+    return value
+
+
+@lru_cache(maxsize=None)
+def converter(dates_as_text: bool = False) -> cattrs.Converter:
+    """The converter for events.  ``dates_as_text`` unstructures dates to ISO strings (JSON); TOML keeps them."""
+    c = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True)
+    c.register_structure_hook(Date, _structure_date)
+    c.register_structure_hook(int, _structure_int)
+    c.register_structure_hook(str, _structure_str)
+    if dates_as_text:
+        c.register_unstructure_hook(Date, Date.isoformat)
+    else:
+        c.register_unstructure_hook(Date, lambda d: d)
+    return c
+
+
+def _message(exc: BaseException) -> str:
+    """One line out of a cattrs error tree: the first problem, named by its field."""
+    if isinstance(exc, cattrs.BaseValidationError):
+        return "; ".join(cattrs.transform_error(exc, format_exception=_format_leaf))
+    return str(exc)
+
+
+def _format_leaf(exc: BaseException, _type: type | None) -> str:
+    if isinstance(exc, KeyError):
+        return "missing field"
+    if isinstance(exc, cattrs.ForbiddenExtraKeysError):
+        return f"unknown field(s) {', '.join(sorted(exc.extra_fields))}"
+    if isinstance(exc, (ValueError, TypeError)):
+        return str(exc)
+    return f"invalid value ({exc})"
+
+
+def event_from_dict(data: dict[str, Any]) -> ev.Event:
+    """Build an event from a plain dict with a ``type`` key.  Raises InputError (no location) if it is wrong."""
+    if not isinstance(data, dict):
+        raise InputError(f"an event must be a table/object, got {type(data).__name__}")
+    data = dict(data)
+    kind = data.pop("type", None)
+    if kind is None:
+        raise InputError("event has no 'type'")
+    cls = ev.EVENT_TYPES.get(kind)
+    if cls is None:
+        raise InputError(f"unknown event type {kind!r} (see `diplosim events` for the catalogue)")
+    known = set(ev.field_names(cls))
+    extra = sorted(set(data) - known)
+    if extra:
+        raise InputError(f"unknown field {extra[0]!r} for {kind}")
+    missing = [a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING and a.name not in data]
+    if missing:
+        raise InputError(f"{kind} needs field {missing[0]!r}")
+    for key in ("sources", "resolves", "from_posts", "properties", "participants", "measures"):
+        if isinstance(data.get(key), str):
+            raise InputError(f"field {key!r} must be a list, not a string")
+    try:
+        event = converter().structure(data, cls)
+    except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
+        text = _message(exc).replace(" @ $.", " in field ").replace(" @ $", "")
+        raise InputError(f"{kind}: {text}") from None
+    check_event(event)
+    return event
+
+
+def check_event(event: ev.Event) -> None:
+    """Checks that need no state: country codes, a target where one is needed, sources."""
+    codes = [("actor", event.actor)]
+    if event.target is not None:
+        codes.append(("target", event.target))
+    elif event.needs_target:
+        raise InputError(f"{event.type} needs a target country")
+    if isinstance(event, ev.StaffingReported):
+        codes += [("sending", event.sending), ("host", event.host)]
+    if isinstance(event, ev.SanctionsImposed):
+        codes += [("targets.country", t.country) for t in event.targets if t.country]
+    for what, code in codes:
+        if not countries.is_known(code):
+            raise InputError(f"unknown country code {code!r} in {what} (want ISO 3166-1 alpha-3, like USA or RUS)")
+    if not event.sources and not event.generated_by:
+        raise InputError("event names no source (add sources = [...], or generated_by for generated events)")
+    for src in event.sources:
+        problem = provenance.check_source(src)
+        if problem:
+            raise InputError(problem)
+
+
+def event_to_dict(event: ev.Event, *, dates_as_text: bool = False) -> dict[str, Any]:
+    """The plain-dict form of an event: ``type`` first, then its fields, defaults left out."""
+    body = converter(dates_as_text).unstructure(event)
+    out: dict[str, Any] = {"id": body.pop("id"), "type": event.type}
+    for key in ("date", "actor", "target"):
+        if key in body:
+            out[key] = body.pop(key)
+    specific = {k: v for k, v in body.items() if k not in _BASE_FIELDS}
+    common = {k: v for k, v in body.items() if k in _BASE_FIELDS}
+    out.update(specific)
+    out.update(common)
+    return out
+
+
+# --- the Log --------------------------------------------------------------------------------------------------------
+
+
+@frozen
+class Log:
+    """An event log read from a file: its events in order, and where each one is in the file."""
+    events: tuple[ev.Event, ...]
+    path: str = "<memory>"
+    title: str = ""
+    description: str = ""
+    lines: dict[str, int] = attrs.field(factory=dict, eq=False, repr=False)
+
+    def __iter__(self) -> Iterator[ev.Event]:
+        return iter(self.events)
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def where(self, event_id: str) -> str:
+        """``path:line`` of an event, for messages."""
+        line = self.lines.get(event_id)
+        return f"{self.path}:{line}" if line else self.path
+
+    def by_id(self) -> dict[str, ev.Event]:
+        return {e.id: e for e in self.events}
+
+
+_HEADER = re.compile(r"^\s*\[\[\s*event\s*\]\]\s*(#.*)?$")
+
+
+def _toml_event_lines(text: str) -> list[int]:
+    return [n for n, line in enumerate(text.splitlines(), 1) if _HEADER.match(line)]
+
+
+def _key_line(text_lines: list[str], start: int, end: int, key: str) -> int:
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    for n in range(start, min(end, len(text_lines) + 1)):
+        if pattern.match(text_lines[n - 1]):
+            return n
+    return start
+
+
+def _field_in(message: str) -> str | None:
+    m = re.search(r"(?:field|in field) '?([a-z_]+)'?", message)
+    return m.group(1) if m else None
+
+
+def read_text(path: str | Path) -> str:
+    p = Path(path)
+    try:
+        return p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("no such file", str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a log file", str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", str(path)) from None
+    except OSError as exc:
+        raise InputError(exc.strerror or str(exc), str(path)) from None
+
+
+def parse_toml(text: str, path: str = "<toml>") -> Log:
+    import tomllib
+
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        reason = re.sub(r"\s*\(at line.*\)", "", str(exc)) or "syntax error"
+        where = f"{path}:{m.group(1)}" if m else path
+        raise InputError(f"malformed TOML: {reason}", where) from None
+    unknown = sorted(set(doc) - {"log", "event"})
+    if unknown:
+        raise InputError(f"unknown top-level key {unknown[0]!r} (want [log] and [[event]] tables)", path)
+    raw = doc.get("event", [])
+    if not isinstance(raw, list):
+        raise InputError("'event' must be an array of tables: write [[event]]", path)
+    starts = _toml_event_lines(text)
+    text_lines = text.splitlines()
+    events, lines = [], {}
+    for i, item in enumerate(raw):
+        start = starts[i] if i < len(starts) else 0
+        end = starts[i + 1] if i + 1 < len(starts) else len(text_lines) + 1
+        try:
+            e = event_from_dict(item)
+        except InputError as exc:
+            key = _field_in(exc.message)
+            line = _key_line(text_lines, start, end, key) if key and start else start
+            ident = item.get("id") if isinstance(item, dict) else None
+            prefix = f"event {ident}: " if ident else ""
+            raise InputError(prefix + exc.message, f"{path}:{line}" if line else path) from None
+        events.append(e)
+        lines.setdefault(e.id, start)
+    meta = doc.get("log", {})
+    return Log(tuple(events), path, str(meta.get("title", "")), str(meta.get("description", "")), lines)
+
+
+def parse_jsonl(text: str, path: str = "<jsonl>") -> Log:
+    events, lines = [], {}
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("//"):
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", f"{path}:{n}") from None
+        try:
+            e = event_from_dict(item)
+        except InputError as exc:
+            ident = item.get("id") if isinstance(item, dict) else None
+            raise InputError((f"event {ident}: " if ident else "") + exc.message, f"{path}:{n}") from None
+        events.append(e)
+        lines.setdefault(e.id, n)
+    return Log(tuple(events), path, "", "", lines)
+
+
+def load_log(path: str | Path, *, check_rules: bool = True) -> Log:
+    """Read a log file (``.toml`` or ``.jsonl``/``.json``), check it, and return it.
+
+    Raises :class:`InputError` naming ``file:line`` for any problem, including a broken domain rule.
+    """
+    path = str(path)
+    text = read_text(path)
+    if path.endswith((".jsonl", ".json", ".ndjson")):
+        log = parse_jsonl(text, path)
+    elif path.endswith(".toml"):
+        log = parse_toml(text, path)
+    else:
+        raise InputError("unknown log format: want a .toml or .jsonl file", path)
+    if check_rules:
+        check_log(log)
+    return log
+
+
+def check_log(log: Log) -> None:
+    """Replay the whole log so every rule of the fold is checked; a violation names the event's file:line."""
+    from .fold import fold
+
+    try:
+        fold(log.events)
+    except RuleViolation as exc:
+        raise InputError(str(exc), log.where(exc.event_id)) from None
+
+
+# --- writing ------------------------------------------------------------------------------------------------------
+
+
+def dumps_toml(events: Iterable[ev.Event], title: str = "", description: str = "") -> str:
+    import tomli_w
+
+    head: dict[str, Any] = {}
+    if title or description:
+        head["log"] = {k: v for k, v in (("title", title), ("description", description)) if v}
+    parts = [tomli_w.dumps(head)] if head else []
+    for e in events:
+        parts.append("[[event]]\n" + tomli_w.dumps(event_to_dict(e)))
+    return "\n".join(parts)
+
+
+def dumps_jsonl(events: Iterable[ev.Event]) -> str:
+    return "".join(json.dumps(event_to_dict(e, dates_as_text=True), ensure_ascii=False) + "\n" for e in events)
+
+
+def write_log(events: Iterable[ev.Event], path: str | Path, title: str = "", description: str = "") -> None:
+    """Write a log as TOML or JSON Lines (by the file's extension), all at once: nothing is written on error."""
+    path = Path(path)
+    events = list(events)
+    text = dumps_jsonl(events) if path.suffix in (".jsonl", ".json", ".ndjson") else dumps_toml(events, title,
+                                                                                                 description)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+# --- where the shipped data lives -----------------------------------------------------------------------------------
+
+
+def data_dir(name: str) -> Path:
+    """``seeds`` or ``scenarios``: inside the installed package (wheel) or beside it (editable install, checkout)."""
+    here = Path(__file__).resolve().parent
+    inside = here / "_data" / name
+    if inside.is_dir():
+        return inside
+    return here.parent / name
+
+
+REAL_LOG = "us-russia-2016-2017.toml"
+
+
+def default_log_path() -> Path:
+    """The curated log of the real US–Russia sequence, December 2016 – July 2017."""
+    return data_dir("seeds") / REAL_LOG
