@@ -249,7 +249,9 @@ for _cls in ev.EVENT_TYPES.values():
 
 @handles(ev.StaffingReported)
 def _staffing_reported(s: State, e: ev.StaffingReported) -> None:
-    s.claims.append(Claim(e.id, e.date, e.sending, e.host, e.figure, e.qualifier, e.by))
+    m = s.missions.get((e.sending, e.host))
+    s.claims.append(Claim(e.id, e.date, e.sending, e.host, e.figure, e.qualifier, e.by,
+                          m.staff if m is not None else None))
 
 
 # --- the fold -----------------------------------------------------------------------------------------------------

@@ -67,7 +67,7 @@ def open_rows(s: State) -> list[Row]:
 
 def claim_rows(s: State) -> list[Row]:
     return [{"sending": c.sending, "host": c.host, "figure": c.figure, "qualifier": c.qualifier, "by": c.by,
-             "date": _d(c.date), "event_id": c.event_id}
+             "date": _d(c.date), "modelled_staff": c.modelled, "event_id": c.event_id}
             for c in s.claims]
 
 
@@ -80,7 +80,7 @@ def state_json(s: State) -> dict[str, Any]:
     claims: dict[tuple[str, str], list[Row]] = {}
     for c in claim_rows(s):
         claims.setdefault((c["sending"], c["host"]), []).append(
-            {k: c[k] for k in ("figure", "qualifier", "by", "date", "event_id")})
+            {k: c[k] for k in ("figure", "qualifier", "by", "date", "modelled_staff", "event_id")})
     missions = []
     for row in mission_rows(s):
         key = (row["sending"], row["host"])
@@ -270,7 +270,7 @@ def state_tables(s: State) -> list[tuple[str, list[Row], list[str]]]:
         ("Sanctions", sanction_rows(s), ["imposer", "target", "target_kind", "target_country", "measures", "since"]),
         ("Open proposals and threats", open_rows(s), ["event_id", "kind", "date", "actor", "target"]),
         ("Reported staffing figures (attributed claims, beside the modelled staff)", claim_rows(s),
-         ["sending", "host", "qualifier", "figure", "by", "date", "event_id"]),
+         ["sending", "host", "qualifier", "figure", "modelled_staff", "by", "date", "event_id"]),
     ]
 
 

@@ -98,6 +98,7 @@ class Claim:
     figure: int
     qualifier: str
     by: str | None
+    modelled: int | None = None  # the model's staff figure for that mission on the claim's date
 
 
 @define(slots=True)

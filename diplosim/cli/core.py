@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
 
 from .common import add_format, add_log, date_arg, print_json, print_rows, subparser
@@ -16,6 +17,9 @@ def register(sub) -> None:
                   "diplosim replay --log my-log.toml --format json")
     add_log(p)
     p.add_argument("--until", type=date_arg, metavar="DATE", help="stop after this date (YYYY-MM-DD)")
+    p.add_argument("--since", type=date_arg, metavar="DATE",
+                   help="print the steps from this date on (the fold still starts at the beginning)")
+    p.add_argument("--steps-only", action="store_true", help="print the steps, not the state tables after them")
     add_format(p)
     p.set_defaults(handler=cmd_replay)
 
@@ -58,6 +62,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from ..projections import replay_steps
     steps = list(replay_steps(events, args.until))
     final = steps[-1]["state"] if steps else None
+    if args.since:
+        steps = [st for st in steps if st["date"] >= args.since]
     if final is None:
         from ..state import State
         final = State()
@@ -74,12 +80,14 @@ def cmd_replay(args: argparse.Namespace) -> int:
     for st in steps:
         e = st["event"]
         if e is None:
-            out.write(f"{st['date']}  deadline passed\n")
+            after = st["date"] + datetime.timedelta(days=1)
+            out.write(f"{st['date']}  deadline passed: those ordered out are gone from {after}\n")
         else:
             out.write(f"{e.date}  {e.id}  [{e.type}] {e.actor}→{e.target or '-'}: {describe(e)}\n")
         for change in st["changes"]:
             out.write(f"    • {change}\n")
-    out.write("\n" + render_state(final, args.format if args.format != "csv" else "simple") + "\n")
+    if not args.steps_only:
+        out.write("\n" + render_state(final, args.format if args.format != "csv" else "simple") + "\n")
     return 0
 
 

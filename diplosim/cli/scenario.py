@@ -39,6 +39,7 @@ def register(sub) -> None:
     q.add_argument("--runs", type=int, metavar="N", help="run N seeds (seed, seed+1, ...) and summarise")
     q.add_argument("--emit", metavar="PATH", help="write the scenario's log (.toml or .jsonl) and stop")
     q.add_argument("--quiet", "-q", action="store_true", help="no timeline, only state and diff")
+    q.add_argument("--diff-only", action="store_true", help="print only the differences from --against")
     add_format(q)
     q.set_defaults(handler=cmd_run)
 
@@ -127,6 +128,9 @@ def cmd_run(args: argparse.Namespace) -> int:
                            "date": c.date.isoformat()} for c in result.changes]
         doc["generated"] = sorted(result.generated)
         print_json(doc)
+        return 0
+    if args.diff_only:
+        print_rows(diff, args.format, ["date", "table", "key", "field", labels[0], labels[1]])
         return 0
     fmt = args.format if args.format != "csv" else "simple"
     out = sys.stdout
