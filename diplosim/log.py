@@ -197,8 +197,12 @@ def _key_line(text_lines: list[str], start: int, end: int, key: str) -> int:
     return start
 
 
-def _field_in(message: str) -> str | None:
+def field_mentioned(message: str) -> str | None:
+    """The field an error message is about ("count must be positive" -> "count"), to find its line."""
     m = re.search(r"(?:field|in field) '?([a-z_]+)'?", message)
+    if m:
+        return m.group(1)
+    m = re.search(r"^(?:[A-Za-z]+: )?([a-z_]+) must ", message)
     return m.group(1) if m else None
 
 
@@ -241,7 +245,7 @@ def parse_toml(text: str, path: str = "<toml>") -> Log:
         try:
             e = event_from_dict(item)
         except InputError as exc:
-            key = _field_in(exc.message)
+            key = field_mentioned(exc.message)
             line = _key_line(text_lines, start, end, key) if key and start else start
             ident = item.get("id") if isinstance(item, dict) else None
             prefix = f"event {ident}: " if ident else ""

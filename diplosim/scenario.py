@@ -46,7 +46,7 @@ from . import errors as E
 from . import events as ev
 from .errors import InputError, RuleViolation
 from .fold import apply_in_place, fold
-from .log import data_dir, default_log_path, event_from_dict, load_log, read_text
+from .log import data_dir, default_log_path, event_from_dict, field_mentioned, load_log, read_text
 from .state import State
 
 Date = datetime.date
@@ -300,13 +300,17 @@ def _parse_edits(raw: Any, text: str, p: str, name: str, ids: set[str], first: D
         ev_starts = [n for n in _lines_of(text, "edit.events") if n > start and (end is None or n < end)]
         events = []
         for j, data in enumerate(raw_events):
-            ev_where = f"{p}:{ev_starts[j] if j < len(ev_starts) else start}"
+            ev_line = ev_starts[j] if j < len(ev_starts) else start
+            ev_end = ev_starts[j + 1] if j + 1 < len(ev_starts) else end
+            ev_where = f"{p}:{ev_line}"
             if isinstance(data, dict) and "generated_by" not in data and "sources" not in data:
                 data = dict(data, generated_by=f"scenario {name}")
             try:
                 e = event_from_dict(data)
             except InputError as exc:
-                raise InputError(exc.message, ev_where) from None
+                key = field_mentioned(exc.message)
+                line = _key_line(text, key, ev_line, ev_end) if key else ev_line
+                raise InputError(exc.message, f"{p}:{line}") from None
             if e.date < first:
                 raise InputError(f"event {e.id} is dated {e.date}, before the base log begins ({first})", ev_where)
             if e.id in ids and not (op == "replace" and e.id == target):

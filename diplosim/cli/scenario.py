@@ -118,6 +118,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         labels = ("scenario", "real" if other is None else other.name)
     diff = diff_results(result.events, against, dates, all_rows=args.all, labels=labels) if against else []
     final = result.state_at(dates[-1])
+    if args.diff_only:
+        print_rows(diff, args.format, ["date", "table", "key", "field", labels[0], labels[1]])
+        return 0
 
     if args.format == "json":
         doc = state_json(final)
@@ -128,9 +131,6 @@ def cmd_run(args: argparse.Namespace) -> int:
                            "date": c.date.isoformat()} for c in result.changes]
         doc["generated"] = sorted(result.generated)
         print_json(doc)
-        return 0
-    if args.diff_only:
-        print_rows(diff, args.format, ["date", "table", "key", "field", labels[0], labels[1]])
         return 0
     fmt = args.format if args.format != "csv" else "simple"
     out = sys.stdout

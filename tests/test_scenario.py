@@ -1,0 +1,298 @@
+"""Scenarios: forks of the real log, edits, the after-fork rule, extends, diffs, --emit, and bad scenario files."""
+from __future__ import annotations
+
+import datetime
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import REAL_LOG, ROOT, d, run_cli
+from diplosim.errors import InputError
+from diplosim.fold import fold
+from diplosim.log import load_log
+from diplosim.scenario import Scenario, diff_results
+
+SCENARIOS = ROOT / "scenarios"
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    p = tmp_path / name
+    p.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return p
+
+
+@pytest.fixture(scope="module")
+def no_edit_result(tmp_path_factory):
+    p = tmp_path_factory.mktemp("sc") / "plain.toml"
+    p.write_text('[scenario]\ntitle = "the real course, untouched"\n', encoding="utf-8")
+    return Scenario.from_toml(p).run()
+
+
+REAL = load_log(REAL_LOG).events
+SPAN = (REAL[0].date, REAL[-1].date + datetime.timedelta(days=60))
+
+
+@given(st.dates(min_value=SPAN[0], max_value=SPAN[1]))
+def test_a_scenario_without_edits_reproduces_the_real_state_at_every_date(no_edit_result, date):
+    assert diff_results(no_edit_result.events, REAL, [date]) == []
+    assert fold(no_edit_result.events, until=date) == fold(REAL, until=date)
+
+
+def test_putin_accepts_the_proposal():
+    r = Scenario.from_toml(SCENARIOS / "putin-retaliates-2016.toml").run()
+    jan2, jan3 = r.state_at(d("2017-01-02")), r.state_at(d("2017-01-03"))
+    assert (jan2.missions["USA", "RUS"].staff, jan2.missions["USA", "RUS"].pending_departures) == (1210, 35)
+    assert jan3.missions["USA", "RUS"].staff == 1175
+    assert jan3.properties["usa-serebryany-bor-dacha"].status == "access_suspended"
+    aug = r.state_at(d("2017-08-15"))
+    assert aug.missions["USA", "RUS"].pending_departures == 720  # the cap still applies, to a smaller mission
+    sep = r.state_at(d("2017-09-02"))
+    assert sep.missions["USA", "RUS"].staff == 455
+    assert sep.properties["usa-dorozhnaya-warehouse"].status == "seized"
+    assert "trump-praises-restraint" not in {e.id for e in r.events}
+    assert {"rus-expels-35", "rus-bars-dacha", "rus-bars-warehouse"} <= r.edited
+    # the proposal is enacted, not declined
+    assert not jan2.open_items and any(x.event_id == "mfa-proposes-35" and x.kind == "enacted"
+                                       for x in jan2.resolved)
+
+
+def test_numeric_tit_for_tat_leaves_a_larger_us_mission():
+    r = Scenario.from_toml(SCENARIOS / "numeric-tit-for-tat-2017.toml").run()
+    s = r.state_at(d("2017-09-02"))
+    assert (s.missions["USA", "RUS"].staff, s.missions["USA", "RUS"].cap) == (1175, None)
+
+
+def test_both_restrained_keeps_the_us_mission_and_properties():
+    r = Scenario.from_toml(SCENARIOS / "both-restrained-2016.toml").run()
+    s = r.state_at(d("2017-09-02"))
+    assert s.missions["USA", "RUS"].staff == 1210
+    assert {s.properties[p].status for p in ("usa-serebryany-bor-dacha", "usa-dorozhnaya-warehouse")} == {"in_use"}
+    assert {"izvestia-expel-30", "lavrov-warns-brussels"} <= set(s.open_items)
+
+
+EARLY_SEIZURE = """
+    [scenario]
+    title = "Russia seizes the dacha in March 2017"
+    after_fork = "{mode}"
+
+    [[edit]]
+    op = "insert"
+
+    [[edit.events]]
+    id = "early-seizure"
+    type = "PropertySeized"
+    date = 2017-03-01
+    actor = "RUS"
+    target = "USA"
+    property = "usa-serebryany-bor-dacha"
+"""
+
+
+def test_keep_possible_drops_an_event_the_edits_made_impossible_and_says_why(tmp_path):
+    r = Scenario.from_toml(write(tmp_path, "s.toml", EARLY_SEIZURE.format(mode="keep-possible"))).run()
+    dropped = {c.event_id: c for c in r.changes}
+    assert set(dropped) == {"rus-takes-dacha"}
+    assert dropped["rus-takes-dacha"].action == "dropped"
+    assert "seized twice" in dropped["rus-takes-dacha"].reason
+    assert "rus-takes-warehouse" in {e.id for e in r.events}  # still possible, so kept
+    assert r.state_at(d("2017-09-02")).properties["usa-serebryany-bor-dacha"].since == d("2017-03-01")
+
+
+def test_keep_fails_on_an_impossible_event(tmp_path):
+    sc = Scenario.from_toml(write(tmp_path, "s.toml", EARLY_SEIZURE.format(mode="keep")))
+    with pytest.raises(InputError, match="rus-takes-dacha"):
+        sc.run()
+
+
+def test_drop_drops_every_base_event_after_the_fork(tmp_path):
+    r = Scenario.from_toml(write(tmp_path, "s.toml", EARLY_SEIZURE.format(mode="drop"))).run()
+    assert max(e.date for e in r.events) == d("2017-03-01")
+    assert {c.event_id for c in r.changes} == {e.id for e in REAL if e.date > d("2017-03-01")}
+
+
+def test_a_speech_act_that_resolves_a_removed_proposal_is_adapted_not_dropped(tmp_path):
+    p = write(tmp_path, "s.toml", """
+        [scenario]
+        title = "no foreign ministry proposal"
+        fork = 2016-12-29
+
+        [[edit]]
+        op = "remove"
+        id = "mfa-proposes-35"
+    """)
+    r = Scenario.from_toml(p).run()
+    adapted = [c for c in r.changes if c.action == "adapted"]
+    assert [c.event_id for c in adapted] == ["putin-declines"]
+    declined = next(e for e in r.events if e.id == "putin-declines")
+    assert declined.resolves == ("peskov-reciprocity",)
+
+
+def test_extends_builds_on_another_scenario(tmp_path):
+    p = write(tmp_path, "child.toml", f"""
+        [scenario]
+        title = "Putin accepts, and Russia answers July 2017 by number"
+        extends = "{(SCENARIOS / 'putin-retaliates-2016.toml').as_posix()}"
+
+        [[edit]]
+        op = "replace"
+        id = "rus-caps-us-mission"
+
+        [[edit.events]]
+        id = "rus-expels-35-again"
+        type = "DiplomatsExpelled"
+        date = 2017-07-28
+        actor = "RUS"
+        target = "USA"
+        count = 35
+        deadline = 2017-09-01
+    """)
+    r = Scenario.from_toml(p).run()
+    assert r.state_at(d("2017-09-02")).missions["USA", "RUS"].staff == 1210 - 35 - 35
+
+
+def test_emitted_log_replays_to_the_same_state(tmp_path):
+    out = tmp_path / "emitted.toml"
+    p = run_cli("scenario", "run", "scenarios/putin-retaliates-2016.toml", "--emit", str(out))
+    assert p.returncode == 0, p.stderr
+    r = Scenario.from_toml(SCENARIOS / "putin-retaliates-2016.toml").run()
+    emitted = load_log(out)
+    for date in ("2017-01-03", "2017-08-15", "2017-09-02"):
+        assert fold(emitted, until=d(date)) == r.state_at(d(date))
+
+
+# --- the command line -----------------------------------------------------------------------------------------------
+
+
+def test_cli_scenario_list_names_every_shipped_file():
+    p = run_cli("scenario", "list", "--format", "json")
+    assert p.returncode == 0, p.stderr
+    files = {row["file"] for row in json.loads(p.stdout)}
+    assert files == {f"scenarios/{f.name}" for f in SCENARIOS.glob("*.toml")}
+    assert all(row["question"] for row in json.loads(p.stdout))
+
+
+def test_cli_scenario_run_json_is_the_state_contract_plus_a_diff():
+    p = run_cli("scenario", "run", "scenarios/putin-retaliates-2016.toml", "--at", "2017-01-15", "--format", "json")
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    assert doc["as_of"] == "2017-01-15"
+    assert {"missions", "properties", "sanctions", "open_proposals", "diff"} <= set(doc)
+    usa = next(m for m in doc["missions"] if (m["sending"], m["host"]) == ("USA", "RUS"))
+    assert usa["staff"] == 1175
+    row = next(r for r in doc["diff"] if r["key"] == "USA→RUS" and r["field"] == "staff")
+    assert (row["scenario"], row["real"]) == (1175, 1210)
+    assert all(r["differs"] for r in doc["diff"])
+
+
+def test_cli_scenario_run_against_real_shows_only_differences_unless_all():
+    args = ["scenario", "run", "scenarios/putin-retaliates-2016.toml", "--at", "2017-09-02", "--diff-only",
+            "--format", "json"]
+    only = json.loads(run_cli(*args).stdout)
+    every = json.loads(run_cli(*args, "--all").stdout)
+    assert only == []  # by 2017-09-02 the cap has erased the December difference
+    assert len(every) > 10 and not any(r["differs"] for r in every)
+
+
+def test_cli_scenario_run_prints_timeline_with_marks_and_state():
+    p = run_cli("scenario", "run", "scenarios/putin-retaliates-2016.toml", "--at", "2017-01-15")
+    assert p.returncode == 0, p.stderr
+    lines = [x for x in p.stdout.splitlines() if "Hypothetical: Russia declares 35" in x]
+    assert lines and "edited" in lines[0]
+    assert "Differences from real" in p.stdout and "1175" in p.stdout
+
+
+def test_cli_scenario_diff_two_scenarios():
+    p = run_cli("scenario", "diff", "scenarios/putin-retaliates-2016.toml", "scenarios/numeric-tit-for-tat-2017.toml",
+                "--at", "2017-09-02", "--format", "json")
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    staff = next(r for r in doc["diff"] if r["field"] == "staff")
+    assert (staff["putin-retaliates-2016"], staff["numeric-tit-for-tat-2017"]) == (455, 1175)
+
+
+BAD = {
+    "unknown-id": ("""
+        [scenario]
+        title = "x"
+
+        [[edit]]
+        op = "remove"
+        id = "no-such-event"
+        """, 6, "unknown event id 'no-such-event'"),
+    "fork-outside": ("""
+        [scenario]
+        title = "x"
+        fork = 2015-01-01
+        """, 3, "outside the base log"),
+    "malformed": ("""
+        [scenario]
+        title = "x
+        """, 2, "malformed TOML"),
+    "bad-op": ("""
+        [scenario]
+        title = "x"
+
+        [[edit]]
+        op = "delete"
+        id = "usa-expels-35"
+        """, 5, "edit op must be one of"),
+    "event-too-early": ("""
+        [scenario]
+        title = "x"
+
+        [[edit]]
+        op = "insert"
+
+        [[edit.events]]
+        id = "early"
+        type = "StatementMade"
+        date = 2015-06-01
+        actor = "RUS"
+        target = "USA"
+        """, 7, "before the base log begins"),
+    "bad-event-field": ("""
+        [scenario]
+        title = "x"
+
+        [[edit]]
+        op = "insert"
+
+        [[edit.events]]
+        id = "neg"
+        type = "DiplomatsExpelled"
+        date = 2017-03-01
+        actor = "RUS"
+        target = "USA"
+        count = -4
+        deadline = 2017-03-05
+        """, 13, "count must be positive"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_bad_scenario_files_give_one_line_with_file_and_line(tmp_path, name):
+    text, line, message = BAD[name]
+    p = write(tmp_path, f"{name}.toml", text)
+    out = run_cli("scenario", "run", str(p))
+    assert out.returncode == 2
+    assert out.stdout == ""
+    err = out.stderr.strip().splitlines()
+    assert len(err) == 1 and "Traceback" not in out.stderr
+    assert f"{p}:{line}:" in err[0] and message in err[0], err[0]
+
+
+def test_a_cycle_in_extends_is_named(tmp_path):
+    a = write(tmp_path, "a.toml", '[scenario]\ntitle = "a"\nextends = "b.toml"\n')
+    write(tmp_path, "b.toml", '[scenario]\ntitle = "b"\nextends = "a.toml"\n')
+    out = run_cli("scenario", "run", str(a))
+    assert out.returncode == 2 and len(out.stderr.strip().splitlines()) == 1
+    assert "cycle in extends" in out.stderr and f"{a}:3:" in out.stderr
+
+
+def test_missing_scenario_file(tmp_path):
+    out = run_cli("scenario", "run", str(tmp_path / "nope.toml"))
+    assert out.returncode == 2 and "no such file" in out.stderr and len(out.stderr.strip().splitlines()) == 1
