@@ -83,6 +83,12 @@ def _deadline(e: ev.Event, deadline: Date) -> None:
         raise RuleViolation(e.id, E.DEADLINE_BEFORE_DATE, f"deadline {deadline} is before {e.date}")
 
 
+def _headcount(e: ev.Event, value: int, what: str) -> None:
+    # The events' validators refuse negative figures; this guards events built around them (a store, a migration).
+    if value < 0:
+        raise RuleViolation(e.id, E.NEGATIVE_HEADCOUNT, f"{what} is {value}")
+
+
 def _parties(e: ev.Event) -> None:
     if e.target is None or e.actor == e.target:
         raise RuleViolation(e.id, E.SELF_TARGET, f"actor {e.actor}, target {e.target}")
@@ -94,6 +100,7 @@ def _parties(e: ev.Event) -> None:
 @handles(ev.MissionEstablished)
 def _established(s: State, e: ev.MissionEstablished) -> None:
     _parties(e)
+    _headcount(e, e.staff, "staff")
     key = (e.actor, e.target)
     if key in s.missions:
         raise RuleViolation(e.id, E.DUPLICATE_MISSION, f"{e.actor} mission in {e.target} exists already")
@@ -108,8 +115,13 @@ def _established(s: State, e: ev.MissionEstablished) -> None:
 @handles(ev.StaffAssigned)
 def _assigned(s: State, e: ev.StaffAssigned) -> None:
     _parties(e)
+    _headcount(e, e.count, "count")
     m = _mission(s, e, e.actor, e.target)
     after = m.staff - m.pending_departures + e.count
+    if m.cap is not None and m.cap_deadline is not None:
+        # the newcomers arrive now; people ordered out who are still there once the cap binds count against it too
+        binds = max(e.date, m.cap_deadline + datetime.timedelta(days=1))
+        after += sum(d.count for d in m.departures if d.deadline >= binds)
     if m.cap is not None and after > m.cap:
         raise RuleViolation(e.id, E.CAP_NOT_MET, f"{after} would exceed the cap of {m.cap} set by {m.cap_event}")
     m.staff += e.count
@@ -118,6 +130,7 @@ def _assigned(s: State, e: ev.StaffAssigned) -> None:
 @handles(ev.DiplomatsExpelled)
 def _expelled(s: State, e: ev.DiplomatsExpelled) -> None:
     _parties(e)
+    _headcount(e, e.count, "count")
     m = _mission(s, e, e.target, e.actor)
     _deadline(e, e.deadline)
     available = m.staff - m.pending_departures
@@ -131,11 +144,23 @@ def _expelled(s: State, e: ev.DiplomatsExpelled) -> None:
 @handles(ev.MissionCapped)
 def _capped(s: State, e: ev.MissionCapped) -> None:
     _parties(e)
+    _headcount(e, e.cap, "cap")
     m = _mission(s, e, e.target, e.actor)
     _deadline(e, e.deadline)
-    excess = m.staff - m.pending_departures - e.cap
-    if excess > 0:
-        m.departures.append(Departure(excess, e.deadline, e.id, "cap"))
+    # Everyone over the cap must be gone by its deadline: departures already ordered for a later day are brought
+    # forward as far as needed, and whoever is still over the cap is ordered out by the cap's deadline.
+    over = m.staff - sum(d.count for d in m.departures if d.deadline <= e.deadline) - e.cap
+    if over > 0:
+        for d in sorted((d for d in m.departures if d.deadline > e.deadline), key=lambda d: d.deadline):
+            moved = min(d.count, over)
+            d.count -= moved
+            m.departures.append(Departure(moved, e.deadline, d.event_id, d.reason))
+            over -= moved
+            if over == 0:
+                break
+        m.departures = [d for d in m.departures if d.count > 0]
+        if over > 0:
+            m.departures.append(Departure(over, e.deadline, e.id, "cap"))
         _schedule(s, e.deadline, m.sending, m.host)
     m.cap, m.cap_deadline, m.cap_event = e.cap, e.deadline, e.id
 

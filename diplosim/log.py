@@ -185,8 +185,14 @@ class Log:
 _HEADER = re.compile(r"^\s*\[\[\s*event\s*\]\]\s*(#.*)?$")
 
 
+def _split_lines(text: str) -> list[str]:
+    # Lines end at "\n" only, as tomllib and JSON Lines count them: str.splitlines() also breaks at U+2028, U+0085
+    # and others, which may stand unescaped inside a string value.
+    return text.split("\n")
+
+
 def _toml_event_lines(text: str) -> list[int]:
-    return [n for n, line in enumerate(text.splitlines(), 1) if _HEADER.match(line)]
+    return [n for n, line in enumerate(_split_lines(text), 1) if _HEADER.match(line)]
 
 
 def _key_line(text_lines: list[str], start: int, end: int, key: str) -> int:
@@ -203,7 +209,16 @@ def field_mentioned(message: str) -> str | None:
     if m:
         return m.group(1)
     m = re.search(r"^(?:[A-Za-z]+: )?([a-z_]+) must ", message)
-    return m.group(1) if m else None
+    if m:
+        return m.group(1)
+    m = re.search(r"unknown country code '[^']*' in ([a-z_]+)", message)
+    if m:
+        return m.group(1)
+    if message.startswith("unknown event type"):
+        return "type"
+    if message.startswith("source "):
+        return "sources"
+    return None
 
 
 def read_text(path: str | Path) -> str:
@@ -237,7 +252,7 @@ def parse_toml(text: str, path: str = "<toml>") -> Log:
     if not isinstance(raw, list):
         raise InputError("'event' must be an array of tables: write [[event]]", path)
     starts = _toml_event_lines(text)
-    text_lines = text.splitlines()
+    text_lines = _split_lines(text)
     events, lines = [], {}
     for i, item in enumerate(raw):
         start = starts[i] if i < len(starts) else 0
@@ -250,15 +265,24 @@ def parse_toml(text: str, path: str = "<toml>") -> Log:
             ident = item.get("id") if isinstance(item, dict) else None
             prefix = f"event {ident}: " if ident else ""
             raise InputError(prefix + exc.message, f"{path}:{line}" if line else path) from None
+        if e.id in lines:
+            _duplicate(e, lines[e.id], f"{path}:{start}" if start else path)
         events.append(e)
-        lines.setdefault(e.id, start)
+        lines[e.id] = start
     meta = doc.get("log", {})
     return Log(tuple(events), path, str(meta.get("title", "")), str(meta.get("description", "")), lines)
 
 
+def _duplicate(e: ev.Event, first_line: int, where: str) -> None:
+    """A second event with a used id: named at its own line (the replay would only know the id)."""
+    from .errors import UNIQUE_IDS
+    raise InputError(str(RuleViolation(e.id, UNIQUE_IDS, f"the id is used by the event at line {first_line}")),
+                     where)
+
+
 def parse_jsonl(text: str, path: str = "<jsonl>") -> Log:
     events, lines = [], {}
-    for n, line in enumerate(text.splitlines(), 1):
+    for n, line in enumerate(_split_lines(text), 1):
         if not line.strip() or line.lstrip().startswith("//"):
             continue
         try:
@@ -270,8 +294,10 @@ def parse_jsonl(text: str, path: str = "<jsonl>") -> Log:
         except InputError as exc:
             ident = item.get("id") if isinstance(item, dict) else None
             raise InputError((f"event {ident}: " if ident else "") + exc.message, f"{path}:{n}") from None
+        if e.id in lines:
+            _duplicate(e, lines[e.id], f"{path}:{n}")
         events.append(e)
-        lines.setdefault(e.id, n)
+        lines[e.id] = n
     return Log(tuple(events), path, "", "", lines)
 
 
@@ -309,13 +335,14 @@ def check_log(log: Log) -> None:
 def dumps_toml(events: Iterable[ev.Event], title: str = "", description: str = "") -> str:
     import tomli_w
 
-    head: dict[str, Any] = {}
+    doc: dict[str, Any] = {}
     if title or description:
-        head["log"] = {k: v for k, v in (("title", title), ("description", description)) if v}
-    parts = [tomli_w.dumps(head)] if head else []
-    for e in events:
-        parts.append("[[event]]\n" + tomli_w.dumps(event_to_dict(e)))
-    return "\n".join(parts)
+        doc["log"] = {k: v for k, v in (("title", title), ("description", description)) if v}
+    # One document, so that a nested table (PostOpened's post) is written as [event.post], inside its event
+    rows = [event_to_dict(e) for e in events]
+    if rows:
+        doc["event"] = rows
+    return tomli_w.dumps(doc)
 
 
 def dumps_jsonl(events: Iterable[ev.Event]) -> str:
