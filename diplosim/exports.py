@@ -1,0 +1,459 @@
+"""Event data in and out: CAMEO-coded rows (TSV, CSV, JSON Lines) from a log, and such rows into a log or store.
+
+Export writes one row per event with the columns of :data:`COLUMNS` (GDELT's names where GDELT has the column).
+Import reads rows with at least a date, two actor codes and a CAMEO code, in the same formats, and turns each into
+an event: rows whose code the model understands *and* that carry the data a measure needs become measures that
+change the state (see :func:`row_to_event`); every other row becomes a speech act that keeps its code.  A file
+with one bad row imports nothing.
+
+    >>> from diplosim.log import load_log, default_log_path
+    >>> rows = export_rows(load_log(default_log_path()).events)
+    >>> r = rows[6]
+    >>> r["SQLDATE"], r["Actor1Code"], r["Actor2Code"], r["EventCode"], r["Count"], r["Deadline"]
+    (20161229, 'USA', 'RUS', '174', 35, 20170101)
+"""
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+import attrs
+from attrs import frozen
+
+from . import cameo, countries
+from . import events as ev
+from .errors import InputError, RuleViolation
+from .state import State
+
+Date = datetime.date
+
+#: The export columns, in order.  SQLDATE and Deadline are YYYYMMDD numbers, as in GDELT.
+COLUMNS = ["SQLDATE", "Actor1Code", "Actor2Code", "EventCode", "EventRootCode", "QuadClass", "GoldsteinScale",
+           "Count", "EventId", "Sources", "Deadline", "Post", "Property"]
+FORMATS = ("cameo-tsv", "csv", "jsonl")
+#: Separator of several values in one cell (sources, posts, properties).
+MULTI = "; "
+
+
+# --- export -------------------------------------------------------------------------------------------------------
+
+
+def _count(e: ev.Event) -> int | None:
+    if isinstance(e, ev.MissionEstablished):
+        return e.staff
+    if isinstance(e, ev.MissionCapped):
+        return e.cap
+    if isinstance(e, ev.StaffingReported):
+        return e.figure
+    if isinstance(e, (ev.SanctionsImposed, ev.SanctionsLifted)):
+        return len(e.targets)
+    return getattr(e, "count", None)
+
+
+def _posts(e: ev.Event) -> list[str]:
+    if isinstance(e, ev.MissionEstablished):
+        return [p.name for p in e.posts]
+    if isinstance(e, ev.PostOpened):
+        return [e.post.name]
+    if isinstance(e, ev.PostClosed):
+        return [e.post]
+    if isinstance(e, ev.DiplomatsExpelled):
+        return list(e.from_posts)
+    return []
+
+
+def _properties(e: ev.Event) -> list[str]:
+    if isinstance(e, (ev.PropertyRegistered, ev._PropertyAct)):
+        return [e.property]
+    if isinstance(e, ev.ProposalMade):
+        return list(e.properties)
+    return []
+
+
+def _yyyymmdd(d: Date | None) -> int | None:
+    return None if d is None else d.year * 10000 + d.month * 100 + d.day
+
+
+def export_rows(events: Iterable[ev.Event]) -> list[dict[str, Any]]:
+    """One row per event, keyed by :data:`COLUMNS` (None where a column does not apply)."""
+    rows = []
+    for e in events:
+        c = cameo.coded(e)
+        rows.append({
+            "SQLDATE": _yyyymmdd(e.date), "Actor1Code": e.actor, "Actor2Code": cameo.target_of(e),
+            "EventCode": c.code, "EventRootCode": c.root, "QuadClass": c.quad_class, "GoldsteinScale": c.goldstein,
+            "Count": _count(e), "EventId": e.id, "Sources": MULTI.join(e.sources),
+            "Deadline": _yyyymmdd(getattr(e, "deadline", None)), "Post": MULTI.join(_posts(e)) or None,
+            "Property": MULTI.join(_properties(e)) or None,
+        })
+    return rows
+
+
+def dumps(events: Iterable[ev.Event], fmt: str) -> str:
+    """The export as text: ``cameo-tsv`` (tab-separated, header row), ``csv`` or ``jsonl`` (one object a line)."""
+    rows = export_rows(events)
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    if fmt not in ("cameo-tsv", "csv"):
+        raise InputError(f"unknown export format {fmt!r}: want {', '.join(FORMATS)}")
+    out = io.StringIO()
+    w = csv.writer(out, delimiter="\t" if fmt == "cameo-tsv" else ",", lineterminator="\n",
+                   quoting=csv.QUOTE_MINIMAL)
+    w.writerow(COLUMNS)
+    for r in rows:
+        w.writerow(["" if r[c] is None else r[c] for c in COLUMNS])
+    return out.getvalue()
+
+
+# --- reading rows ---------------------------------------------------------------------------------------------------
+
+#: Header names import accepts for each field (compared without case, spaces or underscores), first match wins.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "date": ("sqldate", "date", "eventdate", "day"),
+    "actor": ("actor1code", "source", "sourceactor", "actor1countrycode"),
+    "target": ("actor2code", "target", "targetactor", "actor2countrycode"),
+    "code": ("eventcode", "cameocode", "cameo", "code"),
+    "count": ("count",),
+    "deadline": ("deadline",),
+    "post": ("post",),
+    "property": ("property",),
+    "id": ("eventid", "globaleventid", "id"),
+    "ref": ("sources", "sourceref", "sourceurl"),
+}
+REQUIRED = ("date", "actor", "target", "code")
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _columns(header: list[str], where: str) -> dict[str, str]:
+    """Field -> the header name that holds it."""
+    by_norm = {}
+    for h in header:
+        by_norm.setdefault(_norm(h), h)
+    found = {}
+    for field, names in ALIASES.items():
+        for n in names:
+            if n in by_norm:
+                found[field] = by_norm[n]
+                break
+    missing = [f for f in REQUIRED if f not in found]
+    if missing:
+        want = {"date": "SQLDATE", "actor": "Actor1Code", "target": "Actor2Code", "code": "EventCode"}
+        raise InputError(f"no {want[missing[0]]} column in the header (have: {', '.join(header)})", where)
+    return found
+
+
+@frozen
+class Row:
+    """One row of an event-data file, its fields already checked; ``line`` is where it is in the file."""
+    line: int
+    date: Date
+    actor: str
+    target: str
+    code: str
+    count: int | None = None
+    deadline: Date | None = None
+    posts: tuple[str, ...] = ()
+    properties: tuple[str, ...] = ()
+    id: str | None = None
+    refs: tuple[str, ...] = ()
+
+
+def _date(value: Any, what: str) -> Date:
+    text = str(value).strip()
+    try:
+        if re.fullmatch(r"\d{8}", text):
+            return Date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        return Date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"bad {what} {text!r}: want YYYYMMDD or YYYY-MM-DD") from None
+
+
+def _country(value: str, what: str) -> str:
+    code = value.strip()
+    if countries.is_known(code):
+        return code
+    if len(code) > 3 and countries.is_known(code[:3]):  # a CAMEO actor code: country, then role (USAGOV)
+        return code[:3]
+    raise InputError(f"unknown country code {code!r} in {what} (want ISO 3166-1 alpha-3 like USA, or a CAMEO "
+                     f"actor code that starts with one, like USAGOV)")
+
+
+def _int(value: Any, what: str) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise InputError(f"bad {what} {value!r}: want a whole number")
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if not re.fullmatch(r"\d+", text):
+        raise InputError(f"bad {what} {text!r}: want a whole number")
+    return int(text)
+
+
+def _multi(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return tuple(p.strip() for p in str(value).split(";") if p.strip())
+
+
+def _row(fields: dict[str, Any], cols: dict[str, str], line: int) -> Row:
+    def get(field: str) -> Any:
+        col = cols.get(field)
+        value = None if col is None else fields.get(col)
+        return None if isinstance(value, str) and not value.strip() else value
+
+    for field in REQUIRED:
+        if get(field) is None:
+            raise InputError(f"empty {cols[field]}")
+    code = get("code")
+    if not isinstance(code, str):
+        raise InputError(f"{cols['code']} must be text, not a number: CAMEO codes keep their leading zeros "
+                         f"(write \"0842\", not 0842)")
+    code = code.strip()
+    cameo.lookup(code)
+    ident = get("id")
+    return Row(line=line, date=_date(get("date"), cols["date"]), actor=_country(str(get("actor")), cols["actor"]),
+               target=_country(str(get("target")), cols["target"]), code=code,
+               count=_int(get("count"), "Count"),
+               deadline=None if get("deadline") is None else _date(get("deadline"), "Deadline"),
+               posts=_multi(get("post")), properties=_multi(get("property")),
+               id=None if ident is None else str(ident).strip(), refs=_multi(get("ref")))
+
+
+def read_rows(path: str | Path) -> list[Row]:
+    """Read an event-data file (``.tsv``/``.txt`` tab-separated, ``.csv``, ``.jsonl``), every row checked.
+
+    The first line of a TSV or CSV file is its header; lines starting with ``#`` are skipped.  The first problem
+    raises InputError naming ``file:line``.
+    """
+    from .log import read_text
+
+    name = str(path)
+    text = read_text(path)
+    if name.endswith((".jsonl", ".json", ".ndjson")):
+        return _read_jsonl(text, name)
+    if name.endswith(".csv"):
+        delimiter = ","
+    elif name.endswith((".tsv", ".txt", ".tab")):
+        delimiter = "\t"
+    else:
+        raise InputError("unknown event-data format: want a .tsv, .csv or .jsonl file", name)
+    numbered = [(n, line) for n, line in enumerate(text.splitlines(), 1)
+                if line.strip() and not line.startswith("#")]
+    if not numbered:
+        raise InputError("empty file: want a header row and event rows", name)
+    head_line, head = numbered[0]
+    header = next(csv.reader([head], delimiter=delimiter))
+    cols = _columns(header, f"{name}:{head_line}")
+    rows = []
+    for n, line in numbered[1:]:
+        cells = next(csv.reader([line], delimiter=delimiter))
+        if len(cells) != len(header):
+            raise InputError(f"malformed row: {len(cells)} fields, the header has {len(header)}", f"{name}:{n}")
+        try:
+            rows.append(_row(dict(zip(header, cells)), cols, n))
+        except InputError as exc:
+            raise InputError(exc.message, f"{name}:{n}") from None
+    return rows
+
+
+def _read_jsonl(text: str, name: str) -> list[Row]:
+    rows = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith(("#", "//")):
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", f"{name}:{n}") from None
+        if not isinstance(item, dict):
+            raise InputError("malformed row: want a JSON object", f"{name}:{n}")
+        try:
+            rows.append(_row(item, _columns(list(item), f"{name}:{n}"), n))
+        except InputError as exc:
+            raise InputError(exc.message, exc.where if exc.where else f"{name}:{n}") from None
+    return rows
+
+
+# --- rows -> events -------------------------------------------------------------------------------------------------
+
+_POST_KINDS = (("consulate-general", "consulate-general"), ("consulate general", "consulate-general"),
+               ("consulate", "consulate"), ("embassy", "embassy"), ("annex", "annex"),
+               ("trade mission", "trade-mission"), ("mission", "mission"))
+
+
+def _post(name: str) -> ev.Post:
+    low = name.lower()
+    kind = next((k for word, k in _POST_KINDS if word in low), "other")
+    return ev.Post(name, kind)
+
+
+#: Speech-act types by code (exact) or by root code; any other code becomes a StatementMade.
+SPEECH_BY_CODE: dict[str, type[ev.Event]] = {
+    "014": ev.ProposalMade, "016": ev.InvolvementDenied, "036": ev.MeetingPlanned, "051": ev.PraiseExpressed,
+    "125": ev.MeetingCancelled,
+}
+SPEECH_BY_ROOT: dict[str, type[ev.Event]] = {
+    "04": ev.MeetingHeld, "10": ev.DemandMade, "11": ev.CriticismVoiced, "13": ev.ThreatIssued,
+}
+
+
+def row_to_event(row: Row, s: State, source_file: str) -> ev.Event:
+    """The event a row stands for, given the state just before it (the rule is in the README, "Import").
+
+    Measures, when the row carries their data: ``174`` with a Count expels that many (by the Deadline, else the
+    same day); ``172`` with a Count caps the target's mission, with a Property bars access to it; ``171``/``1711``
+    with a Property closes/seizes it, ``0842``/``084`` returns it; ``161`` with a Post closes it; ``050`` with a
+    Property registers it, with a Count establishes the actor's mission (or, if it exists, adds staff to it), with
+    only a Post opens it; ``081`` lifts the actor's cap on the target's mission if there is one.  Anything else is
+    a speech act carrying the row's code.
+    """
+    code, count, props, posts = row.code, row.count, row.properties, row.posts
+    label = cameo.lookup(code).label
+    sources = (f"import: {source_file}:{row.line}",) + _refs(row, source_file)
+    base: dict[str, Any] = {
+        "id": row.id or f"import-{Path(source_file).stem}-{row.line}", "date": row.date, "actor": row.actor,
+        "target": row.target, "sources": sources,
+        "summary": f"Imported CAMEO {code} ({label})" + (f", count {count}" if count is not None else ""),
+    }
+    deadline = row.deadline or row.date
+    mission = s.missions.get((row.actor, row.target))
+    target_mission = s.missions.get((row.target, row.actor))
+    cls: type[ev.Event]
+    data: dict[str, Any] = {}
+    if code == "174" and count:
+        cls, data = ev.DiplomatsExpelled, {"count": count, "deadline": deadline, "from_posts": posts}
+    elif code == "172" and props:
+        cls, data = ev.PropertyAccessSuspended, {"property": props[0]}
+    elif code == "172" and count is not None:
+        cls, data = ev.MissionCapped, {"cap": count, "deadline": deadline}
+    elif code in ("171", "1711", "084", "0842") and props:
+        cls = {"171": ev.PropertyClosed, "1711": ev.PropertySeized}.get(code, ev.PropertyReturned)
+        data = {"property": props[0]}
+    elif code == "161" and posts:
+        cls, data = ev.PostClosed, {"post": posts[0]}
+    elif code == "050" and props:
+        cls, data = ev.PropertyRegistered, {"property": props[0], "name": props[0]}
+    elif code == "050" and count is not None and mission is None:
+        cls, data = ev.MissionEstablished, {"staff": count, "posts": tuple(_post(p) for p in posts)}
+    elif code == "050" and count is not None:
+        cls, data = ev.StaffAssigned, {"count": count}
+    elif code == "050" and posts:
+        cls, data = ev.PostOpened, {"post": _post(posts[0])}
+    elif code == "081" and target_mission is not None and target_mission.cap is not None:
+        cls = ev.MissionCapLifted
+    else:
+        cls, data = _speech(code, count, props)
+    try:
+        event = cls(**base, **data)
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"CAMEO {code} row: {exc}") from None
+    if cameo.code_of(event) != code:
+        event = attrs.evolve(event, cameo=code)
+    return event
+
+
+def _speech(code: str, count: int | None, props: tuple[str, ...]) -> tuple[type[ev.Event], dict[str, Any]]:
+    cls = SPEECH_BY_CODE.get(code) or SPEECH_BY_ROOT.get(code[:2]) or ev.StatementMade
+    has_count = "count" in ev.field_names(cls)
+    if count is not None and not has_count:
+        cls, has_count = ev.StatementMade, True  # keep the figure: a statement can carry one
+    data: dict[str, Any] = {"count": count} if has_count and count is not None else {}
+    if cls is ev.ProposalMade and props:
+        data["properties"] = props
+    return cls, data
+
+
+def _refs(row: Row, source_file: str) -> tuple[str, ...]:
+    from .provenance import check_source
+
+    out = []
+    for ref in row.refs:
+        # a reference diplosim cannot check (a story id, an outlet's name) stays attached to the import line
+        out.append(ref if check_source(ref) is None else f"import: {source_file}:{row.line} cites {ref}")
+    return tuple(out)
+
+
+def rows_to_events(rows: list[Row], base: Iterable[ev.Event], source_file: str) -> list[ev.Event]:
+    """The rows as events appended after ``base``: rows in date order (stable), each read against the state
+    before it and checked by the fold.  Any problem raises InputError naming ``file:line``; nothing is returned
+    half-done."""
+    from .fold import apply_in_place
+    from .log import check_event
+
+    s = State()
+    for e in base:
+        apply_in_place(s, e)
+    out = []
+    for row in sorted(rows, key=lambda r: r.date):
+        where = f"{source_file}:{row.line}"
+        try:
+            if s.last_date is not None and row.date < s.last_date:
+                raise InputError(f"row dated {row.date} comes before the target's last event ({s.last_date}): "
+                                 f"imported events are appended, so they must not be older")
+            e = row_to_event(row, s, source_file)
+            check_event(e)
+            apply_in_place(s, e)
+        except InputError as exc:
+            raise InputError(exc.message, where) from None
+        except RuleViolation as exc:
+            raise InputError(str(exc), where) from None
+        out.append(e)
+    return out
+
+
+# --- writing into a log or a store ------------------------------------------------------------------------------------
+
+STORE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+LOG_SUFFIXES = (".toml", ".jsonl", ".json", ".ndjson")
+
+
+def import_file(path: str | Path, into: str | Path, stream: str | None = None) -> list[ev.Event]:
+    """Import the rows of ``path`` into a log file (``.toml``/``.jsonl``, created if missing) or a store
+    (``.db``): all or nothing.  The events are appended after the target's own; returns the new events."""
+    into = Path(into)
+    rows = read_rows(path)
+    if into.suffix in STORE_SUFFIXES:
+        return _into_store(rows, str(path), into, stream)
+    if into.suffix not in LOG_SUFFIXES:
+        raise InputError("unknown target: want a log file (.toml, .jsonl) or a store (.db)", str(into))
+    from .log import dumps_jsonl, dumps_toml, load_log, read_text
+
+    old_text, base = "", []
+    if into.exists():
+        old_text = read_text(into)
+        base = list(load_log(into).events)
+    new = rows_to_events(rows, base, str(path))
+    if into.suffix == ".toml":
+        title = "" if old_text else f"Imported from {Path(path).name}"
+        added = dumps_toml(new, title=title)
+    else:
+        added = dumps_jsonl(new)
+    sep = "\n" if old_text and into.suffix == ".toml" else ""
+    if old_text and not old_text.endswith("\n"):
+        sep = "\n" + sep
+    tmp = into.with_name(into.name + ".tmp")
+    tmp.write_text(old_text + sep + added, encoding="utf-8")
+    tmp.replace(into)
+    return new
+
+
+def _into_store(rows: list[Row], source_file: str, into: Path, stream: str | None) -> list[ev.Event]:
+    from .store import open_store
+
+    with open_store(into) as store:
+        name = stream or store.default_stream()
+        base = list(store.read(name))
+        new = rows_to_events(rows, base, source_file)
+        if new:
+            store.append(name, new)
+    return new
