@@ -30,6 +30,10 @@ from . import events as ev
 
 Date = datetime.date
 DEFAULT_HALF_LIFE = 30.0
+DEFAULT_HALF_LIFE_ROUNDS = 5.0
+FORMULA = "E(t) = sum over acts e of A toward B dated t_e <= t of -goldstein(e) * 2 ** (-(t - t_e) / half_life)"
+#: In a tournament match a hostile move (D) expels part of the other side's mission: it counts as CAMEO 174.
+HOSTILE_MOVE_CODE = "174"
 #: Records of what existed before the first act: not acts, so not in the index.
 BASELINE_TYPES = (ev.MissionEstablished, ev.PropertyRegistered)
 
@@ -102,6 +106,36 @@ def dyad_table(events: Iterable[ev.Event], a: str, b: str, *, half_life: float =
     return [{"date": x["date"], f"{a}→{b}": x["index"], f"{b}→{a}": y["index"],
              "acts": "; ".join(part for part in (_acts(a, x["codes"]), _acts(b, y["codes"])) if part)}
             for x, y in zip(ab, ba)]
+
+
+def dyad_json(events: Iterable[ev.Event], a: str, b: str, *, half_life: float = DEFAULT_HALF_LIFE,
+              until: Date | None = None) -> dict[str, Any]:
+    """The contract of ``diplosim escalation --format json``: both directions as long rows, on the table's dates."""
+    events = list(events)
+    dates = [Date.fromisoformat(r["date"]) for r in dyad_table(events, a, b, half_life=half_life, until=until)]
+    rows = [r for x, y in ((a, b), (b, a)) for r in escalation(events, x, y, half_life=half_life, dates=dates)]
+    return {"dyad": [a, b], "half_life_days": half_life, "formula": FORMULA, "rows": rows}
+
+
+def match_rows(result: Any, half_life: float = DEFAULT_HALF_LIFE_ROUNDS) -> list[dict[str, Any]]:
+    """The index per round of a tournament match (:class:`diplosim.tournament.MatchResult`): each hostile move
+    (D) is an act scored like an expulsion (CAMEO 174), a restrained move (C) no act.
+
+    >>> from diplosim.strategies import get
+    >>> from diplosim.tournament import match
+    >>> rows = match_rows(match(get("always-hostile"), get("restraint"), rounds=3), half_life=1)
+    >>> [(r["round"], r["A→B"], r["B→A"]) for r in rows]
+    [(1, 5.0, 0.0), (2, 7.5, 0.0), (3, 8.75, 0.0)]
+    """
+    from . import cameo
+
+    score = -cameo.lookup(HOSTILE_MOVE_CODE).goldstein
+    moves_a, moves_b = result.moves
+    rounds = range(1, len(moves_a) + 1)
+    a = decayed([(k, score) for k, m in zip(rounds, moves_a) if m == "D"], half_life, rounds)
+    b = decayed([(k, score) for k, m in zip(rounds, moves_b) if m == "D"], half_life, rounds)
+    return [{"round": k, "A": ma, "B": mb, "A→B": round(x, 2), "B→A": round(y, 2)}
+            for k, ma, mb, x, y in zip(rounds, moves_a, moves_b, a, b)]
 
 
 def _acts(who: str, codes: list[str]) -> str:

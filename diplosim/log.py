@@ -139,6 +139,10 @@ def check_event(event: ev.Event) -> None:
         problem = provenance.check_source(src)
         if problem:
             raise InputError(problem)
+    if event.cameo is not None:
+        from .cameo import table
+        if event.cameo not in table():
+            raise InputError(f"unknown CAMEO code {event.cameo!r} in field cameo (not in the CAMEO table)")
 
 
 def event_to_dict(event: ev.Event, *, dates_as_text: bool = False) -> dict[str, Any]:

@@ -138,7 +138,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         print_json(timeline_json(events) if timeline_json else timeline_rows(events, full_sources=True))
         return 0
     rows = timeline_rows(events)
-    print_rows(rows, args.format, ["date", "actor", "target", "type", "what", "sources"])
+    print_rows(rows, args.format, ["date", "actor", "target", "type", "cameo", "goldstein", "what", "sources"])
     return 0
 
 

@@ -1,0 +1,290 @@
+"""Subcommands for analysts: export, import-events, escalation, plot (staffing, escalation, heatmap), explain."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .common import OneLineParser, add_format, add_log, date_arg, print_json, print_rows, subparser
+
+
+def register(sub) -> None:
+    p = subparser(sub, "export", "the events as CAMEO-coded event data (one row per event), for GDELT/ICEWS users",
+                  "diplosim export > events.tsv                    # cameo-tsv, the default\n"
+                  "diplosim export --format csv --out events.csv\n"
+                  "diplosim export --scenario scenarios/putin-retaliates-2016.toml --format jsonl",
+                  "the events as CAMEO-coded event data: one row per event with SQLDATE, Actor1Code, Actor2Code, "
+                  "EventCode, EventRootCode, QuadClass, GoldsteinScale, Count, EventId, Sources, Deadline, Post, "
+                  "Property")
+    _add_course(p)
+    p.add_argument("--until", type=date_arg, metavar="DATE", help="only events up to this date")
+    p.add_argument("--format", "-f", choices=("cameo-tsv", "csv", "jsonl"), default="cameo-tsv",
+                   help="cameo-tsv (tab-separated, the default), csv or jsonl")
+    p.add_argument("--out", "-o", metavar="FILE", help="write here instead of standard output")
+    p.set_defaults(handler=cmd_export)
+
+    p = subparser(sub, "import-events", "read CAMEO-coded rows (TSV, CSV, JSON Lines) into a log or store: all "
+                  "rows or none",
+                  "diplosim import-events events.tsv --into my.db\n"
+                  "diplosim import-events events.tsv --into my-log.toml    # or .jsonl; created if missing")
+    p.add_argument("file", metavar="FILE", help="event data: .tsv, .csv or .jsonl with a header of column names")
+    p.add_argument("--into", required=True, metavar="TARGET",
+                   help="a log file (.toml, .jsonl) or a diplosim store (.db); the events are appended")
+    p.add_argument("--stream", metavar="NAME", help="with a store: the stream to append to")
+    p.set_defaults(handler=cmd_import)
+
+    p = subparser(sub, "escalation", "the escalation index of a dyad over time (decayed sum of -Goldstein scores)",
+                  "diplosim escalation --dyad USA-RUS\n"
+                  "diplosim escalation --dyad USA-RUS --half-life 60 --format json\n"
+                  "diplosim escalation --dyad USA-RUS --plot escalation.png\n"
+                  "diplosim escalation --match tit-for-tat,alternator --rounds 20   # per round of a match")
+    _add_course(p)
+    p.add_argument("--dyad", metavar="A-B", help="two country codes, like USA-RUS: both directions are shown")
+    p.add_argument("--match", metavar="S1,S2", help="instead of a log: play a match of two strategies and show "
+                   "the index per round (a hostile move counts as an expulsion, CAMEO 174)")
+    p.add_argument("--rounds", type=int, default=50, metavar="N", help="with --match: rounds (default 50)")
+    p.add_argument("--noise", type=float, default=0.0, metavar="P", help="with --match: noise (default 0)")
+    p.add_argument("--seed", type=int, default=0, help="with --match: seed (default 0)")
+    p.add_argument("--half-life", type=float, default=None, metavar="H",
+                   help="half-life of an act's weight: days (default 30), rounds with --match (default 5)")
+    p.add_argument("--until", type=date_arg, metavar="DATE", help="stop at this date (its value is shown too)")
+    p.add_argument("--plot", metavar="OUT", help="also draw the index day by day to OUT (.png or .svg)")
+    add_format(p)
+    p.set_defaults(handler=cmd_escalation)
+
+    p = subparser(sub, "plot", "figures: mission staff over time, the escalation index, a tournament heat map",
+                  "diplosim plot staffing --out staffing.png\n"
+                  "diplosim plot staffing --scenario scenarios/a.toml --scenario scenarios/b.toml --out compare.png\n"
+                  "diplosim plot escalation --dyad USA-RUS --out escalation.svg\n"
+                  "diplosim plot heatmap --strategies tit-for-tat,always-hostile,restraint --out heat.png")
+    psub = p.add_subparsers(dest="plot_command", metavar="FIGURE", parser_class=OneLineParser)
+    p.set_defaults(handler=lambda args: (p.print_help(), 0)[1])
+    q = subparser(psub, "staffing", "mission staff over time per pair, events marked, deadlines dashed; the real "
+                  "course and scenarios overlaid",
+                  "diplosim plot staffing --out staffing.png\n"
+                  "diplosim plot staffing --scenario scenarios/putin-retaliates-2016.toml --out compare.svg")
+    _add_plot_course(q)
+    q.add_argument("--until", type=date_arg, metavar="DATE", help="end of the time axis")
+    q.set_defaults(handler=cmd_plot_staffing)
+    q = subparser(psub, "escalation", "the escalation index of a dyad, both directions, day by day",
+                  "diplosim plot escalation --dyad USA-RUS --out escalation.png")
+    _add_plot_course(q)
+    q.add_argument("--dyad", required=True, metavar="A-B", help="two country codes, like USA-RUS")
+    q.add_argument("--half-life", type=float, default=30.0, metavar="DAYS", help="half-life in days (default 30)")
+    q.add_argument("--until", type=date_arg, metavar="DATE", help="end of the time axis")
+    q.set_defaults(handler=cmd_plot_escalation)
+    q = subparser(psub, "heatmap", "a tournament heat map: mean payoff per round of each strategy against each",
+                  "diplosim plot heatmap --strategies tit-for-tat,always-hostile,restraint --out heat.png\n"
+                  "diplosim plot heatmap --strategies tit-for-tat,generous-tit-for-tat --noise 0.05 --out h.svg")
+    q.add_argument("--strategies", required=True, metavar="S1,S2,...", help="strategy names (diplosim strategies)")
+    q.add_argument("--rounds", type=int, default=200, metavar="N", help="rounds per match (default 200)")
+    q.add_argument("--repetitions", type=int, default=5, metavar="N", help="matches per pair (default 5)")
+    q.add_argument("--noise", type=float, default=0.0, metavar="P", help="probability a move is flipped")
+    q.add_argument("--seed", type=int, default=0, help="seed (default 0): same seed, same figure")
+    q.add_argument("--out", "-o", required=True, metavar="FILE", help="the image: .png or .svg")
+    q.set_defaults(handler=cmd_plot_heatmap)
+
+    p = subparser(sub, "explain", "the chain of events behind one figure of the state, with sources",
+                  "diplosim explain staff --sending USA --host RUS --at 2017-09-02\n"
+                  "diplosim explain cap --sending USA --host RUS --at 2017-09-02 --format json\n"
+                  "diplosim explain property --property usa-serebryany-bor-dacha\n"
+                  "diplosim explain sanction --target Zorsecurity\n"
+                  "diplosim explain staff --sending RUS --host USA --scenario scenarios/putin-retaliates-2016.toml")
+    p.add_argument("figure", choices=("staff", "pending", "cap", "property", "sanction"),
+                   help="staff, pending (departures), cap, property (status) or sanction (measures)")
+    p.add_argument("--sending", metavar="CODE", help="the mission's sending country (staff, pending, cap)")
+    p.add_argument("--host", metavar="CODE", help="the mission's host country (staff, pending, cap)")
+    p.add_argument("--property", metavar="ID", help="the property's id (see `diplosim state --table properties`)")
+    p.add_argument("--target", metavar="NAME", help="the sanctioned target's name, as in the sanctions table")
+    p.add_argument("--imposer", metavar="CODE", help="the sanctioning country, if several sanction the target")
+    p.add_argument("--at", type=date_arg, metavar="DATE", help="the date (default: the last event's date)")
+    _add_course(p)
+    add_format(p)
+    p.set_defaults(handler=cmd_explain)
+
+
+def _add_course(p: argparse.ArgumentParser) -> None:
+    add_log(p)
+    p.add_argument("--scenario", metavar="FILE", help="use a scenario's course instead of a log")
+
+
+def _add_plot_course(p: argparse.ArgumentParser) -> None:
+    add_log(p)
+    p.add_argument("--scenario", metavar="FILE", action="append", default=[],
+                   help="overlay a scenario's course (repeat for several)")
+    p.add_argument("--no-real", action="store_true", help="leave out the real course (or --log): scenarios only")
+    p.add_argument("--out", "-o", required=True, metavar="FILE", help="the image: .png or .svg")
+
+
+def _events(args: argparse.Namespace):
+    """The events of --scenario, else of --log/--store (the real log by default)."""
+    if getattr(args, "scenario", None):
+        from ..scenario import load_scenario
+        return list(load_scenario(args.scenario).run().events)
+    from .common import load_events
+    return list(load_events(args))
+
+
+def _courses(args: argparse.Namespace) -> list[tuple[str, list]]:
+    """(label, events): the real course (or --log/--store) first, then each --scenario."""
+    from ..errors import InputError
+    from ..scenario import load_scenario
+    from .common import load_events
+
+    courses = []
+    if not args.no_real:
+        label = "real course" if not (args.log or args.store) else (args.log or args.store)
+        courses.append((label, list(load_events(args))))
+    for path in args.scenario:
+        result = load_scenario(path).run()
+        courses.append((result.label, list(result.events)))
+    if not courses:
+        raise InputError("nothing to plot: --no-real needs at least one --scenario")
+    return courses
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from ..exports import dumps
+
+    events = [e for e in _events(args) if args.until is None or e.date <= args.until]
+    text = dumps(events, args.format)
+    if args.out:
+        from pathlib import Path
+
+        from ..errors import InputError
+        out = Path(args.out)
+        if not out.parent.exists():
+            raise InputError("no such folder", str(out.parent))
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {len(events)} events to {args.out} ({args.format})", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from ..exports import import_file
+
+    new = import_file(args.file, args.into, args.stream)
+    measures = sum(1 for e in new if e.category == "measure")
+    print(f"imported {len(new)} events from {args.file} into {args.into}: {measures} change the state, "
+          f"{len(new) - measures} speech acts")
+    return 0
+
+
+def cmd_escalation(args: argparse.Namespace) -> int:
+    from .. import escalation as esc
+    from ..errors import InputError
+
+    if bool(args.dyad) == bool(args.match):
+        raise InputError("give either --dyad A-B (a log or scenario) or --match S1,S2 (a strategy match)")
+    if args.match:
+        return _escalation_match(args)
+    a, b = esc.parse_dyad(args.dyad)
+    half_life = args.half_life or esc.DEFAULT_HALF_LIFE
+    if half_life <= 0:
+        raise InputError(f"--half-life must be positive (got {half_life:g})")
+    events = _events(args)
+    rows = esc.dyad_table(events, a, b, half_life=half_life, until=args.until)
+    if args.plot:
+        from ..plots import escalation as draw
+        label = args.scenario or "real course"
+        draw([(label, events)], (a, b), args.plot, half_life=half_life, until=args.until)
+    if args.format == "json":
+        print_json(esc.dyad_json(events, a, b, half_life=half_life, until=args.until))
+        return 0
+    print_rows(rows, args.format)
+    return 0
+
+
+def _escalation_match(args: argparse.Namespace) -> int:
+    from .. import escalation as esc
+    from ..errors import InputError
+    from ..strategies import get
+    from ..tournament import match
+
+    names = [n.strip() for n in args.match.split(",")]
+    if len(names) != 2 or not all(names):
+        raise InputError(f"bad --match {args.match!r}: want two strategy names, like tit-for-tat,alternator")
+    half_life = args.half_life or esc.DEFAULT_HALF_LIFE_ROUNDS
+    if half_life <= 0:
+        raise InputError(f"--half-life must be positive (got {half_life:g})")
+    result = match(get(names[0]), get(names[1]), args.rounds, noise=args.noise, seed=args.seed)
+    rows = esc.match_rows(result, half_life=half_life)
+    if args.plot:
+        from ..plots import escalation_rounds
+        escalation_rounds(rows, result.strategies, args.plot, half_life=half_life)
+    if args.format == "json":
+        print_json({"match": list(result.strategies), "rounds": args.rounds, "noise": args.noise,
+                    "seed": args.seed, "half_life_rounds": half_life, "rows": rows})
+        return 0
+    if args.format not in ("csv",):
+        print(f"A = {result.strategies[0]}, B = {result.strategies[1]}; index half-life {half_life:g} rounds")
+    print_rows(rows, args.format)
+    return 0
+
+
+def cmd_plot_staffing(args: argparse.Namespace) -> int:
+    from ..plots import staffing
+
+    out = staffing(_courses(args), args.out, until=args.until)
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_plot_escalation(args: argparse.Namespace) -> int:
+    from ..errors import InputError
+    from ..escalation import parse_dyad
+    from ..plots import escalation
+
+    if args.half_life <= 0:
+        raise InputError(f"--half-life must be positive (got {args.half_life:g})")
+    out = escalation(_courses(args), parse_dyad(args.dyad), args.out, half_life=args.half_life, until=args.until)
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_plot_heatmap(args: argparse.Namespace) -> int:
+    from ..errors import InputError
+    from ..plots import check_out, heatmap, tournament_matrix
+    from ..strategies import get
+    from ..tournament import check_match_args
+
+    check_out(args.out)
+    names = [n.strip() for n in args.strategies.split(",") if n.strip()]
+    if len(names) < 2:
+        raise InputError("a heat map needs at least two strategies (--strategies a,b,...)")
+    if args.repetitions < 1:
+        raise InputError(f"--repetitions must be at least 1 (got {args.repetitions})")
+    check_match_args(args.rounds, args.noise)
+    strategies = [get(n) for n in names]
+    matrix = tournament_matrix(strategies, rounds=args.rounds, repetitions=args.repetitions, noise=args.noise,
+                               seed=args.seed)
+    labels = [s.label for s in strategies]
+    out = heatmap(matrix, labels, labels, args.out,
+                  title=f"Mean payoff per round, row against column ({args.rounds} rounds × {args.repetitions}, "
+                        f"noise {args.noise:g}, seed {args.seed})",
+                  value_label="payoff per round (R=3, T=5, S=0, P=1)")
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from ..explain import explain
+
+    x = explain(_events(args), args.figure, at=args.at, sending=args.sending, host=args.host,
+                property=args.property, target=args.target, imposer=args.imposer)
+    if args.format == "json":
+        print_json(x.to_json())
+        return 0
+    if args.format not in ("csv",):
+        print(f"{args.figure} of the {x.subject} on {x.at}: {_value(x.value)}")
+    print_rows(x.rows(), args.format, ["date", "event", "effect", "from", "to", "sources"])
+    return 0
+
+
+def _value(value) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, list):
+        return ", ".join(value)
+    return str(value)
