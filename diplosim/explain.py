@@ -39,8 +39,15 @@ class Explanation:
     value: Any
     steps: tuple[dict[str, Any], ...]
 
+    @property
+    def title(self) -> str:
+        """One line: what the figure is, of what, when, and its value."""
+        what = {"staff": "staff of the", "pending": "departures pending from the", "cap": "cap on the",
+                "property": "status of", "sanction": "measures of the"}[self.figure]
+        return f"{what} {self.subject} on {self.at}: {_text(self.value)}"
+
     def to_json(self) -> dict[str, Any]:
-        return {"figure": self.figure, "subject": self.subject, "at": self.at.isoformat(),
+        return {"figure": self.figure, "subject": self.subject, "at": self.at.isoformat(), "title": self.title,
                 "value": self.value, "steps": list(self.steps)}
 
     def rows(self) -> list[dict[str, Any]]:
@@ -64,7 +71,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def explain(events: Iterable[ev.Event], figure: str, *, at: Date | None = None, sending: str | None = None,
+def explain(events: Iterable[ev.Event], figure: str, *, at: Date | str | None = None, sending: str | None = None,
             host: str | None = None, property: str | None = None, target: str | None = None,
             imposer: str | None = None) -> Explanation:
     """The chain of events behind ``figure`` at ``at`` (default: the date of the last event).
@@ -73,6 +80,8 @@ def explain(events: Iterable[ev.Event], figure: str, *, at: Date | None = None, 
     ``sanction`` needs ``target`` (the designated name) and, if several countries sanction it, ``imposer``.
     """
     events = list(events)
+    if isinstance(at, str):
+        at = Date.fromisoformat(at)
     if figure not in FIGURES:
         raise InputError(f"unknown figure {figure!r}: want one of {', '.join(FIGURES)}")
     if at is None:

@@ -69,9 +69,11 @@ def walk(events: Iterable[ev.Event], until: Date | None = None) -> Iterator[Step
 class History:
     """States at each event date and deadline passage, in date order.  ``at(date)`` gives the state on any date."""
 
-    def __init__(self, points: list[tuple[Date, State]]):
+    def __init__(self, points: list[tuple[Date, State]], events: Iterable[ev.Event] = ()):
         self.dates: list[Date] = [d for d, _ in points]
         self.states: list[State] = [s for _, s in points]
+        #: the events replayed (for escalation, explain, export on the same course)
+        self.events: tuple[ev.Event, ...] = tuple(events)
 
     def __len__(self) -> int:
         return len(self.dates)
@@ -136,6 +138,7 @@ def history(log: Iterable[ev.Event] | str | Path, until: Date | str | None = Non
         log = load_log(log)
     if isinstance(until, str):
         until = Date.fromisoformat(until)
+    log = list(log)
     points: list[tuple[Date, State]] = []
     s = State()
     for date, group in itertools.groupby(log, key=lambda e: e.date):
@@ -147,7 +150,7 @@ def history(log: Iterable[ev.Event] | str | Path, until: Date | str | None = Non
         points.append(_snapshot(date, s))
     end = None if until is None else until + datetime.timedelta(days=1)
     points.extend(_passage_points(s, end))
-    return History(points)
+    return History(points, (e for e in log if until is None or e.date <= until))
 
 
 def _passage_points(s: State, before: Date | None) -> Iterator[tuple[Date, State]]:

@@ -277,14 +277,6 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print_json(x.to_json())
         return 0
     if args.format not in ("csv",):
-        print(f"{args.figure} of the {x.subject} on {x.at}: {_value(x.value)}")
+        print(x.title)
     print_rows(x.rows(), args.format, ["date", "event", "effect", "from", "to", "sources"])
     return 0
-
-
-def _value(value) -> str:
-    if value is None:
-        return "none"
-    if isinstance(value, list):
-        return ", ".join(value)
-    return str(value)

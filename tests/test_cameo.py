@@ -1,0 +1,136 @@
+"""CAMEO coding: the shipped table, every event type's code, overrides, and the timeline's code and score."""
+from __future__ import annotations
+
+import json
+import re
+
+import attrs
+import pytest
+
+from conftest import REAL_LOG, ROOT, run_cli
+from diplosim import cameo
+from diplosim import events as ev
+from diplosim.errors import InputError
+from diplosim.log import parse_toml
+
+
+def test_table_has_every_code_of_the_reference_with_its_label():
+    rows = [line.split("\t") for line in cameo.TABLE_PATH.read_text().splitlines()
+            if line and not line.startswith("#")][1:]
+    assert len(cameo.table()) == len(rows) == 315
+    for code, label, _ in rows:
+        assert cameo.lookup(code).label == label
+
+
+def test_scores_without_a_published_value_are_the_parents():
+    inherited = {c for c, x in cameo.table().items() if x.inherited}
+    assert inherited == {"1213", "1214", "1951", "1952"}
+    assert cameo.lookup("1214").goldstein == cameo.lookup("121").goldstein
+    assert cameo.lookup("1952").goldstein == cameo.lookup("195").goldstein
+
+
+@pytest.mark.parametrize("code,root,quad", [("010", "01", 1), ("057", "05", 1), ("061", "06", 2),
+                                             ("0842", "08", 2), ("090", "09", 3), ("1313", "13", 3),
+                                             ("141", "14", 4), ("174", "17", 4), ("2042", "20", 4)])
+def test_root_and_quad_class(code, root, quad):
+    c = cameo.lookup(code)
+    assert (c.root, c.quad_class) == (root, quad)
+
+
+def test_every_event_type_has_a_default_code_in_the_table():
+    assert set(cameo.DEFAULT_CODES) == set(ev.EVENT_TYPES)
+    for code in list(cameo.DEFAULT_CODES.values()) + list(cameo.INTENT_CODES.values()):
+        assert code in cameo.table()
+
+
+def test_every_event_of_the_real_log_is_coded(real_log):
+    for e in real_log.events:
+        c = cameo.coded(e)
+        assert c.code == cameo.code_of(e) and -10 <= c.goldstein <= 10
+
+
+def test_measures_carry_their_codes(real_log):
+    by_id = real_log.by_id()
+    assert cameo.code_of(by_id["usa-expels-35"]) == "174"
+    assert cameo.code_of(by_id["rus-caps-us-mission"]) == "172"
+    assert cameo.code_of(by_id["rus-takes-dacha"]) == "1711"
+    assert cameo.code_of(by_id["usa-closes-maryland-compound"]) == "171"
+    assert cameo.code_of(by_id["usa-sanctions-nine"]) == "163"
+    assert cameo.code_of(by_id["lavrov-warns-brussels"]) == "1313"
+
+
+def test_refinements_by_data(real_log):
+    by_id = real_log.by_id()
+    assert cameo.code_of(by_id["peskov-reciprocity"]) == "130"
+    restraint = attrs.evolve(by_id["peskov-reciprocity"], stance="restraint")
+    assert cameo.code_of(restraint) == "013"
+    failed = attrs.evolve(by_id["senate-votes-98-2"], passed=False)
+    assert cameo.code_of(by_id["senate-votes-98-2"]) == "1312" and cameo.code_of(failed) == "010"
+
+
+def test_an_override_wins_and_is_scored(real_log):
+    e = attrs.evolve(real_log.by_id()["rus-wants-properties-back"], cameo="1053")
+    assert cameo.coded(e).label == "Demand release of persons or property"
+    assert cameo.goldstein(e) == -5.0
+
+
+def test_an_unknown_override_is_an_input_error_naming_the_event(real_log):
+    e = attrs.evolve(real_log.by_id()["usa-expels-35"], cameo="999")
+    with pytest.raises(InputError, match="event usa-expels-35"):
+        cameo.coded(e)
+
+
+def test_an_unknown_override_in_a_log_names_its_line():
+    text = REAL_LOG.read_text().replace('id = "usa-expels-35"\n', 'id = "usa-expels-35"\ncameo = "1799"\n')
+    with pytest.raises(InputError) as info:
+        parse_toml(text, "x.toml")
+    line = text.splitlines().index('cameo = "1799"') + 1
+    assert info.value.where == f"x.toml:{line}" and "CAMEO" in info.value.message
+
+
+def test_validate_rejects_an_unknown_override_in_one_line(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(REAL_LOG.read_text().replace('id = "ryabkov-overdue"\n', 'id = "ryabkov-overdue"\ncameo = "0000"\n'))
+    out = run_cli("validate", str(bad))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+    line = bad.read_text().splitlines().index('cameo = "0000"') + 1
+    assert f"bad.toml:{line}: " in out.stderr and "'0000'" in out.stderr
+
+
+def test_a_root_code_is_a_valid_override():
+    text = REAL_LOG.read_text().replace('id = "rus-takes-dacha"\n', 'id = "rus-takes-dacha"\ncameo = "17"\n')
+    e = next(x for x in parse_toml(text, "x.toml").events if x.id == "rus-takes-dacha")
+    assert cameo.coded(e).label == "Coerce"
+
+
+def test_timeline_json_contract_from_the_installed_script():
+    out = run_cli("timeline", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    assert len(rows) == 35
+    for r in rows:
+        assert {"id", "date", "type", "actor", "target", "cameo", "goldstein", "sources"} <= set(r)
+        assert isinstance(r["cameo"], str) and r["cameo"] in cameo.table()
+        assert isinstance(r["goldstein"], (int, float)) and not isinstance(r["goldstein"], bool)
+        assert r["goldstein"] == cameo.lookup(r["cameo"]).goldstein
+        assert r["root_code"] == r["cameo"][:2] and r["quad_class"] in (1, 2, 3, 4)
+        assert isinstance(r["sources"], list) and r["sources"]
+    expel = next(r for r in rows if r["id"] == "usa-expels-35")
+    assert (expel["cameo"], expel["goldstein"], expel["actor"], expel["target"]) == ("174", -5.0, "USA", "RUS")
+    claim = next(r for r in rows if r["id"] == "putin-more-than-1000")
+    assert claim["target"] == "USA"  # a host's claim about a mission is aimed at the sending country
+
+
+def test_plain_timeline_shows_code_and_score():
+    out = run_cli("timeline", "--until", "2016-12-29", "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].split(",")[:6] == ["date", "actor", "target", "type", "cameo", "goldstein"]
+    assert any(line.startswith("2016-12-29,USA,RUS,DiplomatsExpelled,174,-5.0,") for line in lines)
+
+
+def test_readme_mapping_table_matches_the_code():
+    text = (ROOT / "docs" / "readme" / "60-analysis.md").read_text()
+    rows = re.findall(r"^\| `(\w+)` \| `(\d+)`", text, re.M)
+    assert dict(rows) == cameo.DEFAULT_CODES
