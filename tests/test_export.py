@@ -1,0 +1,271 @@
+"""Export to CAMEO-coded rows and import from them: columns, the import rule, round trips, all-or-nothing errors."""
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import REAL_LOG, d, run_cli
+from diplosim import events as ev
+from diplosim import synthetic
+from diplosim.errors import InputError
+from diplosim.exports import COLUMNS, dumps, export_rows, import_file, read_rows, rows_to_events
+from diplosim.fold import fold
+from diplosim.log import load_log
+
+HEADER = "\t".join(COLUMNS)
+BASE = (
+    "SQLDATE\tActor1Code\tActor2Code\tEventCode\tCount\tDeadline\tProperty\tEventId\tSources\n"
+    "20200101\tGBR\tFRA\t050\t20\t\t\tgbr-mission\thttps://example.org/gbr\n"
+    "20200101\tFRA\tGBR\t050\t30\t\t\tfra-mission\t\n"
+    "20200101\tFRA\tGBR\t050\t\t\tfra-house\tfra-house-reg\t\n"
+)
+
+
+def missions_and_properties(events, date):
+    s = fold(events, until=date)
+    return ({k: (m.staff, m.pending_departures, m.cap) for k, m in s.missions.items()},
+            {k: (p.owner, p.host, p.status) for k, p in s.properties.items()})
+
+
+def import_text(tmp_path: Path, text: str, name: str = "rows.tsv", into: str = "out.jsonl"):
+    src = tmp_path / name
+    src.write_text(text)
+    return import_file(src, tmp_path / into)
+
+
+# --- export -----------------------------------------------------------------------------------------------------
+
+
+def test_export_cameo_tsv_from_the_installed_script():
+    out = run_cli("export")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == HEADER and len(lines) == 1 + len(load_log(REAL_LOG).events)
+    rows = list(csv.DictReader(io.StringIO(out.stdout), delimiter="\t"))
+    expel = next(r for r in rows if r["EventId"] == "usa-expels-35")
+    assert expel == {**expel, "SQLDATE": "20161229", "Actor1Code": "USA", "Actor2Code": "RUS", "EventCode": "174",
+                     "EventRootCode": "17", "QuadClass": "4", "GoldsteinScale": "-5.0", "Count": "35",
+                     "Deadline": "20170101"}
+    assert "public record: White House" in expel["Sources"]
+    cap = next(r for r in rows if r["EventId"] == "rus-caps-us-mission")
+    assert (cap["Actor1Code"], cap["Actor2Code"], cap["EventCode"], cap["Count"]) == ("RUS", "USA", "172", "455")
+    dacha = next(r for r in rows if r["EventId"] == "rus-takes-dacha")
+    assert (dacha["EventCode"], dacha["Property"]) == ("1711", "usa-serebryany-bor-dacha")
+
+
+def test_export_csv_and_jsonl_carry_the_same_rows(tmp_path):
+    out = run_cli("export", "--format", "csv", "--out", str(tmp_path / "e.csv"), "--until", "2016-12-29")
+    assert out.returncode == 0, out.stderr
+    from_csv = list(csv.DictReader((tmp_path / "e.csv").open()))
+    out = run_cli("export", "--format", "jsonl", "--until", "2016-12-29")
+    from_jsonl = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(from_csv) == len(from_jsonl) == 10
+    for a, b in zip(from_csv, from_jsonl):
+        assert a["EventId"] == b["EventId"] and a["EventCode"] == b["EventCode"]
+        assert isinstance(b["EventCode"], str) and isinstance(b["SQLDATE"], int)
+        assert a["Count"] == ("" if b["Count"] is None else str(b["Count"]))
+
+
+def test_export_bad_folder_is_one_line(tmp_path):
+    out = run_cli("export", "--out", str(tmp_path / "no" / "e.tsv"))
+    assert out.returncode == 2 and len(out.stderr.strip().splitlines()) == 1 and "no such folder" in out.stderr
+
+
+# --- round trips ----------------------------------------------------------------------------------------------------
+
+
+def test_real_log_round_trip_through_the_installed_script(tmp_path):
+    tsv = tmp_path / "events.tsv"
+    tsv.write_text(run_cli("export").stdout)
+    out = run_cli("import-events", str(tsv), "--into", str(tmp_path / "back.jsonl"))
+    assert out.returncode == 0, out.stderr
+    real, back = load_log(REAL_LOG).events, load_log(tmp_path / "back.jsonl").events
+    # every measure comes back as a measure except sanctions (rows carry no designated names)
+    measures = sum(e.category == "measure" and not isinstance(e, ev.SanctionsImposed) for e in real)
+    assert out.stdout.startswith(f"imported {len(real)} events") and f": {measures} change the state" in out.stdout
+    day = d("2016-12-27")
+    while day <= d("2017-09-05"):
+        assert missions_and_properties(back, day) == missions_and_properties(real, day), day
+        day += datetime.timedelta(days=1)
+    assert all(e.sources[0].startswith(f"import: {tsv}:") for e in back)
+
+
+logs = st.builds(lambda n, k, seed, profile: list(synthetic.generate(n, k, seed, profile=profile)),
+                 st.integers(1, 60), st.integers(2, 4), st.integers(0, 2**32),
+                 st.sampled_from([synthetic.EDGE, synthetic.REALISTIC]))
+
+
+@given(events=logs, fmt=st.sampled_from(["cameo-tsv", "csv", "jsonl"]))
+def test_round_trip_keeps_missions_and_properties(events, fmt):
+    suffix = {"cameo-tsv": ".tsv", "csv": ".csv", "jsonl": ".jsonl"}[fmt]
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / f"rows{suffix}"
+        src.write_text(dumps(events, fmt))
+        back = import_file(src, Path(tmp) / "back.toml")
+        assert back == list(load_log(Path(tmp) / "back.toml").events)
+    assert [e.id for e in back] == [e.id for e in events]
+    dates = sorted({e.date for e in events} | {e.deadline + datetime.timedelta(days=1) for e in events
+                                                if hasattr(e, "deadline")})
+    for day in dates:
+        assert missions_and_properties(back, day) == missions_and_properties(events, day)
+    for e, b in zip(events, back):
+        assert export_rows([b])[0]["EventCode"] == export_rows([e])[0]["EventCode"]
+
+
+# --- the import rule --------------------------------------------------------------------------------------------------
+
+
+def test_codes_with_their_data_become_measures(tmp_path):
+    new = import_text(tmp_path, BASE + (
+        "20200102\tGBR\tFRA\t174\t5\t20200105\t\tx1\t\n"      # expel 5 by 5 January
+        "20200102\tGBR\tFRA\t172\t22\t20200110\t\tx2\t\n"     # cap the French mission at 22
+        "20200103\tGBR\tFRA\t172\t\t\tfra-house\tx3\t\n"      # bar access to the house
+        "20200104\tGBR\tFRA\t1711\t\t\tfra-house\tx4\t\n"     # seize it
+        "20200105\tGBR\tFRA\t0842\t\t\tfra-house\tx5\t\n"     # return it
+        "20200106\tGBR\tFRA\t081\t\t\t\tx6\t\n"               # lift the cap
+        "20200107\tFRA\tGBR\t050\t4\t\t\tx7\t\n"              # France staffs up
+    ))
+    assert [e.type for e in new] == ["MissionEstablished", "MissionEstablished", "PropertyRegistered",
+                                     "DiplomatsExpelled", "MissionCapped", "PropertyAccessSuspended",
+                                     "PropertySeized", "PropertyReturned", "MissionCapLifted", "StaffAssigned"]
+    assert all(e.cameo is None for e in new)  # each row's code is its type's default
+    x1 = new[3]
+    assert (x1.count, x1.deadline, x1.actor, x1.target) == (5, d("2020-01-05"), "GBR", "FRA")
+    s = fold(new, until=d("2020-01-11"))
+    # 30, 5 expelled, 3 more over the cap of 22 (ordered out before it was lifted), 4 added
+    assert s.missions["FRA", "GBR"].staff == 30 - 5 - 3 + 4 and s.missions["FRA", "GBR"].cap is None
+    assert s.properties["fra-house"].status == "returned"
+
+
+def test_rows_without_the_data_a_measure_needs_are_speech_acts(tmp_path):
+    new = import_text(tmp_path, BASE + (
+        "20200102\tGBR\tFRA\t174\t\t\t\ts1\t\n"       # an expulsion without a count
+        "20200102\tGBR\tFRA\t163\t3\t\t\ts2\t\n"      # sanctions: target names unknown
+        "20200102\tGBR\tFRA\t081\t\t\t\ts3\t\n"       # no cap to lift
+        "20200102\tGBR\tFRA\t1313\t\t\t\ts4\t\n"
+        "20200102\tGBR\tFRA\t044\t\t\t\ts5\t\n"
+        "20200102\tGBR\tFRA\t1121\t\t\t\ts6\t\n"
+        "20200102\tGBR\tFRA\t0253\t\t\t\ts7\t\n"
+    ))[3:]
+    assert [(e.type, e.cameo) for e in new] == [
+        ("StatementMade", "174"), ("StatementMade", "163"), ("StatementMade", "081"), ("ThreatIssued", None),
+        ("MeetingHeld", "044"), ("CriticismVoiced", "1121"), ("StatementMade", "0253")]
+    assert new[1].count == 3
+    assert all(e.category == "speech" for e in new)
+
+
+def test_an_expulsion_without_a_deadline_leaves_at_the_end_of_its_day(tmp_path):
+    new = import_text(tmp_path, BASE + "20200102\tGBR\tFRA\t174\t5\t\t\tx\t\n")
+    assert new[-1].deadline == d("2020-01-02")
+    assert fold(new, until=d("2020-01-03")).missions["FRA", "GBR"].staff == 25
+
+
+def test_sources_ids_and_phoenix_style_headers(tmp_path):
+    text = ("date,source,target,code,count,sources\n"
+            "2020-01-01,USAGOV,RUSGOV,050,10,https://example.org/a; Reuters story 7\n"
+            "2020-01-02,RUS,USA,111,,\n")
+    new = import_text(tmp_path, text, name="p.csv")
+    src = tmp_path / "p.csv"
+    assert (new[0].actor, new[0].target, new[0].type) == ("USA", "RUS", "MissionEstablished")
+    assert new[0].sources == (f"import: {src}:2", "https://example.org/a", f"import: {src}:2 cites Reuters story 7")
+    assert (new[1].id, new[1].sources) == ("import-p-3", (f"import: {src}:3",))
+
+
+def test_rows_are_taken_in_date_order(tmp_path):
+    new = import_text(tmp_path, BASE + "20200103\tGBR\tFRA\t111\t\t\t\tlate\t\n"
+                      "20200102\tGBR\tFRA\t010\t\t\t\tearly\t\n")
+    assert [e.id for e in new[-2:]] == ["early", "late"]
+
+
+def test_import_appends_to_a_toml_log_keeping_its_text(tmp_path):
+    target = tmp_path / "log.toml"
+    target.write_text(REAL_LOG.read_text())
+    before = target.read_text()
+    src = tmp_path / "more.tsv"
+    src.write_text("SQLDATE\tActor1Code\tActor2Code\tEventCode\tCount\tDeadline\n"
+                   "20170801\tUSA\tRUS\t174\t10\t20170808\n")
+    out = run_cli("import-events", str(src), "--into", str(target))
+    assert out.returncode == 0, out.stderr
+    assert target.read_text().startswith(before)
+    assert fold(load_log(target).events, until=d("2017-08-09")).missions["RUS", "USA"].staff == 445
+    again = run_cli("import-events", str(src), "--into", str(target))  # same ids: refused, nothing written
+    assert again.returncode == 2 and "unique" in again.stderr
+
+
+# --- bad input: one line naming file:line, exit 2, target untouched --------------------------------------------------
+
+BAD = {
+    "unknown country": (BASE + "20200102\tGBR\tXYZ\t111\t\t\t\tb\t\n", 5, "unknown country code 'XYZ'"),
+    "malformed row": (BASE + "20200102\tGBR\tFRA\t111\n", 5, "malformed row"),
+    "unknown CAMEO code": (BASE + "20200102\tGBR\tFRA\t1799\t\t\t\tb\t\n", 5, "unknown CAMEO code '1799'"),
+    "bad date": (BASE + "20201341\tGBR\tFRA\t111\t\t\t\tb\t\n", 5, "bad SQLDATE"),
+    "bad count": (BASE + "20200102\tGBR\tFRA\t174\tmany\t\t\tb\t\n", 5, "bad Count"),
+    "impossible measure": (BASE + "20200102\tGBR\tFRA\t174\t31\t\t\tb\t\n", 5, "no one expelled who is not there"),
+    "missing actor": (BASE + "20200102\t\tFRA\t111\t\t\t\tb\t\n", 5, "empty Actor1Code"),
+    "no code column": ("SQLDATE\tActor1Code\tActor2Code\n20200101\tGBR\tFRA\n", 1, "no EventCode column"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_bad_row_imports_nothing(case, tmp_path):
+    text, line, message = BAD[case]
+    src = tmp_path / "rows.tsv"
+    src.write_text(text)
+    existing = tmp_path / "existing.jsonl"
+    existing.write_text(json.dumps({"id": "old", "type": "StatementMade", "date": "2019-12-31", "actor": "GBR",
+                                    "target": "FRA", "sources": ["https://example.org/old"]}) + "\n")
+    before = existing.read_bytes()
+    for into in (existing, tmp_path / "new.toml"):
+        out = run_cli("import-events", str(src), "--into", str(into))
+        assert out.returncode == 2, out.stdout
+        assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
+        assert f"{src}:{line}: " in out.stderr and message in out.stderr, out.stderr
+    assert existing.read_bytes() == before
+    assert not (tmp_path / "new.toml").exists()
+
+
+def test_rows_older_than_the_target_import_nothing(tmp_path):
+    src = tmp_path / "rows.tsv"
+    src.write_text(BASE)
+    target = tmp_path / "t.jsonl"
+    target.write_text(json.dumps({"id": "later", "type": "StatementMade", "date": "2020-02-01", "actor": "GBR",
+                                  "target": "FRA", "sources": ["https://example.org/x"]}) + "\n")
+    before = target.read_bytes()
+    out = run_cli("import-events", str(src), "--into", str(target))
+    assert out.returncode == 2 and len(out.stderr.strip().splitlines()) == 1
+    assert f"{src}:2: row dated 2020-01-01 comes before the target's last event (2020-02-01)" in out.stderr
+    assert target.read_bytes() == before
+
+
+def test_read_rows_names_the_line_of_a_bad_jsonl_row(tmp_path):
+    src = tmp_path / "r.jsonl"
+    src.write_text('{"SQLDATE": 20200101, "Actor1Code": "GBR", "Actor2Code": "FRA", "EventCode": "111"}\n'
+                   '{"SQLDATE": 20200101, "Actor1Code": "GBR", "Actor2Code": "FRA", "EventCode": 842}\n')
+    with pytest.raises(InputError) as info:
+        read_rows(src)
+    assert info.value.where == f"{src}:2" and "leading zeros" in info.value.message
+
+
+def test_a_target_of_unknown_kind_is_refused(tmp_path):
+    src = tmp_path / "r.tsv"
+    src.write_text(BASE)
+    out = run_cli("import-events", str(src), "--into", str(tmp_path / "x.txt"))
+    assert out.returncode == 2 and "want a log file" in out.stderr and not (tmp_path / "x.txt").exists()
+
+
+def test_rows_to_events_reads_each_row_against_the_state_before_it():
+    base = [ev.MissionEstablished(id="m", date=d("2020-01-01"), actor="GBR", target="FRA", staff=5,
+                                  sources=("https://example.org/m",))]
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "r.tsv"
+        src.write_text("SQLDATE\tActor1Code\tActor2Code\tEventCode\tCount\n20200102\tGBR\tFRA\t050\t3\n")
+        [e] = rows_to_events(read_rows(src), base, str(src))
+    assert e.type == "StaffAssigned" and e.count == 3
