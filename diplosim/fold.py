@@ -320,8 +320,17 @@ def apply(state: State, event: ev.Event) -> State:
     """A new state: ``state`` with ``event`` applied.  ``state`` is left as it was."""
     s = state.copy()
     apply_in_place(s, event)
-    s.as_of = s.last_date
+    _seen_at(s, state.as_of)
     return s
+
+
+def _seen_at(s: State, earlier: Date | None) -> None:
+    """Date ``s`` by its last event, but never earlier than the date the given state was already seen at (its
+    settled departures would otherwise show as gone before their deadline)."""
+    s.as_of = s.last_date
+    if earlier is not None and (s.as_of is None or earlier > s.as_of):
+        settle(s, earlier)
+        s.as_of = earlier
 
 
 def fold(events: Iterable[ev.Event], state: State | None = None, *, until: Date | None = None,
@@ -342,7 +351,7 @@ def fold(events: Iterable[ev.Event], state: State | None = None, *, until: Date 
         settle(s, until)
         s.as_of = until
     else:
-        s.as_of = s.last_date
+        _seen_at(s, state.as_of if state is not None else None)
     return s
 
 

@@ -52,6 +52,13 @@ def _structure_int(value: Any, _type: type) -> int:
     return value
 
 
+def _structure_bool(value: Any, _type: type) -> bool:
+    # registered apart from int: bool is a subclass of int, so the int hook would get (and refuse) true/false
+    if not isinstance(value, bool):
+        raise ValueError(f"want true or false, got {value!r}")
+    return value
+
+
 def _structure_str(value: Any, _type: type) -> str:
     if not isinstance(value, str):
         raise ValueError(f"want a string, got {value!r}")
@@ -64,6 +71,7 @@ def converter(dates_as_text: bool = False) -> cattrs.Converter:
     c = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True)
     c.register_structure_hook(Date, _structure_date)
     c.register_structure_hook(int, _structure_int)
+    c.register_structure_hook(bool, _structure_bool)
     c.register_structure_hook(str, _structure_str)
     if dates_as_text:
         c.register_unstructure_hook(Date, Date.isoformat)
