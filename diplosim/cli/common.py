@@ -46,10 +46,20 @@ def load_events(args: argparse.Namespace):
     """The events named by --log/--store (the real log by default), checked."""
     if getattr(args, "store", None):
         from ..store import open_store
-        with open_store(args.store, must_exist=True) as store:
+        with open_store(args.store, must_exist=True, readonly=True) as store:
             return list(store.read(args.stream or store.default_stream()))
     from ..log import default_log_path, load_log
     return load_log(args.log or default_log_path())
+
+
+def load_state(args: argparse.Namespace, at: datetime.date | None = None):
+    """The state at ``at`` of the events named by --log/--store; from a store, via its latest snapshot before."""
+    if getattr(args, "store", None):
+        from ..store import open_store
+        with open_store(args.store, must_exist=True, readonly=True) as store:
+            return store.state_at(args.stream or store.default_stream(), at)
+    from ..fold import fold
+    return fold(load_events(args), until=at)
 
 
 def example(text: str) -> str:

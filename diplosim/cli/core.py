@@ -97,10 +97,10 @@ def load_events_or_real(args: argparse.Namespace):
 
 
 def cmd_state(args: argparse.Namespace) -> int:
-    from ..fold import fold
     from ..projections import render_state, state_json, state_tables, table
+    from .common import load_state
 
-    s = fold(load_events_or_real(args), until=args.at)
+    s = load_state(args, args.at)
     if args.format == "json":
         doc = state_json(s)
         if args.table:
