@@ -49,8 +49,8 @@ def _figure(width: float, height: float):
 def _save(fig, out: Path) -> Path:
     import matplotlib
 
-    # SVG: fixed ids and no timestamp, so the same data gives the same file
-    with matplotlib.rc_context({"svg.hashsalt": "diplosim"}):
+    # SVG: fixed ids and no timestamp, so the same data gives the same file; text kept as text (editable, searchable)
+    with matplotlib.rc_context({"svg.hashsalt": "diplosim", "svg.fonttype": "none"}):
         fig.savefig(out, format=out.suffix.lower()[1:], metadata={"Date": None} if out.suffix == ".svg" else None)
     return out
 
@@ -90,6 +90,9 @@ def staffing(courses: Sequence[Course], out: str | Path, *, pairs: Sequence[tupl
     if not starts:
         raise InputError("nothing to plot: the log has no events")
     end = (until or max(ends)) + datetime.timedelta(days=7)
+
+    def span_of(day: Date) -> float:
+        return (day - min(starts)).days / ((end - min(starts)).days or 1)
     fig = _figure(11, 1.2 + 3.4 * len(pairs))
     axes = fig.subplots(len(pairs), 1, sharex=True, squeeze=False)[:, 0]
     seen_markers: dict[str, Any] = {}
@@ -108,6 +111,7 @@ def staffing(courses: Sequence[Course], out: str | Path, *, pairs: Sequence[tupl
             if any(pending):
                 ax.step(xs, pending + pending[-1:], where="post", color=colour, lw=1.3, ls=":",
                         label=f"{label}: departures pending")
+            figures: dict[Date, list[str]] = {}
             for e in events:
                 if until is not None and e.date > until:
                     break
@@ -117,21 +121,19 @@ def staffing(courses: Sequence[Course], out: str | Path, *, pairs: Sequence[tupl
                 y = h.at(e.date).missions[sending, host].staff
                 handle = ax.plot([e.date], [y], marker=marker, ms=9, color=colour, mec="white", ls="none")[0]
                 seen_markers.setdefault(name, handle)
-                ax.annotate(_figure_text(e), (e.date, y), xytext=(6, 8 + 14 * k), textcoords="offset points",
-                            fontsize=8, color=colour)
+                figures.setdefault(e.date, []).append(_figure_text(e))
                 if hasattr(e, "deadline"):
                     deadlines.setdefault(e.deadline, f"deadline {e.deadline:%d %b %Y}")
-        span = (end - min(starts)).days or 1
-        for i, (d, text) in enumerate(sorted(deadlines.items())):
-            ax.axvline(d, color="#777777", ls="--", lw=1)
-            right = (d - min(starts)).days > 0.7 * span  # near the right edge: write the label to the left
-            ax.annotate(text, (d, 0.97 - 0.07 * (i % 3)), xycoords=("data", "axes fraction"),
-                        xytext=(-4 if right else 4, 0), textcoords="offset points", ha="right" if right else "left",
-                        va="top", fontsize=8, color="#555555")
+            # the acts' figures in the band above the data, one row per course, under the deadline labels
+            for day, texts in figures.items():
+                _band_label(ax, day, 0.84 - 0.06 * k, ", ".join(texts), colour, span_of)
+        for i, (day, text) in enumerate(sorted(deadlines.items())):
+            ax.axvline(day, color="#777777", ls="--", lw=1)
+            _band_label(ax, day, 0.97 - 0.05 * (i % 2), text, "#555555", span_of)
         from .countries import name
         ax.set_title(f"{name(sending)} mission in {name(host)} ({sending} in {host})", fontsize=10, loc="left")
         ax.set_ylabel("people")
-        ax.set_ylim(bottom=0, top=ax.get_ylim()[1] * 1.3)  # room above for the deadline labels
+        ax.set_ylim(bottom=0, top=ax.get_ylim()[1] * 1.5)  # a band above the data for the labels
         ax.grid(axis="y", alpha=0.3)
         _date_axis(ax)
     handles, labels = axes[0].get_legend_handles_labels()
@@ -149,6 +151,13 @@ def staffing(courses: Sequence[Course], out: str | Path, *, pairs: Sequence[tupl
     fig.legend(handles, labels, loc="outside lower center", ncols=min(4, len(labels)), fontsize=8, frameon=False)
     fig.suptitle(title or "Mission staff over time", fontsize=12)
     return _save(fig, out)
+
+
+def _band_label(ax, day: Date, height: float, text: str, colour: str, span_of) -> None:
+    """A label at ``day`` and a height in axes fraction; near the right edge it is written leftwards."""
+    right = span_of(day) > 0.7
+    ax.annotate(text, (day, height), xycoords=("data", "axes fraction"), xytext=(-4 if right else 4, 0),
+                textcoords="offset points", ha="right" if right else "left", va="top", fontsize=8, color=colour)
 
 
 def _mission_of(e: ev.Event) -> tuple[str, str | None]:

@@ -180,7 +180,7 @@ def cmd_escalation(args: argparse.Namespace) -> int:
     if args.match:
         return _escalation_match(args)
     a, b = esc.parse_dyad(args.dyad)
-    half_life = args.half_life or esc.DEFAULT_HALF_LIFE
+    half_life = esc.DEFAULT_HALF_LIFE if args.half_life is None else args.half_life
     if half_life <= 0:
         raise InputError(f"--half-life must be positive (got {half_life:g})")
     events = _events(args)
@@ -205,7 +205,7 @@ def _escalation_match(args: argparse.Namespace) -> int:
     names = [n.strip() for n in args.match.split(",")]
     if len(names) != 2 or not all(names):
         raise InputError(f"bad --match {args.match!r}: want two strategy names, like tit-for-tat,alternator")
-    half_life = args.half_life or esc.DEFAULT_HALF_LIFE_ROUNDS
+    half_life = esc.DEFAULT_HALF_LIFE_ROUNDS if args.half_life is None else args.half_life
     if half_life <= 0:
         raise InputError(f"--half-life must be positive (got {half_life:g})")
     result = match(get(names[0]), get(names[1]), args.rounds, noise=args.noise, seed=args.seed)
