@@ -63,7 +63,7 @@ def walk(events: Iterable[ev.Event], until: Date | None = None) -> Iterator[Step
         yield from _passages(s, e.date)
         apply_in_place(s, e)
         yield Step(e.date, e, (), s)
-    yield from _passages(s, None if until is None else until + datetime.timedelta(days=1))
+    yield from _passages(s, until)  # on ``until`` itself, those whose deadline was the day before are gone
 
 
 class History:
@@ -148,8 +148,7 @@ def history(log: Iterable[ev.Event] | str | Path, until: Date | str | None = Non
         for e in group:
             apply_in_place(s, e)
         points.append(_snapshot(date, s))
-    end = None if until is None else until + datetime.timedelta(days=1)
-    points.extend(_passage_points(s, end))
+    points.extend(_snapshot(step.date, s) for step in _passages(s, until))
     return History(points, (e for e in log if until is None or e.date <= until))
 
 

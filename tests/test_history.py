@@ -1,0 +1,96 @@
+"""history(log): the state at each event date and deadline passage, equal to the fold at any date."""
+from __future__ import annotations
+
+import datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import REAL_LOG, d
+from diplosim import synthetic
+from diplosim.fold import fold
+from diplosim.projections import state_json
+
+
+def same_state(a, b) -> bool:
+    ja, jb = state_json(a), state_json(b)
+    ja.pop("as_of"), jb.pop("as_of")
+    return ja == jb
+
+
+def test_points_are_event_dates_and_deadline_passages(real_log):
+    import diplosim
+
+    h = diplosim.history(real_log)
+    event_dates = {e.date for e in real_log.events}
+    assert set(h.dates) == event_dates | {d("2017-01-02"), d("2017-09-02")}
+    assert h.dates == sorted(h.dates)
+    assert h.at("2017-01-01").missions["RUS", "USA"].staff == 490
+    assert h.at("2017-01-02").missions["RUS", "USA"].staff == 455
+    assert h.at("2017-09-01").missions["USA", "RUS"].staff == 1210
+    assert h.at("2017-09-02").missions["USA", "RUS"].staff == 455
+
+
+def test_every_day_equals_the_fold(real_log):
+    from diplosim.history import history
+
+    h = history(real_log)
+    day = d("2016-12-20")
+    while day <= d("2017-09-10"):
+        assert same_state(h.at(day), fold(real_log.events, until=day)), day
+        day += datetime.timedelta(days=1)
+
+
+def test_until_stops_the_history(real_log):
+    from diplosim.history import history
+
+    h = history(real_log, until="2017-09-01")
+    assert h.dates[-1] == d("2017-07-30") and d("2017-09-02") not in h.dates
+    h = history(real_log, until="2017-01-02")
+    assert h.dates[-1] == d("2017-01-02") and h.states[-1].missions["RUS", "USA"].staff == 455
+    assert all(e.date <= d("2017-01-02") for e in h.events)
+
+
+def test_to_frame_is_long_format(real_log):
+    import pandas as pd
+
+    from diplosim.history import history
+
+    df = history(real_log).to_frame()
+    assert list(df.columns) == ["date", "sending", "host", "staff", "pending", "cap"]
+    assert pd.api.types.is_datetime64_any_dtype(df["date"])
+    assert len(df) == 2 * 14
+    row = df[(df.date == "2017-07-28") & (df.sending == "USA")].iloc[0]
+    assert (row.staff, row.pending, row.cap) == (1210, 755, 455)
+    assert df[df.sending == "RUS"]["cap"].isna().all()
+
+
+def test_html_for_notebooks(real_log):
+    from diplosim.history import history
+
+    h = history(real_log)
+    html = h._repr_html_()
+    assert "<table>" in html and "<td>2017-09-02</td>" in html
+    assert "<table>" in h.states[-1]._repr_html_()
+    assert repr(h) == "History(14 dates, 2016-12-28 – 2017-09-02)"
+
+
+def test_history_is_callable_from_the_package_however_it_was_imported():
+    import diplosim
+    import diplosim.history  # binds the package attribute to the module
+
+    assert len(diplosim.history(REAL_LOG)) == len(diplosim.history.history(REAL_LOG)) == 14
+
+
+@given(st.integers(0, 2**32), st.integers(0, 80), st.lists(st.integers(0, 60), max_size=5))
+def test_synthetic_histories_equal_the_fold(seed, n, offsets):
+    from diplosim.history import history
+
+    events = list(synthetic.generate(n, 3, seed, profile=synthetic.EDGE))
+    h = history(events)
+    for day, s in h:
+        assert same_state(s, fold(events, until=day))
+    if events:
+        for k in offsets:
+            day = events[0].date + datetime.timedelta(days=k)
+            assert same_state(h.at(day), fold(events, until=day))
