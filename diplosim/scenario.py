@@ -110,6 +110,8 @@ class Scenario:
     stop: Stop
     seed: int
     compare_at: tuple[Date, ...]
+    noise: float = 0.0
+    countries: tuple[str, str] | None = None
     lines: dict[str, int] = field(factory=dict, eq=False, repr=False)
 
     @classmethod
@@ -135,6 +137,25 @@ class ScenarioResult:
     generated: frozenset[str]
     stop_reason: str | None
     seed: int
+    rounds: tuple = ()  # one play.RoundRecord per strategy decision
+
+    @property
+    def outcome(self) -> str | None:
+        """For played scenarios: ``collapse`` (a floor or an embassy stopped play), ``spiral stopped`` (both
+        sides' last two decisions were restraint), or ``still escalating`` at the horizon."""
+        if not self.scenario.policies:
+            return None
+        reason = self.stop_reason or ""
+        if "below" in reason or "floor" in reason or "embassy" in reason:
+            return "collapse"
+        last: dict[str, list] = {}
+        for r in self.rounds:
+            last.setdefault(r.country, []).append(r.move)
+        if last and all(len(moves) >= 2 and moves[-1] is None and moves[-2] is None for moves in last.values()):
+            return "spiral stopped"
+        if last and all(all(m is None for m in moves) for moves in last.values()):
+            return "spiral stopped"
+        return "still escalating"
 
     @property
     def label(self) -> str:
@@ -195,7 +216,7 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
     if not isinstance(head, dict):
         raise InputError("no [scenario] table", p)
     allowed = {"name", "title", "question", "answer", "base", "extends", "fork", "after_fork", "compare_at",
-               "seed"}
+               "seed", "noise", "countries"}
     for key in head:
         if key not in allowed:
             raise InputError(f"unknown key {key!r} in [scenario]", f"{p}:{_key_line(text, key)}")
@@ -251,6 +272,18 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise InputError(f"seed must be a non-negative whole number (got {seed!r})", f"{p}:{lines.get('seed', 1)}")
 
+    noise = head.get("noise", 0.0)
+    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0.0 <= noise <= 1.0:
+        raise InputError(f"noise must be a probability between 0 and 1 (got {noise!r})",
+                         f"{p}:{lines.get('noise', 1)}")
+    pair = head.get("countries")
+    if pair is not None:
+        from . import countries as _countries
+        if (not isinstance(pair, list) or len(pair) != 2 or pair[0] == pair[1]
+                or not all(isinstance(c, str) and _countries.is_known(c) for c in pair)):
+            raise InputError(f"countries must name two different known countries, like [\"USA\", \"RUS\"] "
+                             f"(got {pair!r})", f"{p}:{lines['countries']}")
+        pair = (pair[0], pair[1])
     edits = _parse_edits(doc.get("edit", []), text, p, name, ids, first)
     policies = _parse_policies(doc.get("policy", []), text, p)
     stop = _parse_stop(doc.get("stop", {}), text, p)
@@ -259,11 +292,19 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
                          "after_fork must be drop", f"{p}:{lines.get('after_fork', 1)}")
     if policies and fork is None and not edits:
         raise InputError("policies need a fork date to start from: add fork = YYYY-MM-DD", p)
-    if policies and stop.horizon is None and stop.rounds is None:
-        raise InputError("policies need a stop: [stop] horizon = YYYY-MM-DD or rounds = N", p)
+    if policies and stop.horizon is None:
+        raise InputError("policies need a horizon: [stop] horizon = YYYY-MM-DD", p)
+    if len(policies) == 1 and pair is None:
+        raise InputError("with one [[policy]], name the pair: countries = [\"USA\", \"RUS\"] in [scenario]", p)
+    if len({x.country for x in policies}) != len(policies):
+        raise InputError("two [[policy]] tables for the same country", f"{p}:{policies[-1].line}")
+    if pair is not None and not {x.country for x in policies} <= set(pair):
+        raise InputError("a [[policy]] country is not one of the scenario's countries", f"{p}:{policies[0].line}")
+    if policies and stop.horizon is not None and fork is not None and stop.horizon <= fork:
+        raise InputError(f"horizon {stop.horizon} is not after the fork {fork}", p)
     return Scenario(p, name, str(head.get("title", name)), str(head.get("question", "")),
                     str(head.get("answer", "")), base_name, tuple(base_events), parent, fork, after_fork,
-                    edits, policies, stop, seed, compare_at, lines)
+                    edits, policies, stop, seed, compare_at, float(noise), pair, lines)
 
 
 def _parse_edits(raw: Any, text: str, p: str, name: str, ids: set[str], first: Date) -> tuple[Edit, ...]:
@@ -346,7 +387,7 @@ def _parse_policies(raw: Any, text: str, p: str) -> tuple[Policy, ...]:
             from .strategies import get
             get(str(strategy), **params)
         except InputError as exc:
-            key = "params" if "param" in exc.message else "strategy"
+            key = "params" if params and not exc.message.startswith("unknown strategy") else "strategy"
             raise InputError(exc.message, f"{p}:{_key_line(text, key, start, end)}") from None
         lag = item.get("lag_days", 1)
         if not isinstance(lag, int) or isinstance(lag, bool) or lag < 0:
@@ -448,13 +489,27 @@ def _run(sc: Scenario, seed: int, on_round) -> ScenarioResult:
         raise InputError(f"the edited log breaks a rule: {problem}", where)
     generated: frozenset[str] = frozenset()
     stop_reason = None
+    rounds: tuple = ()
     if sc.policies:
-        from .play_bridge import play_policies
-        start = fork
-        extra, stop_reason = play_policies(sc, s, kept, start, seed, on_round)
-        kept.extend(extra)
-        generated = frozenset(e.id for e in extra)
-    return ScenarioResult(sc, tuple(kept), tuple(changes), brought, generated, stop_reason, seed)
+        played = _play(sc, s, kept, fork, seed, on_round)
+        kept.extend(played)
+        generated = frozenset(e.id for e in played)
+        stop_reason, rounds = played.stopped, tuple(played.rounds)
+    return ScenarioResult(sc, tuple(kept), tuple(changes), brought, generated, stop_reason, seed, rounds)
+
+
+def _play(sc: Scenario, s: State, kept: list[ev.Event], fork: Date | None, seed: int, on_round):
+    """Let the scenario's policies answer each other from the day after the fork (they remember the events up to
+    and including the fork day) until the horizon or a stop condition; see :mod:`diplosim.play`."""
+    from . import play as pl
+    from .strategies import get
+
+    start = (fork or kept[-1].date) + datetime.timedelta(days=1)
+    policies = [pl.Policy(p.country, get(p.strategy, **p.params), lag_days=p.lag_days, round_days=p.round_days)
+                for p in sc.policies]
+    stop = pl.Stop(floor=sc.stop.floor, embassy_closed=sc.stop.embassy_closed, rounds=sc.stop.rounds)
+    return pl.play(s, policies, start=start, horizon=sc.stop.horizon, seed=seed, stop=stop, noise=sc.noise,
+                   history=kept, countries=sc.countries, on_round=on_round)
 
 
 def _adapt(s: State, e: ev.Event, problem: RuleViolation) -> ev.Event | None:
@@ -486,8 +541,17 @@ def comparable(s: State) -> dict[tuple[str, str, str], Any]:
             out["posts", f"{key} {p.name}", "status"] = p.status
     for p in s.properties.values():
         out["properties", p.id, "status"] = p.status
+    # sanctions are compared per imposer and target country (how many targets, which measures): a spiral can
+    # designate hundreds of targets, and `state --table sanctions` lists them one by one
+    targets: dict[str, int] = {}
+    measures: dict[str, set[str]] = {}
     for x in s.sanctions.values():
-        out["sanctions", f"{x.imposer}→{x.target}", "measures"] = ", ".join(x.measures)
+        key = f"{x.imposer}→{x.target_country or '?'}"
+        targets[key] = targets.get(key, 0) + 1
+        measures.setdefault(key, set()).update(x.measures)
+    for key in targets:
+        out["sanctions", key, "targets"] = targets[key]
+        out["sanctions", key, "measures"] = ", ".join(sorted(measures[key]))
     for o in s.open_items.values():
         out["open_proposals", o.event_id, "status"] = "open"
     return out

@@ -296,3 +296,94 @@ def test_a_cycle_in_extends_is_named(tmp_path):
 def test_missing_scenario_file(tmp_path):
     out = run_cli("scenario", "run", str(tmp_path / "nope.toml"))
     assert out.returncode == 2 and "no such file" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+# --- scenarios with strategies --------------------------------------------------------------------------------------
+
+
+def test_tit_for_tat_spiral_runs_until_a_mission_falls_below_the_floor():
+    r = Scenario.from_toml(SCENARIOS / "tit-for-tat-spiral-2016.toml").run()
+    assert r.generated and all(e.generated_by for e in r.events if e.id in r.generated)
+    assert all(e.date > d("2016-12-30") for e in r.events if e.id in r.generated)
+    assert "fell below 100" in r.stop_reason
+    end = r.state_at(max(e.date for e in r.events) + datetime.timedelta(days=60))
+    assert min(m.staff for m in end.missions.values()) < 100
+    # tit-for-tat answers in kind and size: every generated expulsion is of 35 people, unless clamped
+    sizes = {e.count for e in r.events if e.id in r.generated and e.type == "DiplomatsExpelled"}
+    assert sizes <= {35} | {e.count for e in r.events if e.id in r.generated and e.note}
+    assert r.outcome == "collapse"
+
+
+def test_us_escalation_ladder_scenario_stops_at_the_floor():
+    r = Scenario.from_toml(SCENARIOS / "us-answers-cap-2017.toml").run()
+    assert r.stop_reason and "below 100" in r.stop_reason
+    us_moves = [x for x in r.events if x.id in r.generated and x.actor == "USA"]
+    assert us_moves and all(x.generated_by == "escalator (USA)" for x in us_moves)
+
+
+def test_same_seed_same_result_and_seeds_can_differ():
+    sc = Scenario.from_toml(SCENARIOS / "generous-noise-2016.toml")
+    a, b = sc.run(seed=3), sc.run(seed=3)
+    assert a.events == b.events and a.stop_reason == b.stop_reason
+    outcomes = {tuple(e.id for e in sc.run(seed=s).events) for s in range(8)}
+    assert len(outcomes) > 1
+
+
+def test_emitted_log_of_a_played_scenario_replays_to_the_same_state(tmp_path):
+    out = tmp_path / "played.jsonl"
+    p = run_cli("scenario", "run", "scenarios/tit-for-tat-spiral-2016.toml", "--emit", str(out))
+    assert p.returncode == 0, p.stderr
+    r = Scenario.from_toml(SCENARIOS / "tit-for-tat-spiral-2016.toml").run()
+    emitted = load_log(out)
+    assert [e.id for e in emitted] == [e.id for e in r.events]
+    for date in ("2017-02-01", "2017-06-01", "2018-01-01"):
+        assert fold(emitted, until=d(date)) == r.state_at(d(date))
+
+
+def test_cli_runs_many_seeds_and_summarises_outcomes():
+    p = run_cli("scenario", "run", "scenarios/generous-noise-2016.toml", "--runs", "12", "--format", "json")
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    assert [r["seed"] for r in doc["runs"]] == list(range(12))
+    assert sum(x["runs"] for x in doc["summary"]) == 12
+    assert {x["outcome"] for x in doc["summary"]} <= {"spiral stopped", "still escalating", "collapse"}
+    again = json.loads(run_cli("scenario", "run", "scenarios/generous-noise-2016.toml", "--runs", "12",
+                               "--format", "json").stdout)
+    assert again == doc
+
+
+POLICY_BAD = {
+    "unknown-strategy": ('strategy = "tit-for-nothing"', "strategy", "tit-for-nothing"),
+    "bad-param": ('strategy = "random"\nparams = { p = 1.5 }', "params", "p"),
+    "unknown-param": ('strategy = "tit-for-tat"\nparams = { zeal = 2 }', "params", "zeal"),
+    "negative-lag": ('strategy = "tit-for-tat"\nlag_days = -2', "lag_days", "lag_days"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(POLICY_BAD))
+def test_bad_policies_name_the_line(tmp_path, name):
+    body, key, word = POLICY_BAD[name]
+    text = ('[scenario]\ntitle = "x"\nfork = 2016-12-30\ncountries = ["USA", "RUS"]\n\n[[policy]]\n'
+            'country = "RUS"\n' + body + '\n\n[stop]\nhorizon = 2017-06-01\n')
+    p = tmp_path / f"{name}.toml"
+    p.write_text(text, encoding="utf-8")
+    line = next(n for n, x in enumerate(text.splitlines(), 1) if x.startswith(key + " ="))
+    out = run_cli("scenario", "run", str(p))
+    assert out.returncode == 2 and len(out.stderr.strip().splitlines()) == 1, out.stderr
+    assert f"{p}:{line}:" in out.stderr and word in out.stderr
+
+
+def test_the_answers_readme_gives_for_the_played_scenarios():
+    """The figures in README's table of shipped scenarios (docs/readme/30-scenarios.md)."""
+    r = Scenario.from_toml(SCENARIOS / "us-answers-cap-2017.toml").run()
+    assert max(e.date for e in r.events) == d("2017-08-22") and "(55 after departures)" in r.stop_reason
+    s = r.state_at(d("2017-09-02"))
+    assert (s.missions["RUS", "USA"].staff, s.missions["USA", "RUS"].staff) == (55, 255)
+    r = Scenario.from_toml(SCENARIOS / "tit-for-tat-spiral-2016.toml").run()
+    assert max(e.date for e in r.events) == d("2017-05-23")
+    s = r.state_at(d("2017-09-02"))
+    assert (s.missions["RUS", "USA"].staff, s.missions["USA", "RUS"].staff) == (70, 825)
+    by_imposer = {}
+    for x in s.sanctions.values():
+        by_imposer[x.imposer] = by_imposer.get(x.imposer, 0) + 1
+    assert by_imposer == {"USA": 99, "RUS": 99}

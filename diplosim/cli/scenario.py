@@ -175,19 +175,18 @@ def _many_runs(sc, args: argparse.Namespace) -> int:
     for seed in range(first, first + args.runs):
         r = sc.run(seed=seed)
         s = r.state_at(r.events[-1].date if r.events else None)
-        row = {"seed": seed, "stop_reason": r.stop_reason or "-", "generated_events": len(r.generated),
-               "end": r.events[-1].date.isoformat() if r.events else "-"}
+        row = {"seed": seed, "outcome": r.outcome, "stop_reason": r.stop_reason or "-",
+               "generated_events": len(r.generated), "end": r.events[-1].date.isoformat() if r.events else "-"}
         for m in s.iter_missions():
             row[f"staff {m.sending} in {m.host}"] = m.staff
         rows.append(row)
-        key = (r.stop_reason or "-").split(":")[0]
-        reasons[key] = reasons.get(key, 0) + 1
+        reasons[r.outcome] = reasons.get(r.outcome, 0) + 1
         if bar:
             bar.update()
     if bar:
         bar.close()
-    summary = [{"stop_reason": k, "runs": v, "share": round(v / args.runs, 3)} for k, v in
-               sorted(reasons.items(), key=lambda kv: -kv[1])]
+    summary = [{"outcome": k, "runs": v, "share": round(v / args.runs, 3)} for k, v in
+               sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))]
     if args.format == "json":
         print_json({"scenario": sc.name, "runs": rows, "summary": summary})
         return 0
