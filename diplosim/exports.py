@@ -393,14 +393,17 @@ def rows_to_events(rows: list[Row], base: Iterable[ev.Event], source_file: str) 
     s = State()
     for e in base:
         apply_in_place(s, e)
+    known = set(s.seen_ids or ())
     out = []
     for row in sorted(rows, key=lambda r: r.date):
         where = f"{source_file}:{row.line}"
         try:
+            e = row_to_event(row, s, source_file)
+            if e.id in known:
+                raise InputError(f"event id {e.id!r} is in the target already (was this file imported before?)")
             if s.last_date is not None and row.date < s.last_date:
                 raise InputError(f"row dated {row.date} comes before the target's last event ({s.last_date}): "
                                  f"imported events are appended, so they must not be older")
-            e = row_to_event(row, s, source_file)
             check_event(e)
             apply_in_place(s, e)
         except InputError as exc:
@@ -450,10 +453,17 @@ def import_file(path: str | Path, into: str | Path, stream: str | None = None) -
 def _into_store(rows: list[Row], source_file: str, into: Path, stream: str | None) -> list[ev.Event]:
     from .store import open_store
 
-    with open_store(into) as store:
+    if not into.exists():
+        # check everything before the store file is created, so a bad file leaves no empty store behind
+        new = rows_to_events(rows, [], source_file)
+        with open_store(into) as store:
+            store.append(stream or store.default_stream(), new, expected_version=0)
+        return new
+    with open_store(into, must_exist=True) as store:
         name = stream or store.default_stream()
-        base = list(store.read(name))
+        version = store.version(name)
+        base = list(store.read(name)) if version else []
         new = rows_to_events(rows, base, source_file)
         if new:
-            store.append(name, new)
+            store.append(name, new, expected_version=version)  # someone else appended meanwhile: nothing written
     return new

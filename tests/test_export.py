@@ -197,7 +197,8 @@ def test_import_appends_to_a_toml_log_keeping_its_text(tmp_path):
     assert target.read_text().startswith(before)
     assert fold(load_log(target).events, until=d("2017-08-09")).missions["RUS", "USA"].staff == 445
     again = run_cli("import-events", str(src), "--into", str(target))  # same ids: refused, nothing written
-    assert again.returncode == 2 and "unique" in again.stderr
+    assert again.returncode == 2 and "in the target already" in again.stderr
+    assert fold(load_log(target).events, until=d("2017-08-09")).missions["RUS", "USA"].staff == 445
 
 
 # --- bad input: one line naming file:line, exit 2, target untouched --------------------------------------------------
@@ -269,3 +270,34 @@ def test_rows_to_events_reads_each_row_against_the_state_before_it():
         src.write_text("SQLDATE\tActor1Code\tActor2Code\tEventCode\tCount\n20200102\tGBR\tFRA\t050\t3\n")
         [e] = rows_to_events(read_rows(src), base, str(src))
     assert e.type == "StaffAssigned" and e.count == 3
+
+
+def test_import_into_a_store_appends_once(tmp_path):
+    from diplosim.store import open_store
+
+    tsv, db = tmp_path / "events.tsv", tmp_path / "my.db"
+    tsv.write_text(run_cli("export").stdout)
+    out = run_cli("import-events", str(tsv), "--into", str(db))
+    assert out.returncode == 0, out.stderr
+    with open_store(db, must_exist=True) as store:
+        assert store.version("main") == 35
+        assert store.state_at("main", d("2017-09-02")).missions["USA", "RUS"].staff == 455
+    before = db.read_bytes()
+    again = run_cli("import-events", str(tsv), "--into", str(db))
+    assert again.returncode == 2 and len(again.stderr.strip().splitlines()) == 1
+    assert f"{tsv}:2: event id 'base-rus-mission' is in the target already" in again.stderr
+    assert db.read_bytes() == before
+    more = tmp_path / "more.tsv"
+    more.write_text("SQLDATE\tActor1Code\tActor2Code\tEventCode\tCount\n20170801\tUSA\tRUS\t174\t10\n")
+    out = run_cli("import-events", str(more), "--into", str(db), "--stream", "main")
+    assert out.returncode == 0, out.stderr
+    with open_store(db, must_exist=True) as store:
+        assert store.state_at("main", d("2017-08-02")).missions["RUS", "USA"].staff == 445
+
+
+def test_a_bad_file_creates_no_store(tmp_path):
+    src = tmp_path / "bad.tsv"
+    src.write_text(BASE + "20200102\tGBR\tFRA\t174\t99\t\t\tb\t\n")
+    out = run_cli("import-events", str(src), "--into", str(tmp_path / "new.db"))
+    assert out.returncode == 2 and f"{src}:5: " in out.stderr and "no one expelled" in out.stderr
+    assert list(tmp_path.iterdir()) == [src]
