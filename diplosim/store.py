@@ -214,7 +214,7 @@ class Store:
         mode = "ro" if readonly else ("rwc" if create else "rw")
         uri = f"file:{quote(str(p.absolute()))}?mode={mode}"
         try:
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout, check_same_thread=False)
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout)
         except sqlite3.Error as exc:
             raise self._fail(f"cannot open: {exc}") from None
         try:
@@ -539,7 +539,9 @@ class Store:
             with self._sql():
                 self.conn.execute("COMMIT")
         except BaseException:
-            self._writers.clear()
+            self._writers.clear()  # states, and shapes recorded in this transaction, are no longer sure
+            self._shapes.clear()
+            self._decoders.clear()
             try:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
