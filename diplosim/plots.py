@@ -98,6 +98,7 @@ def staffing(courses: Sequence[Course], out: str | Path, *, pairs: Sequence[tupl
     seen_markers: dict[str, Any] = {}
     for ax, (sending, host) in zip(axes, pairs):
         deadlines: dict[Date, str] = {}
+        band = _Band(span_of, fig.get_figwidth() * 0.9, fig.dpi)
         for k, (label, events, h) in enumerate(histories):
             colour = PALETTE[k % len(PALETTE)]
             series = [(d, s.missions[sending, host]) for d, s in h if (sending, host) in s.missions]
@@ -126,10 +127,10 @@ def staffing(courses: Sequence[Course], out: str | Path, *, pairs: Sequence[tupl
                     deadlines.setdefault(e.deadline, f"deadline {e.deadline:%d %b %Y}")
             # the acts' figures in the band above the data, one row per course, under the deadline labels
             for day, texts in figures.items():
-                _band_label(ax, day, 0.84 - 0.06 * k, ", ".join(texts), colour, span_of)
-        for i, (day, text) in enumerate(sorted(deadlines.items())):
+                band.label(ax, day, (0.84 - 0.06 * k,), ", ".join(texts), colour)
+        for day, text in sorted(deadlines.items()):
             ax.axvline(day, color="#777777", ls="--", lw=1)
-            _band_label(ax, day, 0.97 - 0.05 * (i % 2), text, "#555555", span_of)
+            band.label(ax, day, (0.97, 0.92), text, "#555555")
         from .countries import name
         ax.set_title(f"{name(sending)} mission in {name(host)} ({sending} in {host})", fontsize=10, loc="left")
         ax.set_ylabel("people")
@@ -153,11 +154,30 @@ def staffing(courses: Sequence[Course], out: str | Path, *, pairs: Sequence[tupl
     return _save(fig, out)
 
 
-def _band_label(ax, day: Date, height: float, text: str, colour: str, span_of) -> None:
-    """A label at ``day`` and a height in axes fraction; near the right edge it is written leftwards."""
-    right = span_of(day) > 0.7
-    ax.annotate(text, (day, height), xycoords=("data", "axes fraction"), xytext=(-4 if right else 4, 0),
-                textcoords="offset points", ha="right" if right else "left", va="top", fontsize=8, color=colour)
+class _Band:
+    """Labels in the band above the data, by date: each goes on the first of its rows where it overlaps no other
+    label, or is left out (its marker or dashed line is still drawn, and the legend says what those are)."""
+
+    def __init__(self, span_of, width_in: float, dpi: float):
+        self.span_of = span_of
+        self.width_px = width_in * dpi
+        self.char_px = 8 / 72 * dpi * 0.62  # 8-point text: a character is about 0.6 em wide
+        self.taken: dict[float, list[tuple[float, float]]] = {}
+
+    def label(self, ax, day: Date, rows: Sequence[float], text: str, colour: str) -> bool:
+        x = self.span_of(day)
+        right = x > 0.7  # near the right edge: written leftwards
+        w = (len(text) * self.char_px + 12) / self.width_px
+        lo, hi = (x - w, x) if right else (x, x + w)
+        for height in rows:
+            used = self.taken.setdefault(height, [])
+            if all(hi < a or lo > b for a, b in used):
+                used.append((lo, hi))
+                ax.annotate(text, (day, height), xycoords=("data", "axes fraction"),
+                            xytext=(-4 if right else 4, 0), textcoords="offset points",
+                            ha="right" if right else "left", va="top", fontsize=8, color=colour)
+                return True
+        return False
 
 
 def _mission_of(e: ev.Event) -> tuple[str, str | None]:
@@ -186,7 +206,7 @@ def escalation(courses: Sequence[Course], dyad: tuple[str, str], out: str | Path
 
     out = check_out(out)
     a, b = dyad
-    fig = _figure(11, 4.6)
+    fig = _figure(11, 5.0)
     ax = fig.subplots()
     styles = ("-", "--", "-.", ":")
     any_acts = False
@@ -212,7 +232,7 @@ def escalation(courses: Sequence[Course], dyad: tuple[str, str], out: str | Path
     ax.set_ylabel(f"escalation index\n(decayed −Goldstein, half-life {half_life:g} days)")
     ax.set_title(f"Escalation index, {a} and {b} (dots: days with acts; up = more hostile)", fontsize=11)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left", frameon=False)
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=4, fontsize=8, frameon=False)
     _date_axis(ax)
     return _save(fig, out)
 
@@ -234,7 +254,7 @@ def escalation_rounds(rows: Sequence[dict[str, Any]], strategies: Sequence[str],
     ax.set_title(f"Escalation per round: {strategies[0]} (A) against {strategies[1]} (B); dots: hostile moves",
                  fontsize=11)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left", frameon=False)
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2, fontsize=8, frameon=False)
     return _save(fig, out)
 
 
