@@ -119,10 +119,19 @@ class RoundRecord:
     note: str | None = None
     perceived: Measure | None = None
     misperceived: bool = False
+    #: what was done when the move took effect (clamped; None for restraint or when nothing was possible)
+    actual: Measure | None = None
+
+    @property
+    def hostile(self) -> bool:
+        """The binary view of what happened (D), or of what was decided while it is still pending."""
+        return (self.move is not None) if self.outcome == "pending" or self.outcome.startswith("not in effect") \
+            else self.actual is not None
 
     def row(self) -> dict[str, Any]:
         return {"round": self.round, "date": self.date.isoformat(), "country": self.country,
                 "strategy": self.strategy, "move": str(self.move) if self.move else "restraint",
+                "done": str(self.actual) if self.actual else "-",
                 "effect_date": self.effect_date.isoformat(), "outcome": self.outcome,
                 "events": list(self.events), "note": self.note}
 
@@ -369,11 +378,14 @@ def play(state: State, policies: Mapping[str, Policy | Strategy | str] | Iterabl
                     if reason:
                         rec.events = tuple(ids)
                         rec.outcome = _outcome(move, commands[:len(ids)], note)
-                        side.effective.append((rec.effect_date, _actual(move, commands[:len(ids)])))
+                        rec.actual = _actual(move, commands[:len(ids)])
+                        side.effective.append((rec.effect_date, rec.actual))
+                        side.last_hostile = rec.actual
                         return reason
                 rec.events = tuple(ids)
                 rec.outcome = _outcome(move, commands, note)
                 actual = _actual(move, commands)
+        rec.actual = actual
         side.effective.append((rec.effect_date, actual))
         if actual is not None:
             side.last_hostile = actual

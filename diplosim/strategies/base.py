@@ -10,8 +10,10 @@ of Axelrod's tournaments ``None`` is C and any measure is D.
 """
 from __future__ import annotations
 
+import inspect
 import math
 import random
+import re
 from typing import Any, Callable, ClassVar
 
 import attrs
@@ -224,11 +226,12 @@ class Strategy:
 
     @classmethod
     def metadata(cls) -> dict[str, Any]:
-        doc = (cls.__doc__ or "").strip()
+        doc = re.sub(r":\w+:`([^`]+)`", r"\1", inspect.cleandoc(cls.__doc__ or "")).replace("``", "")
+        plays = " ".join(doc.split("\n\n")[0].split())
         return {"name": cls.name, "display_name": cls.display_name,
                 "memory_depth": "inf" if math.isinf(cls.memory_depth) else int(cls.memory_depth),
                 "stochastic": cls.stochastic, "parameters": {k: _fmt(v) for k, v in cls.parameters().items()},
-                "axelrod": cls.axelrod, "plays": doc.splitlines()[0] if doc else "", "doc": doc}
+                "axelrod": cls.axelrod, "plays": plays, "doc": doc}
 
     @classmethod
     def create(cls, **params: Any) -> "Strategy":
