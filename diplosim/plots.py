@@ -282,22 +282,16 @@ def heatmap(matrix: Sequence[Sequence[float]], rows: Sequence[str], columns: Seq
     return _save(fig, out)
 
 
-def tournament_matrix(strategies: Sequence[Any], *, rounds: int, repetitions: int, noise: float, seed: int
-                      ) -> list[list[float]]:
-    """Mean payoff per round of each strategy (row) against each (column), over seeded repetitions.
+def tournament_matrix(names: Sequence[str], *, rounds: int, repetitions: int, noise: float, seed: int,
+                      executor: Any = None) -> tuple[list[str], list[list[float]]]:
+    """Labels, and the mean payoff per round of each strategy (row) against each (column).
 
-    Uses :func:`diplosim.tournament.match`; each match's seed comes from (seed, row, column, repetition)."""
-    from .strategies.base import seed_for
-    from .tournament import match
+    The matches are a :func:`diplosim.tournament.sweep` over every ordered pair (``repetitions`` seeded matches a
+    cell, on any executor), so the figure shows exactly the numbers ``diplosim sweep`` would."""
+    from .tournament import Grid, sweep
 
-    out = []
-    for i, a in enumerate(strategies):
-        row = []
-        for j, b in enumerate(strategies):
-            total = 0
-            for rep in range(repetitions):
-                r = match(a, b, rounds, noise=noise, seed=seed_for(seed, "heatmap", i, j, rep))
-                total += r.scores[0]
-            row.append(total / (repetitions * rounds))
-        out.append(row)
-    return out
+    result = sweep(Grid(pairs=tuple((a, b) for a in names for b in names), noise=(noise,)), rounds=rounds,
+                   repetitions=repetitions, seed=seed, executor=executor)
+    labels = list(dict.fromkeys(r["a"] for r in result.rows))
+    score = {(r["a"], r["b"]): r["score_a"] for r in result.rows}
+    return labels, [[score[a, b] for b in labels] for a in labels]

@@ -93,3 +93,16 @@ def test_bad_plot_input_is_one_line_and_writes_nothing(args, message, tmp_path):
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1 and message in out.stderr, out.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_heatmap_numbers_are_the_sweeps():
+    from diplosim.plots import tournament_matrix
+    from diplosim.tournament import Grid, sweep
+
+    names = ["tit-for-tat", "always-hostile", "restraint"]
+    labels, matrix = tournament_matrix(names, rounds=20, repetitions=3, noise=0.1, seed=4)
+    rows = sweep(Grid(pairs=tuple((a, b) for a in names for b in names), noise=(0.1,)), rounds=20, repetitions=3,
+                 seed=4).rows
+    assert labels == names
+    for r in rows:  # row strategy's payoff against the column strategy
+        assert matrix[names.index(r["a"])][names.index(r["b"])] == r["score_a"]

@@ -246,20 +246,17 @@ def cmd_plot_escalation(args: argparse.Namespace) -> int:
 def cmd_plot_heatmap(args: argparse.Namespace) -> int:
     from ..errors import InputError
     from ..plots import check_out, heatmap, tournament_matrix
-    from ..strategies import get
     from ..tournament import check_match_args
 
     check_out(args.out)
-    names = [n.strip() for n in args.strategies.split(",") if n.strip()]
+    names = list(dict.fromkeys(n.strip() for n in args.strategies.split(",") if n.strip()))
     if len(names) < 2:
-        raise InputError("a heat map needs at least two strategies (--strategies a,b,...)")
+        raise InputError("a heat map needs at least two different strategies (--strategies a,b,...)")
     if args.repetitions < 1:
         raise InputError(f"--repetitions must be at least 1 (got {args.repetitions})")
     check_match_args(args.rounds, args.noise)
-    strategies = [get(n) for n in names]
-    matrix = tournament_matrix(strategies, rounds=args.rounds, repetitions=args.repetitions, noise=args.noise,
-                               seed=args.seed)
-    labels = [s.label for s in strategies]
+    labels, matrix = tournament_matrix(names, rounds=args.rounds, repetitions=args.repetitions, noise=args.noise,
+                                       seed=args.seed)
     out = heatmap(matrix, labels, labels, args.out,
                   title=f"Mean payoff per round, row against column ({args.rounds} rounds × {args.repetitions}, "
                         f"noise {args.noise:g}, seed {args.seed})",
