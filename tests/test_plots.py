@@ -85,7 +85,7 @@ def test_escalation_per_round_plot(tmp_path):
     (["staffing", "--scenario", "missing.toml", "--out", "x.png"], "missing.toml"),
     (["escalation", "--dyad", "USA-ZZZ", "--out", "x.png"], "unknown country code 'ZZZ'"),
     (["escalation", "--dyad", "USA-FRA", "--out", "x.png"], "no acts between USA and FRA"),
-    (["heatmap", "--strategies", "tit-for-tat", "--out", "x.png"], "at least two strategies"),
+    (["heatmap", "--strategies", "tit-for-tat", "--out", "x.png"], "at least two different strategies"),
     (["heatmap", "--strategies", "tit-for-tat,restraint", "--rounds", "0", "--out", "x.png"], "rounds"),
 ])
 def test_bad_plot_input_is_one_line_and_writes_nothing(args, message, tmp_path):
