@@ -105,7 +105,7 @@ def event_from_dict(data: dict[str, Any]) -> ev.Event:
     kind = data.pop("type", None)
     if kind is None:
         raise InputError("event has no 'type'")
-    cls = ev.EVENT_TYPES.get(kind)
+    cls = ev.EVENT_TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
         raise InputError(f"unknown event type {kind!r} (see `diplosim events` for the catalogue)")
     known = set(ev.field_names(cls))

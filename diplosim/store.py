@@ -211,7 +211,10 @@ class Store:
         if snapshot_every is not None and (isinstance(snapshot_every, bool) or not isinstance(snapshot_every, int)
                                            or snapshot_every < 1):
             raise InputError(f"snapshot interval must be a positive whole number, got {snapshot_every!r}")
-        mode = "ro" if readonly else ("rwc" if create else "rw")
+        # Read-only use opens the file read-write when it may (and never writes): only a read-write connection can
+        # remove the write-ahead log and its index when it closes; a read-only one leaves them behind.
+        mode = "rwc" if create else ("rw" if not readonly or os.access(p, os.W_OK) and os.access(
+            p.absolute().parent, os.W_OK) else "ro")
         uri = f"file:{quote(str(p.absolute()))}?mode={mode}"
         try:
             conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout)

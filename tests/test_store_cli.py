@@ -6,11 +6,12 @@ import contextlib
 import hashlib
 import io
 import json
+import shlex
 import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import REAL_LOG, run_cli
+from conftest import REAL_LOG, ROOT, run_cli
 
 from diplosim.cli import main as cli_main
 from diplosim.log import dumps_jsonl, parse_toml
@@ -158,3 +159,41 @@ def test_the_store_commands_show_an_example_in_their_help():
     for args in (["store", "--help"], ["store", "import", "--help"], ["verify", "--help"], ["record", "--help"],
                  ["record", "x.db", "expel", "--help"]):
         assert "example:\n  diplosim " in ok(*args)
+
+
+def _session() -> list[tuple[str, list[str]]]:
+    """The commands of the manual's store session (docs/readme/50-store.md) and the output shown for each."""
+    text = (ROOT / "docs" / "readme" / "50-store.md").read_text(encoding="utf-8")
+    block = text.split("### A session", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    steps: list[tuple[str, list[str]]] = []
+    pending = ""
+    for line in block.splitlines():
+        if pending or line.startswith("$ "):
+            pending += line.removeprefix("$ ").strip() if not pending else " " + line.strip()
+            if pending.endswith("\\"):
+                pending = pending[:-1].strip()
+                continue
+            steps.append((pending, []))
+            pending = ""
+        else:
+            steps[-1][1].append(line.rstrip())
+    return steps
+
+
+def test_the_manuals_store_session_prints_what_it_shows(tmp_path, monkeypatch):
+    steps = _session()
+    assert len(steps) >= 6
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "seeds").symlink_to(ROOT / "seeds")
+    for command, shown in steps:
+        argv = shlex.split(command)
+        target = None
+        if ">" in argv:
+            argv, target = argv[:argv.index(">")], argv[argv.index(">") + 1]
+        assert argv[0] == "diplosim"
+        out = ok(*argv[1:])
+        if target:
+            Path(target).write_text(out, encoding="utf-8")
+            out = ""
+        assert [x.rstrip() for x in out.splitlines()] == shown, command
+    assert (tmp_path / "backup.jsonl").read_text().count("\n") == 36
