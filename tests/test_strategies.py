@@ -190,3 +190,28 @@ def test_fast_path_equals_respond(a, b, seed, flips):
     slow = _play(*generic_binary(sa, random.Random(seed)), *generic_binary(sb, random.Random(seed + 1)),
                  len(flips), flips)
     assert fast == slow
+
+
+@given(a=st.sampled_from(SPECS), b=st.sampled_from(SPECS), seed=st.integers(0, 2**32),
+       noise=st.sampled_from([0.0, 0.1, 0.6]), n=st.integers(1, 60))
+def test_match_engine_plays_what_respond_plays(a, b, seed, noise, n):
+    """tournament.play_binary (memory-one tables, step functions, noise masks) against respond() step by step."""
+    from diplosim.tournament import _flips, play_binary
+
+    sa, sb = parse_spec(a), parse_spec(b)
+    rng = random.Random(seed)
+    fa, fb = _flips(rng, n, noise), _flips(rng, n, noise)
+    flips = list(zip(fa, fb)) if fa is not None else [(0, 0)] * n
+    expected = _play(*generic_binary(sa, rng), *generic_binary(sb, rng), n, flips)
+    got = play_binary(sa, sb, n, noise=noise, seed=seed)
+    assert (list(got[0]), list(got[1])) == expected
+
+
+def test_memory_one_tables_match_their_step_functions():
+    for name, cls in REGISTRY.items():
+        s = get(name)
+        table = s.binary_table()
+        if table is None:
+            continue
+        first, step = s.binary(random.Random(0))
+        assert table[0] == first and all(table[1][2 * m + t] == step(m, t) for m in (0, 1) for t in (0, 1)), name

@@ -204,6 +204,11 @@ class Strategy:
         """
         return generic_binary(self, rng)
 
+    def binary_table(self) -> tuple[int, bytes] | None:
+        """For deterministic memory-one strategies: the first move and the answer to each last round, indexed by
+        ``2 * my_last + their_last`` (the fastest path); None for the others."""
+        return None
+
     # --- metadata ---
     @classmethod
     def parameters(cls) -> dict[str, Any]:

@@ -35,6 +35,9 @@ class Restraint(Strategy):
     def respond(self, view: View) -> Move:
         return None
 
+    def binary_table(self) -> tuple[int, bytes]:
+        return C, bytes([C, C, C, C])
+
     def binary(self, rng: random.Random) -> tuple[int, Step]:
         return C, lambda m, t: C
 
@@ -54,6 +57,9 @@ class AlwaysHostile(Strategy):
     def respond(self, view: View) -> Move:
         return self.opening()
 
+    def binary_table(self) -> tuple[int, bytes]:
+        return D, bytes([D, D, D, D])
+
     def binary(self, rng: random.Random) -> tuple[int, Step]:
         return D, lambda m, t: D
 
@@ -71,6 +77,9 @@ class TitForTat(Strategy):
 
     def respond(self, view: View) -> Move:
         return view.other_moves[-1] if view.other_moves else None
+
+    def binary_table(self) -> tuple[int, bytes]:
+        return C, bytes([C, D, C, D])
 
     def binary(self, rng: random.Random) -> tuple[int, Step]:
         return C, _same
@@ -174,6 +183,9 @@ class SuspiciousTitForTat(Strategy):
     def respond(self, view: View) -> Move:
         return view.other_moves[-1] if view.other_moves else self.opening()
 
+    def binary_table(self) -> tuple[int, bytes]:
+        return D, bytes([C, D, C, D])
+
     def binary(self, rng: random.Random) -> tuple[int, Step]:
         return D, _same
 
@@ -219,6 +231,9 @@ class WinStayLoseShift(Strategy):
         if (mine is None) == (theirs is None):
             return None
         return theirs if theirs is not None else mine
+
+    def binary_table(self) -> tuple[int, bytes]:
+        return C, bytes([C, D, D, C])
 
     def binary(self, rng: random.Random) -> tuple[int, Step]:
         return C, lambda m, t: m ^ t
@@ -266,6 +281,9 @@ class Alternator(Strategy):
         if not view.own_moves or view.own_moves[-1] is not None:
             return None
         return self.opening()
+
+    def binary_table(self) -> tuple[int, bytes]:
+        return C, bytes([D, D, C, C])
 
     def binary(self, rng: random.Random) -> tuple[int, Step]:
         return C, lambda m, t: m ^ 1

@@ -31,6 +31,9 @@ class Proportional(Strategy):
         last = view.other_moves[-1] if view.other_moves else None
         return None if last is None else last.scaled(self.factor)
 
+    def binary_table(self) -> tuple[int, bytes]:
+        return C, bytes([C, D, C, D])
+
     def binary(self, rng: random.Random) -> tuple[int, Step]:
         return C, _same
 
@@ -53,6 +56,9 @@ class ParityCap(Strategy):
                 and view.their_staff_here > view.own_staff_there:
             return Measure("cap", view.own_staff_there)
         return last
+
+    def binary_table(self) -> tuple[int, bytes]:
+        return C, bytes([C, D, C, D])
 
     def binary(self, rng: random.Random) -> tuple[int, Step]:
         return C, _same
@@ -109,6 +115,9 @@ class Escalator(Strategy):
             return None
         mine = view.own_moves[-1] if view.own_moves else None
         return LADDER[min(max(rung(last), rung(mine)), len(LADDER) - 1)]
+
+    def binary_table(self) -> tuple[int, bytes]:
+        return C, bytes([C, D, C, D])
 
     def binary(self, rng: random.Random) -> tuple[int, Step]:
         return C, _same
@@ -188,6 +197,9 @@ class Delayed(Strategy):
     def respond(self, view: View) -> Move:
         answer = self.inner.respond(view)   # the inner strategy keeps its memory while it waits
         return None if self._waiting(view) else answer
+
+    def binary_table(self) -> tuple[int, bytes] | None:
+        return self.inner.binary_table() if self.days is None and self.trigger is None else None
 
     def binary(self, rng: random.Random) -> tuple[int, Step]:
         first, inner = self.inner.binary(rng)
