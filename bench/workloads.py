@@ -1,0 +1,346 @@
+"""The workloads of issue 7, each timed against its baseline in the same run and checked for correctness.
+
+Each workload is a function ``(bench) -> list[Row]``; :data:`WORKLOADS` lists them in the order of the table.
+A workload whose diplosim side does not exist yet measures its peer and reports "not there yet"; a peer that is
+not installed gives a row with a note instead of a figure.
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+from attrs import define, field
+
+from . import axelrod_peer, checks, es_peer
+from .data import as_pairs, fold_pairs, random_dates, synthetic_events
+from .harness import Row, Timing, child, rate, secs, timed, wall
+
+NOT_YET = "not there yet"
+
+
+@define
+class Bench:
+    """Settings of one run and what the workloads share (the log, the peers' recorded events)."""
+    quick: bool
+    events: int
+    runs: int
+    starts: int
+    batch: int
+    queries: int
+    seed: int
+    peers: bool = True
+    budget: float = 120.0  # seconds a workload of many queries may take before it stops early
+    tmp: Path = field(factory=lambda: Path(tempfile.mkdtemp(prefix="diplosim-bench-")))
+    log: Callable[[str], None] = print
+    shared: dict[str, Any] = field(factory=dict)
+
+    def synthetic(self, n: int | None = None) -> list:
+        return synthetic_events(n or self.events, self.seed)
+
+    def peer(self, module: Any) -> str | None:
+        """Why a peer cannot run (not installed, or --no-peers), or None."""
+        if not self.peers:
+            return "peers skipped (--no-peers)"
+        return module.MISSING
+
+    def es_events(self, n: int | None = None) -> tuple[Any, list]:
+        """The eventsourcing aggregate's id and domain events for the first ``n`` synthetic events (cached)."""
+        n = n or self.events
+        key = ("es", n)
+        if key not in self.shared:
+            self.log(f"  (building {n:,} eventsourcing domain events)")
+            self.shared[key] = es_peer.domain_events(self.synthetic(n))
+        return self.shared[key]
+
+    def es_sqlite(self, n: int | None = None) -> tuple[str, Any]:
+        """An eventsourcing SQLite database holding the aggregate's ``n`` events, and the aggregate's id."""
+        n = n or self.events
+        key = ("es-sqlite", n)
+        if key not in self.shared:
+            agg_id, events = self.es_events(n)
+            db = str(self.tmp / f"es-{n}.db")
+            es_peer.record(es_peer.application(db), events, self.batch)
+            self.shared[key] = (db, agg_id)
+        return self.shared[key]
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _ratio_row(workload: str, ours: float | None, theirs: float | None, *, unit: str, n: int, against: str,
+               target: float, higher: bool = True, note: str = "", ours_text: str | None = None) -> Row:
+    """A row comparing two durations for ``n`` items: throughputs and ``ours/theirs`` speed ratio."""
+    d = NOT_YET if ours is None else (ours_text or rate(n, ours, unit))
+    b = "-" if theirs is None else rate(n, theirs, unit)
+    ratio = None if ours is None or theirs is None else theirs / ours
+    met = None if ratio is None else (ratio >= target if higher else ratio <= target)
+    tgt = f">= {target:g}x" if higher else f"<= {target:g}x"
+    return Row(workload, d, b, against, ratio, tgt, met, note,
+               {"diplosim_s": ours, "baseline_s": theirs, "n": n})
+
+
+# --- 1. replay from memory ----------------------------------------------------------------------------------------
+
+
+def replay_memory(b: Bench) -> list[Row]:
+    from diplosim.fold import fold
+
+    n = b.events
+    events = b.synthetic()
+    ours = timed(lambda: fold(events), b.runs)
+    checks.replay(events, ours.result)
+    b.shared["fold", n] = ours.result
+    bare_pairs = as_pairs(events)
+    bare = timed(lambda: fold_pairs(bare_pairs), b.runs)
+    w = f"replay {n:,} events from memory"
+    why = b.peer(es_peer)
+    theirs = None
+    if why is None:
+        agg_id, es_events = b.es_events()
+        app = es_peer.application()
+        es_peer.record(app, es_events, b.batch)
+        theirs = timed(lambda: es_peer.rebuild(app, agg_id), b.runs)
+        checks.baselines_agree(es_peer.staff(theirs.result), bare.result)
+        del app
+    rows = [
+        _ratio_row(w, ours.median, theirs and theirs.median, unit="events/s", n=n,
+                   against="eventsourcing: rebuild aggregate (in memory)", target=15, note=why or ""),
+        _ratio_row(w, ours.median, bare.median, unit="events/s", n=n, against="bare fold of tuples into a dict",
+                   target=0.1),
+    ]
+    return rows
+
+
+# --- 2. the store: append, replay, peak memory, time travel -------------------------------------------------------
+
+
+def append(b: Bench) -> list[Row]:
+    n = b.events
+    w = f"append {n:,} events (batches of {b.batch:,})"
+    why = b.peer(es_peer)
+    theirs = None
+    if why is None:
+        agg_id, es_events = b.es_events()
+        paths = iter(range(10 ** 6))
+
+        def fresh_es():
+            return es_peer.application(str(b.tmp / f"es-append-{next(paths)}.db"))
+
+        theirs = timed(lambda app: es_peer.record(app, es_events, b.batch), b.runs, setup=fresh_es)
+    ours, note = None, why or ""
+    if checks.has("diplosim.store"):
+        from . import store_side
+
+        events = b.synthetic()
+        k = iter(range(10 ** 6))
+
+        def fresh():
+            return str(b.tmp / f"append-{next(k)}.db")
+
+        dbs = []
+        t = timed(lambda db: dbs.append(store_side.append(db, events, b.batch)), b.runs, setup=fresh)
+        ours = t.median
+        checks.read_back(events, store_side.read_all(dbs[-1]))
+        b.shared["store", n] = dbs[-1]
+    else:
+        note = "diplosim/store.py " + NOT_YET + ("; " + note if note else "")
+    return [_ratio_row(w, ours, theirs and theirs.median, unit="events/s", n=n,
+                       against="eventsourcing: SQLite recording", target=5, note=note)]
+
+
+def _store_db(b: Bench, n: int) -> str:
+    from . import store_side
+
+    key = ("store", n)
+    if key not in b.shared:
+        db = str(b.tmp / f"store-{n}.db")
+        store_side.append(db, b.synthetic(n), b.batch)
+        b.shared[key] = db
+    return b.shared[key]
+
+
+def replay_store(b: Bench) -> list[Row]:
+    n, small = b.events, max(1, b.events // 10)
+    w = f"replay {n:,} events from SQLite"
+    why = b.peer(es_peer)
+    theirs, es_peak = None, {}
+    if why is None:
+        db, agg_id = b.es_sqlite()
+        app = es_peer.application(db)
+        theirs = timed(lambda: es_peer.rebuild(app, agg_id), b.runs)
+        if theirs.result.version != n + 1:
+            raise checks.CheckFailed(f"eventsourcing rebuilt {theirs.result.version - 1} of {n} events")
+        del app
+        for size in (small, n):
+            db_s, id_s = b.es_sqlite(size)
+            es_peak[size] = child("es-sqlite-replay", db_s, str(id_s))["peak_mb"]
+    ours, note, peaks = None, why or "", {}
+    if checks.has("diplosim.store"):
+        from diplosim.fold import fold
+        from . import store_side
+
+        db = _store_db(b, n)
+        t = timed(lambda: store_side.replay(db), b.runs)
+        ours = t.median
+        want = b.shared.get(("fold", n))
+        checks.same_state(t.result, want if want is not None else fold(b.synthetic()), "replay from the store")
+        for size in (small, n):
+            peaks[size] = child("store-replay", _store_db(b, size))
+    else:
+        note = "diplosim/store.py " + NOT_YET + ("; " + note if note else "")
+    rows = [_ratio_row(w, ours, theirs and theirs.median, unit="events/s", n=n,
+                       against="eventsourcing: rebuild aggregate from SQLite", target=10, note=note)]
+    mem_w = f"peak memory of a store replay, {small:,} vs {n:,} events"
+    es_text = " vs ".join(f"{es_peak[s]:.0f} MB" for s in (small, n)) if es_peak else "-"
+    if peaks:
+        lo, hi = peaks[small]["peak_mb"], peaks[n]["peak_mb"]
+        flat = hi - lo <= max(10.0, 0.1 * lo)
+        met = hi <= 100 and flat
+        mem_note = (f"peak RSS of a fresh process (getrusage RUSAGE_SELF ru_maxrss, read by the child itself), "
+                    f"interpreter included: {peaks[n]['rss_start_mb']:.0f} MB after imports; flat = the larger "
+                    f"stream's peak within max(10 MB, 10%) of the smaller's")
+        rows.append(Row(mem_w, f"{lo:.0f} MB vs {hi:.0f} MB", es_text, "eventsourcing: same replay, same sizes",
+                        hi / es_peak[n] if es_peak else None, "<= 100 MB, flat", met, mem_note,
+                        {"diplosim_mb": [lo, hi], "eventsourcing_mb": [es_peak.get(small), es_peak.get(n)]}))
+    else:
+        rows.append(Row(mem_w, NOT_YET, es_text, "eventsourcing: same replay, same sizes", None, "<= 100 MB, flat",
+                        None, "diplosim/store.py " + NOT_YET, {"eventsourcing_mb": list(es_peak.values())}))
+    return rows
+
+
+def time_travel(b: Bench) -> list[Row]:
+    import statistics
+
+    from diplosim.fold import fold
+
+    n = b.events
+    events = b.synthetic()
+    dates = random_dates(events, b.queries, b.seed)
+    w = f"state at {b.queries:,} random dates of {n:,} events"
+    against = "a full replay per query (fold until the date)"
+    # the baseline: a full replay per query, timed on the first of the same dates
+    sample = iter(dates)
+    full = timed(lambda d: fold(events, until=d), b.runs, setup=lambda: next(sample))
+    if not checks.has("diplosim.store"):
+        return [Row(w, NOT_YET, secs(full.median) + " per query", against, None, "<= 0.01x per query", None,
+                    "diplosim/store.py " + NOT_YET, {"baseline_s": full.median})]
+    from . import store_side
+
+    db = _store_db(b, n)
+    keep = 10 if b.quick else 3  # each checked against a fold until its date
+    times, states = store_side.timed_states(db, dates, keep=keep, budget=b.budget)
+    checks.state_queries(events, dates, states)
+    per_query = statistics.median(times)
+    ratio = per_query / full.median
+    done = "all" if len(times) == len(dates) else f"the first {len(times):,} (time budget {b.budget:.0f} s)"
+    return [Row(w, secs(per_query) + " per query", secs(full.median) + " per query", against, ratio,
+                "<= 0.01x per query", ratio <= 0.01,
+                f"median of {done} queries, each timed alone on one open store (Store.state_at); the baseline is "
+                f"the median of {b.runs} folds until a date",
+                {"diplosim_s": per_query, "baseline_s": full.median, "queries_timed": len(times)})]
+
+
+# --- 3. matches and tournaments -----------------------------------------------------------------------------------
+
+
+def _inner(quick: bool, full: int) -> int:
+    return max(1, full // 5) if quick else full
+
+
+def binary_match(b: Bench) -> list[Row]:
+    rounds = 1000
+    w = f"match, {rounds:,} rounds, tit-for-tat vs tit-for-tat"
+    why = b.peer(axelrod_peer)
+    theirs = None
+    if why is None:
+        theirs = timed(lambda: axelrod_peer.match("TitForTat", "TitForTat", rounds), b.runs, inner=_inner(b.quick, 20))
+    ours, note = None, why or ""
+    if checks.has("diplosim.tournament"):
+        from diplosim.strategies import get
+        from diplosim.tournament import match
+
+        tft = get("tit-for-tat")
+        t = timed(lambda: match(tft, tft, rounds), b.runs, inner=_inner(b.quick, 200))
+        ours = t.median
+        checks.match_moves(t.result.moves, "tit-for-tat", "tit-for-tat", rounds)
+        if theirs is not None:
+            checks.axelrod_moves(t.result.moves, theirs.result)
+    else:
+        note = "diplosim/tournament.py " + NOT_YET + ("; " + note if note else "")
+    return [_ratio_row(w, ours, theirs and theirs.median, unit="turns/s", n=rounds, against="axelrod: Match.play",
+                       target=1, note=note)]
+
+
+TOURNAMENT_SHAPE = dict(rounds=200, repetitions=10, noise=0.05)
+
+
+def _diplosim_tournament(seed: int, processes: int) -> list[dict]:
+    from diplosim.strategies import get
+    from diplosim.tournament import executor, tournament
+
+    strategies = [get(name) for name, _ in checks.TOURNAMENT]
+    with executor(processes=processes) as ex:
+        return tournament(strategies, seed=seed, executor=ex, **TOURNAMENT_SHAPE).rows
+
+
+def tournaments(b: Bench) -> list[Row]:
+    s = TOURNAMENT_SHAPE
+    w = (f"tournament: {len(checks.TOURNAMENT)} strategies, {s['rounds']} rounds, {s['repetitions']} repetitions, "
+         f"noise {s['noise']}")
+    why = b.peer(axelrod_peer)
+    theirs = None
+    if why is None:
+        names = [cls for _, cls in checks.TOURNAMENT]
+        theirs = timed(lambda: axelrod_peer.tournament(names, s["rounds"], s["repetitions"], s["noise"], b.seed),
+                       b.runs)
+    if not checks.has("diplosim.tournament"):
+        note = "diplosim/tournament.py " + NOT_YET + ("; " + why if why else "")
+        return [Row(w, NOT_YET, "-" if theirs is None else secs(theirs.median), "axelrod: Tournament, 1 process",
+                    None, "<= 0.5x its time", None, note),
+                Row("the same tournament on 2 processes", NOT_YET, NOT_YET, "diplosim on 1 process", None,
+                    "speed-up >= 1.7", None, note)]
+    one = timed(lambda: _diplosim_tournament(b.seed, 1), b.runs)
+    two = timed(lambda: _diplosim_tournament(b.seed, 2), b.runs)
+    checks.same_rows(one.result, two.result, "the tournament on 1 and on 2 processes")
+    ratio = None if theirs is None else one.median / theirs.median
+    rows = [Row(w, secs(one.median), "-" if theirs is None else secs(theirs.median), "axelrod: Tournament, 1 process",
+                ratio, "<= 0.5x its time", None if ratio is None else ratio <= 0.5,
+                (why or "") + ("" if why else "axelrod's in-process path (play(processes=None)); its processes=1 "
+                               "starts one worker per core"),
+                {"diplosim_s": one.median, "baseline_s": theirs and theirs.median})]
+    speedup = one.median / two.median
+    rows.append(Row("the same tournament on 2 processes", secs(two.median), secs(one.median),
+                    "diplosim on 1 process", speedup, "speed-up >= 1.7", speedup >= 1.7,
+                    "the 2-process time includes starting the process pool",
+                    {"diplosim_s": two.median, "baseline_s": one.median}))
+    return rows
+
+
+# --- 4. start-up --------------------------------------------------------------------------------------------------
+
+
+def cold_start(b: Bench) -> list[Row]:
+    checks.cold_start()
+    exe = shutil.which("diplosim", path=str(Path(sys.executable).parent)) or shutil.which("diplosim")
+    ours = wall([exe, "--help"], b.starts)
+    why = b.peer(es_peer)
+    theirs = None if why else wall([sys.executable, "-c", "import eventsourcing.application"], b.starts)
+    ratio = None if theirs is None else ours.median / theirs.median
+    return [Row("`diplosim --help` cold start", secs(ours.median), "-" if theirs is None else secs(theirs.median),
+                "python -c 'import eventsourcing.application'", ratio, "<= 1x", None if ratio is None else ratio <= 1,
+                why or f"wall time of a fresh process, median of {b.starts}",
+                {"diplosim_s": ours.median, "baseline_s": theirs and theirs.median})]
+
+
+WORKLOADS: dict[str, Callable[[Bench], list[Row]]] = {
+    "replay": replay_memory,
+    "append": append,
+    "store-replay": replay_store,
+    "time-travel": time_travel,
+    "match": binary_match,
+    "tournament": tournaments,
+    "cold-start": cold_start,
+}
