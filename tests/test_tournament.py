@@ -171,3 +171,16 @@ def test_cli_bad_input_is_one_line_exit_2(cli, args, fragment):
     assert r.returncode == 2
     assert fragment in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert "Traceback" not in r.stderr and r.stdout == ""
+
+
+def test_cli_tournament_on_a_dask_scheduler(cli):
+    import distributed   # the dask extra, part of dev
+
+    args = ["tournament", "tit-for-tat", "random", "grim-trigger", "--rounds", "30", "--repetitions", "3",
+            "--noise", "0.1", "--seed", "4", "--format", "json"]
+    here = cli(*args, "--processes", "1")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None,
+                                  protocol="tcp", host="127.0.0.1", scheduler_port=0) as cluster:
+        there = cli(*args, "--scheduler", cluster.scheduler_address)
+    assert there.returncode == 0, there.stderr
+    assert json.loads(there.stdout)["rows"] == json.loads(here.stdout)["rows"]
