@@ -89,18 +89,19 @@ def _make_dumps() -> Callable[[Any], str]:
 dumps = _make_dumps()
 loads = json.loads
 
-_DATES: dict[str, Date] = {}
+#: ``YYYY-MM-DD`` -> date, for every date parsed so far (a long log has few dates and many events on each).
+DATES: dict[str, Date] = {}
 
 
 def parse_date(text: str) -> Date:
-    """``YYYY-MM-DD`` -> date, cached (a long log has few distinct dates and many events on each)."""
-    d = _DATES.get(text)
+    """``YYYY-MM-DD`` -> date, cached in :data:`DATES`."""
+    d = DATES.get(text)
     if d is None:
         if type(text) is not str or len(text) != 10:
             raise ValueError(f"bad date {text!r}")
         d = Date.fromisoformat(text)
-        if len(_DATES) < 200_000:
-            _DATES[text] = d
+        if len(DATES) < 200_000:
+            DATES[text] = d
     return d
 
 

@@ -233,14 +233,14 @@ class Store:
         except DiplosimError:
             conn.close()
             raise
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
             conn.close()
             raise self._damaged(exc) from None
         return conn
 
     def _damaged(self, exc: BaseException) -> InputError:
         text = str(exc)
-        if "not a database" in text or "malformed" in text or "corrupt" in text:
+        if "not a database" in text or "malformed" in text or "corrupt" in text or "decode" in text:
             return self._fail(f"damaged store: {text} (run `diplosim verify`)")
         if "no such table" in text:
             return self._fail(f"not a diplosim store ({text})")
@@ -273,7 +273,7 @@ class Store:
     def _check(self, conn: sqlite3.Connection) -> None:
         try:
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
             raise self._damaged(exc) from None
         version = meta.get("schema_version", "")
         if not version.isdigit():
@@ -306,7 +306,7 @@ class Store:
         """Turn SQLite errors into one-line InputErrors naming the store."""
         try:
             yield
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged file can hold text that is not UTF-8
             raise self._damaged(exc) from None
 
     def _stream(self, name: str) -> _StreamRow | None:
@@ -391,14 +391,15 @@ class Store:
         except (ValueError, TypeError, RecursionError):
             values = [None] * len(rows)  # find the bad row below
         out = []
+        append = out.append
         decoders = self._decoders
-        parse_date = codec.parse_date
+        dates = codec.DATES
         for (version, event_id, type_name, type_version, date, payload), v in zip(rows, values):
             try:
                 if v is None:
                     v = codec.loads(payload)
                 dec = decoders.get((type_name, type_version)) or self._decoder(type_name, type_version)
-                out.append(dec(event_id, parse_date(date), v))
+                append(dec(event_id, dates.get(date) or codec.parse_date(date), v))
             except DiplosimError:
                 raise
             except Exception as exc:  # anything a damaged row can raise: name the row, never a traceback
@@ -572,12 +573,9 @@ class Store:
             seen.add(e.id)
             try:
                 check_event(e)
-                e.id.encode("utf-8")
                 payload = c.encode(e)
             except InputError as exc:
                 raise InputError(exc.message, exc.where or f"event {e.id}") from None
-            except UnicodeEncodeError:
-                raise InputError("the id is not valid Unicode text", f"event {e.id!r}") from None
             except (AttributeError, TypeError, ValueError) as exc:
                 raise InputError(f"cannot store this event: {exc}", f"event {e.id}") from None
             out.append((c.name, c.version, payload, tag))
@@ -646,13 +644,21 @@ class Store:
         snapshots = []
         spacing = max(self.snapshot_every, SNAPSHOT_SPACING * _state_size(s))
         last_snapshot = w.last_snapshot
+        sha256 = hashlib.sha256
+        dates: dict[Date, str] = {}
+        sid = row.id
         try:
             for e, (type_name, type_version, payload, tag) in zip(events, prepared):
                 apply_in_place(s, e)
                 version += 1
-                date = e.date.isoformat()
-                head = _chain(head, name, version, e.id, type_name, type_version, date, tag, payload)
-                rows.append((row.id, version, e.id, type_name, type_version, date, payload, head))
+                date = dates.get(e.date) or dates.setdefault(e.date, e.date.isoformat())
+                # _chain, inlined: this loop is the hot path of an append
+                text = f"{name}\0{version}\0{e.id}\0{type_name}\0{type_version}\0{date}\0{tag}\0{payload}"
+                try:
+                    head = sha256(head + text.encode("utf-8")).digest()
+                except UnicodeEncodeError:
+                    raise InputError("the id is not valid Unicode text", f"event {e.id!r}") from None
+                rows.append((sid, version, e.id, type_name, type_version, date, payload, head))
                 if version - last_snapshot >= spacing:
                     body = codec.encode_state(s)
                     snapshots.append((row.id, version, date, SNAPSHOT_FORMAT, codec.state_model(), head,

@@ -130,6 +130,16 @@ def _chunks(iterable, size: int = 1000):
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from ..errors import InputError
+
+    try:
+        return _export(args)
+    except UnicodeEncodeError as exc:  # a lone surrogate, say, read from a JSON escape: no UTF-8 file can hold it
+        raise InputError(f"the stream holds text that cannot be written as UTF-8 ({exc.reason}: "
+                         f"{exc.object[exc.start:exc.end]!r})", args.db) from None
+
+
+def _export(args: argparse.Namespace) -> int:
     from ..log import dumps_jsonl, dumps_toml
     from ..store import open_store
 
