@@ -246,7 +246,15 @@ def shared_pool(processes: int | None = None) -> Any:
     n = processes or os.cpu_count() or 1
     pool = _POOLS.get(n)
     if pool is None or getattr(pool, "_broken", False) or getattr(pool, "_shutdown_thread", False):
-        ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+        import threading
+
+        methods = multiprocessing.get_all_start_methods()
+        # fork is fastest (workers start with diplosim imported) but unsafe once other threads run (a dask client,
+        # another pool's manager): then a fork server
+        if "fork" in methods and threading.active_count() == 1:
+            ctx = multiprocessing.get_context("fork")
+        else:
+            ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx)
         if not _POOLS:
             atexit.register(_shutdown_pools)

@@ -57,7 +57,7 @@ def _add_params(p: argparse.ArgumentParser) -> None:
 
 
 def _add_account(p: argparse.ArgumentParser) -> None:
-    from ..tournament import DEFAULT_CUT, DEFAULT_FLOOR, DEFAULT_STAFF
+    from ..tournament import DEFAULT_CUT, DEFAULT_STAFF
     p.add_argument("--staff", type=_non_negative_int, default=DEFAULT_STAFF,
                    help=f"each mission's size at the start (default {DEFAULT_STAFF})")
     p.add_argument("--cut", type=_non_negative_int, default=DEFAULT_CUT,
