@@ -208,7 +208,7 @@ def _stop_reason(s: State, pair: tuple[str, str], stop: Stop) -> str | None:
     return None
 
 
-# --- measures -> commands, clamped to what the state allows ---------------------------------------------------------
+# --- measures -> commands, clamped to what the state allows --------------------------------------------------------
 
 
 def plan(s: State, actor: str, target: str, m: Measure, date: Date) -> tuple[list[cmd.Command], str | None]:
@@ -273,7 +273,7 @@ def plan(s: State, actor: str, target: str, m: Measure, date: Date) -> tuple[lis
     return [_PROPERTY_COMMAND[kind](actor=actor, target=target, date=date, property=p.id) for p in chosen], note
 
 
-# --- play --------------------------------------------------------------------------------------------------------------
+# --- play -------------------------------------------------------------------------------------------------------------
 
 
 def _schedule(start: Date, horizon: Date, every: int, rounds: int | None) -> list[Date]:

@@ -53,7 +53,7 @@ def check_match_args(rounds: int, noise: float, lag: int = 0) -> None:
         raise InputError(f"lag must not be negative (got {lag})")
 
 
-# --- the binary engine -------------------------------------------------------------------------------------------------
+# --- the binary engine ------------------------------------------------------------------------------------------------
 
 
 def _flips(rng: random.Random, n: int, p: float) -> bytearray | None:
@@ -230,7 +230,7 @@ def match(a: Strategy, b: Strategy, rounds: int, *, noise: float = 0.0, seed: in
                        (st[8] or None, st[9] or None))
 
 
-# --- executors ---------------------------------------------------------------------------------------------------------
+# --- executors --------------------------------------------------------------------------------------------------------
 
 
 _POOLS: dict[int, Any] = {}
@@ -340,7 +340,7 @@ def run_chunks(fn: Callable[..., Any], payloads: Sequence[tuple], ex: Any,
     return results
 
 
-# --- tournaments -------------------------------------------------------------------------------------------------------
+# --- tournaments ------------------------------------------------------------------------------------------------------
 
 
 _FIELDS = ("matches", "rounds", "score", "hostile", "escalations", "final_staff", "fell", "fell_round", "wins")
@@ -445,7 +445,7 @@ def tournament(strategies: Sequence[Strategy], *, rounds: int = 200, repetitions
                                    "matches": len(tasks)})
 
 
-# --- sweeps ------------------------------------------------------------------------------------------------------------
+# --- sweeps -----------------------------------------------------------------------------------------------------------
 
 
 @frozen

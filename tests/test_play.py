@@ -157,7 +157,7 @@ def test_bad_play_arguments(kw, fragment):
         play(state, {}, start=START, horizon=START, seed=0)
 
 
-# --- properties --------------------------------------------------------------------------------------------------------
+# --- properties -------------------------------------------------------------------------------------------------------
 
 
 SPECS = sorted(REGISTRY) + ["always-hostile:kind=cap,size=30", "always-hostile:kind=seize_property",

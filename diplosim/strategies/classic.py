@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 
-from .base import C, D, Measure, Move, Step, Strategy, View, count, measure_kind, probability, register, DEFAULT_SIZE
+from .base import DEFAULT_SIZE, C, D, Measure, Move, Step, Strategy, View, count, measure_kind, probability, register
 
 
 def _last_hostile(moves: list) -> Measure | None:
