@@ -184,3 +184,11 @@ def test_cli_tournament_on_a_dask_scheduler(cli):
         there = cli(*args, "--scheduler", cluster.scheduler_address)
     assert there.returncode == 0, there.stderr
     assert json.loads(there.stdout)["rows"] == json.loads(here.stdout)["rows"]
+
+
+def test_the_command_lines_defaults_are_the_librarys():
+    from diplosim.cli import strategies as cli_strategies
+    from diplosim.tournament import DEFAULT_CUT, DEFAULT_FLOOR, DEFAULT_STAFF
+
+    assert (cli_strategies.STAFF, cli_strategies.CUT, cli_strategies.FLOOR) == \
+        (DEFAULT_STAFF, DEFAULT_CUT, DEFAULT_FLOOR)

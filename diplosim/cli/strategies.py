@@ -56,12 +56,16 @@ def _add_params(p: argparse.ArgumentParser) -> None:
                         "or write NAME:KEY=VALUE,... for one strategy")
 
 
+# the library's defaults (diplosim.tournament.DEFAULT_*), written out so that `diplosim --help` need not import it;
+# tests/test_tournament.py checks that they agree
+STAFF, CUT, FLOOR = 500, 5, 250
+
+
 def _add_account(p: argparse.ArgumentParser) -> None:
-    from ..tournament import DEFAULT_CUT, DEFAULT_STAFF
-    p.add_argument("--staff", type=_non_negative_int, default=DEFAULT_STAFF,
-                   help=f"each mission's size at the start (default {DEFAULT_STAFF})")
-    p.add_argument("--cut", type=_non_negative_int, default=DEFAULT_CUT,
-                   help=f"people expelled by each hostile move (default {DEFAULT_CUT})")
+    p.add_argument("--staff", type=_non_negative_int, default=STAFF,
+                   help=f"each mission's size at the start (default {STAFF})")
+    p.add_argument("--cut", type=_non_negative_int, default=CUT,
+                   help=f"people expelled by each hostile move (default {CUT})")
 
 
 def _add_executor(p: argparse.ArgumentParser) -> None:
@@ -98,7 +102,7 @@ def register(sub) -> None:
     p.add_argument("--lag", type=_non_negative_int, default=0, help="rounds late each side sees the other's moves")
     _add_account(p)
     p.add_argument("--floor", type=_non_negative_int, default=None, help="mission size below which it no longer "
-                   "works (rounds: default 250; calendar: stops play)")
+                   f"works (rounds: default {FLOOR}; calendar: stops play)")
     g = p.add_argument_group("calendar time (--calendar)")
     g.add_argument("--calendar", action="store_true", help="play in calendar time from a real state, emitting "
                    "events (A plays the first of --countries, B the second)")
@@ -129,7 +133,7 @@ def register(sub) -> None:
     p.add_argument("--lag", type=_non_negative_int, default=0, help="rounds late each side sees the other's moves")
     _add_account(p)
     p.add_argument("--floor", type=_non_negative_int, default=None, help="mission size below which it no longer "
-                   "works (default 250)")
+                   f"works (default {FLOOR})")
     _add_executor(p)
     add_format(p)
     p.set_defaults(handler=cmd_tournament)
@@ -147,7 +151,7 @@ def register(sub) -> None:
     p.add_argument("--factor", type=_list(float), default=[None], metavar="F[,F...]",
                    help="values of factor for the strategies that take it")
     p.add_argument("--lag", type=_list(int), default=[0], metavar="N[,N...]", help="rounds of lag")
-    p.add_argument("--floor", type=_list(int), default=None, metavar="N[,N...]", help="floors (default 250)")
+    p.add_argument("--floor", type=_list(int), default=None, metavar="N[,N...]", help=f"floors (default {FLOOR})")
     p.add_argument("--rounds", "-n", type=int, default=200)
     p.add_argument("--repetitions", "-r", type=int, default=100, help="matches per cell (default 100)")
     p.add_argument("--seed", type=int, default=0)
