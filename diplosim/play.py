@@ -39,6 +39,7 @@ final state, the stop reason and one record per decision.
 """
 from __future__ import annotations
 
+import copy
 import datetime
 import heapq
 import random
@@ -329,9 +330,10 @@ def play(state: State, policies: Mapping[str, Policy | Strategy | str] | Iterabl
     for me, other in (pair, pair[::-1]):
         p = pols.get(me)
         dates = [] if p is None else _schedule(start, horizon, p.round_days or round_days, stop.rounds)
-        sides[me] = _Side(me, other, p, random.Random(seed_for(seed, "side", me)), dates)
-        if p is not None:
+        if p is not None:   # a copy per side: the caller's strategy is not changed, and no memory is shared
+            p = attrs.evolve(p, strategy=copy.deepcopy(p.strategy))
             p.strategy.reset()
+        sides[me] = _Side(me, other, p, random.Random(seed_for(seed, "side", me)), dates)
     noise_rng = random.Random(seed_for(seed, "noise"))
     for e in history:
         if e.date >= start or e.target is None:

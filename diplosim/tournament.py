@@ -26,6 +26,7 @@ the same seed gives identical results on every executor and with any chunking.
 from __future__ import annotations
 
 import contextlib
+import copy
 import itertools
 import math
 import os
@@ -79,6 +80,8 @@ def play_binary(a: Strategy, b: Strategy, rounds: int, *, noise: float = 0.0, se
     >>> bytes(play_binary(get("grim-trigger"), get("alternator"), 5)[0])
     b'\\x00\\x00\\x01\\x01\\x01'
     """
+    if a is b:   # self-play with one object: each side needs its own per-match memory
+        b = copy.deepcopy(b)
     rng = random.Random(seed)
     n = rounds
     fa = _flips(rng, n, noise)

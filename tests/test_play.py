@@ -213,3 +213,24 @@ def test_cli_calendar_match(cli):
     assert doc["state"]["as_of"] == "2017-03-31"
     bad = cli("match", "tit-for-tat", "escalator", "--calendar", "--countries", "USA")
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_one_strategy_object_for_both_sides_keeps_two_memories():
+    from diplosim.strategies import Strategy, View
+
+    class Third(Strategy):
+        """Hostile on its third decision only (per-match memory: a count of its decisions)."""
+        name = "third"
+
+        def reset(self):
+            self.calls = 0
+
+        def respond(self, view: View):
+            self.calls += 1
+            return Measure("expel", 1) if self.calls == 3 else None
+
+    state = fold(base_events())
+    shared = Third()
+    r = play(state, {"USA": Policy("USA", shared), "RUS": Policy("RUS", shared)}, start=START,
+             horizon=d(2020, 3, 1), seed=0)
+    assert [(e.actor, e.date) for e in r] == [("USA", d(2020, 1, 15)), ("RUS", d(2020, 1, 15))]

@@ -192,3 +192,21 @@ def test_the_command_lines_defaults_are_the_librarys():
 
     assert (cli_strategies.STAFF, cli_strategies.CUT, cli_strategies.FLOOR) == \
         (DEFAULT_STAFF, DEFAULT_CUT, DEFAULT_FLOOR)
+
+
+def test_self_play_with_one_object_of_a_strategy_without_a_fast_path():
+    from diplosim.strategies import Measure, Strategy, View
+
+    class Third(Strategy):
+        """Hostile on its third move only (per-match memory, and no fast path: respond() only)."""
+        name = "third"
+
+        def reset(self):
+            self.calls = 0
+
+        def respond(self, view: View):
+            self.calls += 1
+            return Measure("expel", 1) if self.calls == 3 else None
+
+    s = Third()
+    assert match(s, s, 5).moves == ("CCDCC", "CCDCC")
