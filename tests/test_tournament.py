@@ -135,6 +135,10 @@ def test_cli_tournament(cli):
     table = cli("tournament", "tit-for-tat", "random", "-P", "p=0.2", "--rounds", "10", "--repetitions", "2")
     assert table.returncode == 0 and "random(p=0.2)" in table.stdout and "rounds_to_floor" in table.stdout
     assert table.stderr == ""      # no progress bar when stderr is not a terminal
+    every = cli("tournament", "--all", "--rounds", "5", "--repetitions", "1", "--format", "csv")
+    from diplosim.strategies import REGISTRY
+    lines = every.stdout.splitlines()
+    assert every.returncode == 0 and lines[0].startswith("rank,strategy,score") and len(lines) == 1 + len(REGISTRY)
 
 
 def test_cli_sweep_with_progress_bar(cli):
