@@ -215,3 +215,13 @@ def test_memory_one_tables_match_their_step_functions():
             continue
         first, step = s.binary(random.Random(0))
         assert table[0] == first and all(table[1][2 * m + t] == step(m, t) for m in (0, 1) for t in (0, 1)), name
+
+
+def test_diplomatic_strategies_play_tit_for_tat_in_the_binary_view():
+    """What differs is the kind and size of their measures, not when they strike."""
+    from diplosim.tournament import match
+
+    for opp in ("alternator", "random", "suspicious-tit-for-tat", "grim-trigger", "win-stay-lose-shift"):
+        tft = match(get("tit-for-tat"), get(opp), 40, noise=0.1, seed=3).moves
+        for name in ("proportional", "parity-cap", "escalator", "delayed"):
+            assert match(get(name), get(opp), 40, noise=0.1, seed=3).moves == tft, (name, opp)
