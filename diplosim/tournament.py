@@ -45,7 +45,12 @@ _MOVES = bytes.maketrans(b"\x00\x01", b"CD")
 
 
 def check_match_args(rounds: int, noise: float, lag: int = 0) -> None:
-    """Raise InputError for zero or negative rounds, noise outside [0, 1] or a negative lag."""
+    """Raise InputError for zero or negative rounds, noise outside [0, 1] or a negative lag.
+
+    >>> check_match_args(0, 0.0)
+    Traceback (most recent call last):
+    diplosim.errors.InputError: rounds must be a whole number of at least 1 (got 0)
+    """
     if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
         raise InputError(f"rounds must be a whole number of at least 1 (got {rounds})")
     if not (isinstance(noise, (int, float)) and 0.0 <= noise <= 1.0):
@@ -223,7 +228,12 @@ class MatchResult:
 
 def match(a: Strategy, b: Strategy, rounds: int, *, noise: float = 0.0, seed: int = 0, lag: int = 0,
           staff: int = DEFAULT_STAFF, cut: int = DEFAULT_CUT, floor: int = DEFAULT_FLOOR) -> MatchResult:
-    """Play one match of ``rounds`` simultaneous rounds (see the module docstring)."""
+    """Play one match of ``rounds`` simultaneous rounds (see the module docstring).
+
+    >>> r = match(get("tit-for-tat"), get("always-hostile"), 4, staff=10, cut=5, floor=5)
+    >>> r.moves, r.final_staff, r.below_floor_at
+    (('CDDD', 'DDDD'), (0, 0), (2, 3))
+    """
     check_match_args(rounds, noise, lag)
     A, B = play_binary(a, b, rounds, noise=noise, seed=seed, lag=lag)
     st = _stats(A, B, staff, cut, floor)
@@ -274,7 +284,12 @@ def _shutdown_pools() -> None:
 @contextlib.contextmanager
 def executor(processes: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
     """The executor to run on: None (this process) for ``processes=1``, a dask cluster's for ``scheduler``
-    (``tcp://host:8786``), else the shared process pool on ``processes`` cores (default: all)."""
+    (``tcp://host:8786``), else the shared process pool on ``processes`` cores (default: all).
+
+    >>> with executor(1) as ex:
+    ...     tournament([get("tit-for-tat"), get("random")], rounds=5, repetitions=1, executor=ex).rows[0]["rank"]
+    1
+    """
     if scheduler:
         try:
             from distributed import Client
@@ -324,7 +339,11 @@ def _chunks(total: int, workers: int, per_worker: int = 2, max_chunk: int = 2000
 
 def run_chunks(fn: Callable[..., Any], payloads: Sequence[tuple], ex: Any,
                progress: Callable[[int], None] | None = None, sizes: Sequence[int] | None = None) -> list[Any]:
-    """``fn(*payload)`` for each payload, on ``ex`` (None: here), results in payload order."""
+    """``fn(*payload)`` for each payload, on ``ex`` (None: here), results in payload order.
+
+    >>> run_chunks(pow, [(2, 3), (3, 2)], None)
+    [8, 9]
+    """
     if ex is None:
         out = []
         for i, p in enumerate(payloads):
