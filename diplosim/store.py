@@ -278,7 +278,7 @@ class Store:
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         except (sqlite3.Error, UnicodeDecodeError) as exc:
             raise self._damaged(exc) from None
-        version = meta.get("schema_version", "")
+        version = str(meta.get("schema_version", ""))
         if not version.isdigit():
             raise self._fail(f"not a diplosim store (schema version {version!r})")
         if int(version) > SCHEMA_VERSION:
@@ -286,7 +286,7 @@ class Store:
                              f"({SCHEMA_VERSION}): upgrade diplosim to open it")
         if int(version) < SCHEMA_VERSION:  # pragma: no cover - no older schema exists yet
             raise self._fail(f"store schema version {version} is older than this diplosim's ({SCHEMA_VERSION})")
-        every = meta.get("snapshot_every", "")
+        every = str(meta.get("snapshot_every", ""))
         self.snapshot_every = int(every) if every.isdigit() and int(every) > 0 else DEFAULT_SNAPSHOT_EVERY
         self.meta = meta
 
@@ -876,8 +876,40 @@ class Store:
                                      f"stream records {head_version}")
                 raise self._fail(f"{where}: its recorded head (version {head_version}) does not match its last "
                                  f"event (version {expected - 1}): edited")
+        self._check_schema()
         return {"streams": len(streams), "events": total, "snapshots": snapshots_checked}
 
+    def _check_schema(self) -> None:
+        """The tables, indexes, triggers and view are the ones this diplosim creates (a dropped append-only trigger,
+        a renamed column or a missing unique index is a changed store)."""
+        with self._sql():
+            found = {(t, n): " ".join((sql or "").split()) for t, n, sql in self.conn.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")}
+        for key, sql in _expected_schema().items():
+            if key not in found:
+                raise self._fail(f"the store's {key[0]} {key[1]} is missing: changed outside diplosim")
+            if found.pop(key) != sql:
+                raise self._fail(f"the store's {key[0]} {key[1]} is not the one diplosim made: changed outside "
+                                 f"diplosim")
+        if found:
+            kind, name = sorted(found)[0]
+            raise self._fail(f"the store has a {kind} {name} diplosim did not make: changed outside diplosim")
+
+
+
+_SCHEMA_SQL: dict[tuple[str, str], str] = {}
+
+
+def _expected_schema() -> dict[tuple[str, str], str]:
+    """(type, name) -> SQL of everything a new store holds, as SQLite records it (whitespace folded)."""
+    if not _SCHEMA_SQL:
+        conn = sqlite3.connect(":memory:")
+        for statement in _split_sql(_SCHEMA):
+            conn.execute(statement)
+        _SCHEMA_SQL.update({(t, n): " ".join((sql or "").split()) for t, n, sql in conn.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")})
+        conn.close()
+    return dict(_SCHEMA_SQL)
 
 
 @contextmanager

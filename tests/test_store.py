@@ -34,11 +34,18 @@ def expel(id: str, date: str, count: int, actor="USA", target="RUS") -> ev.Diplo
 
 
 def raw(path) -> sqlite3.Connection:
-    """A plain SQLite connection for tampering, with the append-only triggers dropped."""
+    """A plain SQLite connection for tampering, with the append-only triggers dropped (verify notices that too, but
+    only after the events: the tests below see what it says about the events)."""
     c = sqlite3.connect(path, isolation_level=None)
     c.execute("DROP TRIGGER IF EXISTS events_append_only_update")
     c.execute("DROP TRIGGER IF EXISTS events_append_only_delete")
     return c
+
+
+def restore_triggers(c: sqlite3.Connection) -> None:
+    for statement in store_module._split_sql(store_module._SCHEMA):
+        if statement.startswith("CREATE TRIGGER"):
+            c.execute(statement)
 
 
 def digest(path) -> str:
@@ -355,6 +362,7 @@ def _insert_raw(path, *, type_name, type_version, shape, event_id, date, payload
     c.execute("INSERT INTO events (stream, version, event_id, type, type_version, date, payload, hash) "
               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (sid, version + 1, event_id, type_name, type_version, date, payload, h))
     c.execute("UPDATE streams SET version = ?, head = ? WHERE id = ?", (version + 1, h, sid))
+    restore_triggers(c)
     c.close()
 
 
@@ -473,6 +481,17 @@ def test_verify_names_the_first_of_two_reordered_events(real_store, real_log):
     c.execute("UPDATE events SET version = 10 WHERE version = -1")
     c.close()
     _verify_fails(real_store, f"{real_log.events[9].id!r}", "version 9")
+
+
+def test_verify_notices_a_changed_schema(real_store):
+    c = raw(real_store)  # the append-only guard removed, nothing else touched
+    c.close()
+    _verify_fails(real_store, "trigger events_append_only_update is missing")
+    c = sqlite3.connect(real_store, isolation_level=None)
+    restore_triggers(c)
+    c.execute("CREATE INDEX sneaky ON events (date)")
+    c.close()
+    _verify_fails(real_store, "index sneaky diplosim did not make")
 
 
 def test_the_store_refuses_updates_and_deletes_of_events(real_store):
