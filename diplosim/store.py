@@ -13,12 +13,18 @@ state every ``snapshot_every`` events.  Nothing is ever updated or deleted (trig
 
     >>> import tempfile, os
     >>> from diplosim.log import load_log, default_log_path
+    >>> log = load_log(default_log_path())
     >>> path = os.path.join(tempfile.mkdtemp(), "my.db")
     >>> with open_store(path) as store:
-    ...     store.append("main", load_log(default_log_path()).events, expected_version=0) > 0
+    ...     store.append("main", log.events[:30], expected_version=0)
+    ...     store.import_events("main", log.events)          # only what the stream does not hold yet
     ...     store.state_at("main", datetime.date(2017, 9, 2)).missions["USA", "RUS"].staff
-    True
+    30
+    {'added': 5, 'skipped': 30, 'version': 35}
     455
+    >>> with open_store(path, readonly=True) as store:
+    ...     [e.id for e in store.read("main", after=33)], store.verify()
+    (['ryabkov-overdue', 'report-over-1200'], {'streams': 1, 'events': 35, 'snapshots': 0})
 
 Durability: the file is in WAL mode with ``synchronous=FULL``: a commit returns only after the write-ahead log is
 on disk, so an acknowledged append survives a crash of the process *and* of the machine (``NORMAL`` would survive a
@@ -609,17 +615,20 @@ class Store:
             if at is not None and at[0] == w.head:
                 self._replay(row.name, w.state, w.version, to_version=row.version)
                 w.version, w.head = row.version, row.head
+                w.last_snapshot = self._last_snapshot(row)  # the other writers may have taken some
                 return w
         found = self._snapshot(row, version=row.version)
         s, after = found if found else (State(seen_ids=None), 0)
         s.as_of = None
         self._replay(row.name, s, after, to_version=row.version)
-        w = _WriterState(row.version, row.head, s, after)
-        with self._sql():
-            last = self.conn.execute("SELECT max(version) FROM snapshots WHERE stream = ?", (row.id,)).fetchone()[0]
-        w.last_snapshot = last or 0
+        w = _WriterState(row.version, row.head, s, self._last_snapshot(row))
         self._writers[row.id] = w
         return w
+
+    def _last_snapshot(self, row: _StreamRow) -> int:
+        with self._sql():
+            return self.conn.execute("SELECT max(version) FROM snapshots WHERE stream = ?",
+                                     (row.id,)).fetchone()[0] or 0
 
     def _ensure_shapes(self, prepared: Sequence[tuple[str, int, str, str]]) -> None:
         for type_name, type_version, _payload, _tag in prepared:
@@ -681,6 +690,8 @@ class Store:
         except sqlite3.IntegrityError:
             self._writers.pop(row.id, None)
             raise self._duplicate(row, events) from None
+        except (sqlite3.Error, UnicodeDecodeError) as exc:  # a full disk, say
+            raise self._damaged(exc) from None
         with self._sql():
             self.conn.execute("UPDATE streams SET version = ?, head = ? WHERE id = ?", (version, head, row.id))
             if snapshots:
