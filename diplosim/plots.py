@@ -101,12 +101,14 @@ def staffing(courses: Sequence[Course], out: str | Path, *, pairs: Sequence[tupl
         band = _Band(span_of, fig.get_figwidth() * 0.9, fig.dpi)
         for k, (label, events, h) in enumerate(histories):
             colour = PALETTE[k % len(PALETTE)]
-            series = [(d, s.missions[sending, host]) for d, s in h if (sending, host) in s.missions]
+            # (date, staff, pending) at each point of the history where the mission exists
+            series = [(p.date, m[2], m[3]) for p in h.points for m in p.missions if (m[0], m[1]) == (sending, host)]
             if not series:
                 continue
-            xs = [d for d, _ in series] + [end]
-            staff = [m.staff for _, m in series]
-            pending = [m.pending_departures for _, m in series]
+            xs = [d for d, _, _ in series] + [end]
+            staff = [x for _, x, _ in series]
+            pending = [x for _, _, x in series]
+            staff_on = {d: x for d, x, _ in series}
             width = max(1.2, 3.4 - 1.1 * k)  # later courses thinner, so a course hidden under another still shows
             ax.step(xs, staff + staff[-1:], where="post", color=colour, lw=width, label=f"{label}: staff")
             if any(pending):
@@ -119,7 +121,7 @@ def staffing(courses: Sequence[Course], out: str | Path, *, pairs: Sequence[tupl
                 if e.type not in MISSION_MARKERS or _mission_of(e) != (sending, host):
                     continue
                 marker, name = MISSION_MARKERS[e.type]
-                y = h.at(e.date).missions[sending, host].staff
+                y = staff_on[e.date]  # every event date is a point of the history
                 handle = ax.plot([e.date], [y], marker=marker, ms=9, color=colour, mec="white", ls="none")[0]
                 seen_markers.setdefault(name, handle)
                 figures.setdefault(e.date, []).append(_figure_text(e))

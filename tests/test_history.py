@@ -94,3 +94,29 @@ def test_synthetic_histories_equal_the_fold(seed, n, offsets):
         for k in offsets:
             day = events[0].date + datetime.timedelta(days=k)
             assert same_state(h.at(day), fold(events, until=day))
+
+
+def test_keep_copies_every_field_of_the_state():
+    import attrs
+
+    from diplosim.history import KEPT_FIELDS
+    from diplosim.state import State
+
+    # a new field of State must be added to history.keep, or snapshots would share it with the running fold
+    assert set(attrs.fields_dict(State)) == KEPT_FIELDS
+
+
+@given(st.integers(0, 2**32), st.integers(1, 80))
+def test_a_kept_state_does_not_change_as_the_fold_goes_on(seed, n):
+    from diplosim.fold import apply_in_place
+    from diplosim.history import keep
+
+    events = list(synthetic.generate(n, 3, seed, profile=synthetic.EDGE))
+    half = len(events) // 2
+    s = fold(events[:half])
+    kept, before = keep(s), state_json(fold(events[:half]))
+    for e in events[half:]:
+        apply_in_place(s, e)
+    from diplosim.fold import settle
+    settle(s, events[-1].date + datetime.timedelta(days=60))
+    assert state_json(kept) == before
