@@ -120,3 +120,18 @@ def test_a_kept_state_does_not_change_as_the_fold_goes_on(seed, n):
     from diplosim.fold import settle
     settle(s, events[-1].date + datetime.timedelta(days=60))
     assert state_json(kept) == before
+
+
+def test_states_rebuilt_between_checkpoints_equal_the_fold():
+    from diplosim.history import CHECKPOINT, history
+
+    events = list(synthetic.generate(600, 4, seed=11, profile=synthetic.EDGE))
+    h = history(events)
+    assert len(h) > 3 * CHECKPOINT  # several checkpoints, and points between them
+    for day in h.dates[::7] + h.dates[-3:]:
+        assert same_state(h.at(day), fold(events, until=day)), day
+    rows = {(r["date"], r["sending"], r["host"]): r for r in h.rows()}
+    day = h.dates[CHECKPOINT + 5]
+    for (sending, host), m in fold(events, until=day).missions.items():
+        assert (rows[day, sending, host]["staff"], rows[day, sending, host]["pending"]) == (
+            m.staff, m.pending_departures)
