@@ -106,3 +106,9 @@ def test_heatmap_numbers_are_the_sweeps():
     assert labels == names
     for r in rows:  # row strategy's payoff against the column strategy
         assert matrix[names.index(r["a"])][names.index(r["b"])] == r["score_a"]
+
+
+def test_plot_without_a_figure_shows_its_own_help():
+    out = run_cli("plot")
+    assert out.returncode == 0 and out.stdout.startswith("usage: diplosim plot")
+    assert "staffing" in out.stdout and "heatmap" in out.stdout

@@ -57,7 +57,7 @@ def register(sub) -> None:
                   "diplosim plot escalation --dyad USA-RUS --out escalation.svg\n"
                   "diplosim plot heatmap --strategies tit-for-tat,always-hostile,restraint --out heat.png")
     psub = p.add_subparsers(dest="plot_command", metavar="FIGURE", parser_class=OneLineParser)
-    p.set_defaults(handler=lambda args: (p.print_help(), 0)[1])
+    p.set_defaults(handler=lambda args, parser=p: (parser.print_help(), 0)[1])
     q = subparser(psub, "staffing", "mission staff over time per pair, events marked, deadlines dashed; the real "
                   "course and scenarios overlaid",
                   "diplosim plot staffing --out staffing.png\n"
