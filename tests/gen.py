@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from diplosim import events as ev
 from diplosim import synthetic
+from diplosim.cameo import table
 from diplosim.provenance import SEEDS
 from diplosim.state import PROPERTY_STATUSES, State
 
@@ -34,11 +35,16 @@ sources = st.lists(
 optional_text = st.none() | text
 words = st.lists(text, max_size=3).map(tuple)
 
+def _cameo_codes() -> st.SearchStrategy[str]:
+    # the loader accepts only codes of the CAMEO table (an override of the code diplosim would assign)
+    return st.sampled_from(sorted(table())) if table() else st.nothing()
+
+
 _COMMON = {
     "id": nonempty_text, "date": dates, "actor": codes, "target": codes, "summary": text, "by": optional_text,
     "sources": sources, "derived": optional_text, "disputed": optional_text,
     "date_precision": st.sampled_from(ev.DATE_PRECISIONS), "date_note": optional_text, "note": optional_text,
-    "resolves": st.lists(nonempty_text, max_size=2).map(tuple), "cameo": optional_text,
+    "resolves": st.lists(nonempty_text, max_size=2).map(tuple), "cameo": st.none() | _cameo_codes(),
     "generated_by": optional_text,
 }
 

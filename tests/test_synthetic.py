@@ -1,0 +1,96 @@
+"""The synthetic log generator: valid under the fold for any seed, the same log for the same seed, any size, every
+event type, realistic proportions, real country codes, and lazy."""
+from __future__ import annotations
+
+import collections
+import inspect
+import itertools
+
+import pytest
+from gen import check_invariants
+from hypothesis import given
+from hypothesis import strategies as st
+
+from diplosim import countries
+from diplosim import events as ev
+from diplosim.fold import fold
+from diplosim.log import check_event, dumps_jsonl, dumps_toml, parse_jsonl, parse_toml
+from diplosim.synthetic import EDGE, REALISTIC, generate
+from diplosim.synthetic import countries as synthetic_countries
+
+
+@given(seed=st.integers(0, 2**64), n=st.integers(0, 300), k=st.integers(2, 12),
+       profile=st.sampled_from([REALISTIC, EDGE]))
+def test_any_seed_gives_a_log_that_folds_without_a_violation(seed, n, k, profile):
+    events = list(generate(n, n_countries=k, seed=seed, profile=profile))
+    s = fold(events)
+    assert s.events_applied == n
+    check_invariants(s)
+
+
+@given(seed=st.integers(0, 2**64), profile=st.sampled_from([REALISTIC, EDGE]))
+def test_same_seed_same_log_and_a_longer_log_extends_a_shorter_one(seed, profile):
+    a = list(generate(150, n_countries=5, seed=seed, profile=profile))
+    assert a == list(generate(150, n_countries=5, seed=seed, profile=profile))
+    assert list(generate(60, n_countries=5, seed=seed, profile=profile)) == a[:60]
+
+
+def test_different_seeds_give_different_logs():
+    logs = {tuple(generate(100, n_countries=5, seed=seed)) for seed in range(5)}
+    assert len(logs) == 5
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 17, 1000, 30000])
+def test_logs_of_several_sizes(n):
+    events = list(generate(n, seed=n))
+    assert len(events) == n
+    assert len({e.id for e in events}) == n
+    assert all(a.date <= b.date for a, b in zip(events, events[1:]))
+    assert fold(events).events_applied == n
+
+
+def test_a_large_log_covers_every_event_type():
+    seen = {e.type for e in generate(4000, n_countries=6, seed=11)}
+    assert seen == set(ev.EVENT_TYPES)
+
+
+def test_proportions_are_realistic():
+    counts = collections.Counter(e.type for e in generate(20000, seed=3))
+    speech = sum(n for t, n in counts.items() if ev.EVENT_TYPES[t].category == "speech")
+    assert speech + counts["DiplomatsExpelled"] > 0.75 * 20000
+    measures = {t: n for t, n in counts.items() if ev.EVENT_TYPES[t].category == "measure"}
+    assert max(measures, key=measures.get) == "DiplomatsExpelled"
+    rarer = ["MissionCapped", "PropertySeized", "PropertyClosed", "SanctionsImposed", "SanctionsLifted"]
+    assert all(counts[t] < counts["DiplomatsExpelled"] / 4 for t in rarer)
+    assert all(counts[t] > 0 for t in rarer)
+
+
+@pytest.mark.parametrize("k", [2, 20, 60])
+def test_countries_are_real_codes_and_all_take_part(k):
+    events = list(generate(6000, n_countries=k, seed=k))
+    used = {e.actor for e in events} | {e.target for e in events if e.target}
+    assert used == set(synthetic_countries(k))
+    assert all(countries.is_known(c) for c in used)
+
+
+def test_country_count_limits():
+    with pytest.raises(ValueError):
+        next(generate(5, n_countries=1))
+    with pytest.raises(ValueError):
+        next(generate(5, n_countries=10_000))
+
+
+def test_generated_events_pass_the_loaders_checks_and_round_trip():
+    events = list(generate(600, n_countries=8, seed=5))
+    for e in events:
+        check_event(e)
+        assert e.generated_by == "synthetic seed=5" and not e.sources
+    assert parse_jsonl(dumps_jsonl(events)).events == tuple(events)
+    assert parse_toml(dumps_toml(events)).events == tuple(events)
+
+
+def test_it_streams():
+    stream = generate(10**12, seed=1)
+    assert inspect.isgenerator(stream)
+    first = list(itertools.islice(stream, 5))
+    assert first == list(generate(5, seed=1))
