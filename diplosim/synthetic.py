@@ -52,6 +52,10 @@ REALISTIC_WEIGHTS: dict[str, float] = {
 }
 
 
+# the last day the calendar moves to, leaving room for deadlines after it
+_LAST_DAY = Date.max.toordinal() - 1000
+
+
 @frozen(kw_only=True)
 class Profile:
     """How a synthetic log is drawn: event weights, mission sizes, deadlines, and how fast the calendar moves."""
@@ -204,7 +208,7 @@ class SyntheticWorld:
         rng, p = self.rng, self.profile
         total = self._cum[-1]
         for _ in range(n_events):
-            if rng.random() < p.p_advance:
+            if rng.random() < p.p_advance and self.day < _LAST_DAY:  # (the calendar stops short of year 9999)
                 self.day += self._int(1, p.max_advance)
                 self._date = Date.fromordinal(self.day)
             kind = self._names[bisect.bisect_right(self._cum, rng.random() * total)]
