@@ -305,9 +305,9 @@ def apply_in_place(s: State, e: ev.Event) -> None:
         s.seen_ids.add(e.id)
     if s.deadlines and s.deadlines[0][0] < e.date:
         settle(s, e.date)
-    _HANDLERS[type(e)](s, e)
-    if e.resolves:
+    if e.resolves:  # before the handler, so that an event cannot resolve the item it opens itself
         _resolve(s, e)
+    _HANDLERS[type(e)](s, e)
     s.countries.add(e.actor)
     if e.target is not None:
         s.countries.add(e.target)

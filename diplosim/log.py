@@ -115,7 +115,7 @@ def event_from_dict(data: dict[str, Any]) -> ev.Event:
     missing = [a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING and a.name not in data]
     if missing:
         raise InputError(f"{kind} needs field {missing[0]!r}")
-    for key in ("sources", "resolves", "from_posts", "properties", "participants", "measures"):
+    for key in ("sources", "resolves", "from_posts", "properties", "participants", "measures", "posts", "targets"):
         if isinstance(data.get(key), str):
             raise InputError(f"field {key!r} must be a list, not a string")
     try:
@@ -217,7 +217,7 @@ def _key_line(text_lines: list[str], start: int, end: int, key: str) -> int:
 
 def field_mentioned(message: str) -> str | None:
     """The field an error message is about ("count must be positive" -> "count"), to find its line."""
-    m = re.search(r"(?:field|in field) '?([a-z_]+)'?", message)
+    m = re.search(r"in field '?([a-z_]+)", message) or re.search(r"field '?([a-z_]+)'?", message)
     if m:
         return m.group(1)
     m = re.search(r"^(?:[A-Za-z]+: )?([a-z_]+) must ", message)

@@ -66,6 +66,10 @@ CASES = {
     "expulsion larger than the mission": ("bad.toml", expel(count="21"), "# the event under test", E.EXPEL_ABSENT),
     "log out of date order": ("bad.toml", expel(date="2016-12-31", deadline="2017-01-05"),
                               "# the event under test", E.DATE_ORDER),
+    "a list given as a string": ("bad.toml", GOOD.replace("staff = 20", 'staff = 20\nposts = "Embassy"'),
+                                 'posts = "Embassy"', "field 'posts' must be a list"),
+    "a post without a name": ("bad.toml", GOOD.replace("staff = 20", 'staff = 20\nposts = [{ kind = "annex" }]'),
+                              'posts = [{ kind = "annex" }]', "posts[0].name"),
     "unknown field": ("bad.toml", expel(colour='"red"'), 'colour = "red"', "unknown field 'colour'"),
     "missing required field": ("bad.toml", expel(deadline=None), "# the event under test", "needs field 'deadline'"),
     "source naming no seed or public record": (
