@@ -3,8 +3,6 @@ append, truncated and corrupted database files.  Each gives one line and exit 2 
 happens to be sound), never a traceback, and a refused input leaves the store's file exactly as it was."""
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import re
 import tempfile
@@ -15,23 +13,13 @@ from gen import any_event
 from hypothesis import example, given
 from hypothesis import strategies as st
 from store_writer import event_at
+from test_store_cli import main as run
 
-from diplosim.cli import main as cli_main
 from diplosim.errors import DiplosimError
 from diplosim.log import dumps_jsonl, load_log
 from diplosim.store import open_store
 
 REAL = load_log(Path(__file__).resolve().parent.parent / "seeds" / "us-russia-2016-2017.toml")
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = cli_main(list(args))
-        except SystemExit as exc:
-            code = exc.code
-    return code, out.getvalue(), err.getvalue()
 
 
 def one_line(err: str, *, naming: str | None = None) -> None:
