@@ -21,7 +21,7 @@ def parser() -> argparse.ArgumentParser:
                                 formatter_class=argparse.RawDescriptionHelpFormatter,
                                 epilog="\n\n".join(__doc__.split("\n\n")[1:]))
     p.add_argument("--quick", action="store_true", help="small sizes and fewer runs (under two minutes)")
-    p.add_argument("--events", type=int, help="events in the synthetic log (default 1,000,000; --quick 50,000)")
+    p.add_argument("--events", type=int, help="events in the synthetic log (default 1,000,000; --quick 30,000)")
     p.add_argument("--runs", type=int, help="timed runs per figure, whose median is reported (default 3)")
     p.add_argument("--starts", type=int, help="process starts for the cold-start figure (default 20; --quick 8)")
     p.add_argument("--batch", type=int, default=10_000, help="events per append batch (default 10,000)")
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [n for n in only if n not in WORKLOADS]
     if unknown:
         parser().error(f"unknown workload {unknown[0]!r} (want one of {', '.join(WORKLOADS)})")
-    b = Bench(quick=args.quick, events=args.events or (50_000 if args.quick else 1_000_000),
+    b = Bench(quick=args.quick, events=args.events or (30_000 if args.quick else 1_000_000),
               runs=args.runs or 3, starts=args.starts or (8 if args.quick else 20), batch=args.batch,
               queries=args.queries, seed=args.seed, peers=not args.no_peers, budget=15.0 if args.quick else 120.0,
               log=lambda text: print(text, file=sys.stderr, flush=True))

@@ -119,6 +119,18 @@ def cold_start() -> None:
         raise CheckFailed(f"diplosim --help imports {out.stdout.strip()} at start-up")
 
 
+def startup_imports() -> list[str]:
+    """Modules beyond the command line's own that building ``diplosim --help``'s parser imports (diplosim's
+    library modules and third-party packages): what makes the cold start slower than it need be."""
+    probe = ("import sys; before = set(sys.modules); from diplosim.cli import build_parser; build_parser(); "
+             "print(' '.join(sorted(m for m in set(sys.modules) - before if '.' not in m or "
+             "(m.startswith('diplosim.') and not m.startswith('diplosim.cli')))))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
+    stdlib = set(sys.stdlib_module_names)
+    return [m for m in out.stdout.split() if m.split(".")[0] not in stdlib and not m.startswith("_")
+            and m != "diplosim"]
+
+
 # --- all of them, small, no peers ---------------------------------------------------------------------------------
 
 #: The tournament of the benchmarks: ten strategies that axelrod has too (diplosim name, axelrod class).

@@ -1,8 +1,10 @@
 """One measurement of peak memory in a fresh process: ``python -m bench.child JOB ARGS``.
 
-Prints one JSON line: ``rss_start_mb`` (peak resident set size after the imports the job needs) and ``peak_mb``
-(peak after the job), both from ``resource.getrusage(RUSAGE_SELF).ru_maxrss``, so each figure belongs to this one
-measurement and includes the interpreter.
+Prints one JSON line: ``rss_start_mb`` (peak resident set size after the imports the job needs), ``peak_mb``
+(peak after the job) and ``rss_end_mb`` (resident size at the end, with the replayed state still held); the peaks both read from ``VmHWM`` in ``/proc/self/status``: the high-water mark of this process's own
+memory since it started, interpreter included.  (``getrusage(RUSAGE_SELF).ru_maxrss`` would not do: Linux carries
+the parent's peak over into a child across fork and exec, so a child of a big parent reports the parent's size.)
+Where there is no /proc, ``ru_maxrss`` is the fallback.
 
 Jobs: ``store-replay DB`` (diplosim: replay the store's stream into a state) and ``es-sqlite-replay DB ID``
 (eventsourcing: rebuild the aggregate from its SQLite database).
@@ -14,8 +16,20 @@ import resource
 import sys
 
 
+def _status_mb(key: str) -> float | None:
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return None
+
+
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+    peak = _status_mb("VmHWM")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB
 
 
 def main(argv: list[str]) -> int:
@@ -30,11 +44,14 @@ def main(argv: list[str]) -> int:
         from . import es_peer
         app = es_peer.application(args[0])
         start = _peak_mb()
-        count = es_peer.rebuild(app, uuid.UUID(args[1])).version - 1
+        state = es_peer.rebuild(app, uuid.UUID(args[1]))
+        count = state.version - 1
     else:
         print(f"unknown job {job!r}", file=sys.stderr)
         return 2
-    print(json.dumps({"job": job, "events": count, "rss_start_mb": start, "peak_mb": _peak_mb()}))
+    # rss_end_mb: resident size at the end, the replayed state still held (what the state itself needs)
+    print(json.dumps({"job": job, "events": count, "rss_start_mb": start, "peak_mb": _peak_mb(),
+                      "rss_end_mb": _status_mb("VmRSS")}))
     return 0
 
 

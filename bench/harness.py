@@ -79,9 +79,9 @@ def wall(argv: list[str], runs: int, env: dict[str, str] | None = None) -> Timin
 def child(job: str, *args: str, timeout: float = 1800) -> dict[str, Any]:
     """Run ``python -m bench.child JOB ARGS`` in a fresh process and return the JSON it prints.
 
-    The child reads its own peak resident set size with ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` when the job
-    is done (and once after its imports, as ``rss_start_mb``), so each figure is the peak of one measurement
-    alone, interpreter included.
+    The child reads its own peak resident set size (``VmHWM``, see :mod:`bench.child`) when the job is done (and
+    once after its imports, as ``rss_start_mb``), so each figure is the peak of one measurement alone, interpreter
+    included.
     """
     done = subprocess.run([sys.executable, "-m", "bench.child", job, *args], capture_output=True, text=True,
                           cwd=ROOT, timeout=timeout)
