@@ -126,8 +126,8 @@ class State:
     last_event: str | None = None
     # ids seen, for the unique-id rule (None when the caller vouches for uniqueness, as the store does)
     seen_ids: set[str] | None = field(factory=set, repr=False)
-    # (deadline, sequence, sending, host) of pending departures and caps, earliest first
-    deadlines: list[tuple[Date, int, str, str]] = field(factory=list, repr=False)
+    # (deadline, sending, host) of pending departures and caps, earliest first (a heap; stale entries are skipped)
+    deadlines: list[tuple[Date, str, str]] = field(factory=list, repr=False)
 
     def copy(self) -> "State":
         return copy.deepcopy(self)
