@@ -7,6 +7,10 @@ import sys
 
 from .common import OneLineParser, add_format, date_arg, print_rows, subparser
 
+# events.TARGET_KINDS, written out so that `diplosim --help` need not import the event classes (a test keeps
+# the two equal)
+TARGET_KINDS = ("agency", "entity", "person", "sector", "country")
+
 
 def _whole(minimum: int | None = None):
     """An argparse type: a whole number, at least ``minimum``."""
@@ -247,7 +251,6 @@ def _register_record(sub) -> None:
             v.add_argument("--on", action="append", required=True, metavar="NAME",
                            help="a designated person, entity or agency (repeatable)")
         if verb == "sanction":
-            from ..events import TARGET_KINDS
             v.add_argument("--kind", choices=TARGET_KINDS, default="entity", help="what the --on targets are")
             v.add_argument("--measure", action="append", metavar="TEXT",
                            help="a measure (repeatable; default: asset freeze and travel ban)")
