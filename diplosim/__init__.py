@@ -51,6 +51,6 @@ def __getattr__(name: str):
         from . import errors
         return getattr(errors, name)
     if name == "history":
-        from .history import history
+        from .over_time import history
         return history
     raise AttributeError(f"module 'diplosim' has no attribute {name!r}")

@@ -22,7 +22,7 @@ from attrs import frozen
 
 from . import events as ev
 from .errors import InputError
-from .history import Step, walk
+from .over_time import Step, walk
 from .state import State
 
 Date = datetime.date

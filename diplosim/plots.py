@@ -78,7 +78,7 @@ def staffing(courses: Sequence[Course], out: str | Path, *, pairs: Sequence[tupl
     the mission (expulsions, caps, staff added), with their figure; dashed vertical lines: their deadlines.
     ``courses`` are (label, events) pairs, the real course first.
     """
-    from .history import history
+    from .over_time import history
 
     out = check_out(out)
     pairs = list(pairs or _pairs(courses))

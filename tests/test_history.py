@@ -32,7 +32,7 @@ def test_points_are_event_dates_and_deadline_passages(real_log):
 
 
 def test_every_day_equals_the_fold(real_log):
-    from diplosim.history import history
+    from diplosim.over_time import history
 
     h = history(real_log)
     day = d("2016-12-20")
@@ -42,7 +42,7 @@ def test_every_day_equals_the_fold(real_log):
 
 
 def test_until_stops_the_history(real_log):
-    from diplosim.history import history
+    from diplosim.over_time import history
 
     h = history(real_log, until="2017-09-01")
     assert h.dates[-1] == d("2017-07-30") and d("2017-09-02") not in h.dates
@@ -54,7 +54,7 @@ def test_until_stops_the_history(real_log):
 def test_to_frame_is_long_format(real_log):
     import pandas as pd
 
-    from diplosim.history import history
+    from diplosim.over_time import history
 
     df = history(real_log).to_frame()
     assert list(df.columns) == ["date", "sending", "host", "staff", "pending", "cap"]
@@ -66,7 +66,7 @@ def test_to_frame_is_long_format(real_log):
 
 
 def test_html_for_notebooks(real_log):
-    from diplosim.history import history
+    from diplosim.over_time import history
 
     h = history(real_log)
     html = h._repr_html_()
@@ -75,16 +75,17 @@ def test_html_for_notebooks(real_log):
     assert repr(h) == "History(14 dates, 2016-12-28 – 2017-09-02)"
 
 
-def test_history_is_callable_from_the_package_however_it_was_imported():
+def test_history_is_the_function_even_after_its_module_is_imported():
     import diplosim
-    import diplosim.history  # binds the package attribute to the module
+    import diplosim.over_time  # a submodule import must not shadow the function
 
-    assert len(diplosim.history(REAL_LOG)) == len(diplosim.history.history(REAL_LOG)) == 14
+    assert diplosim.history is diplosim.over_time.history
+    assert len(diplosim.history(REAL_LOG)) == 14
 
 
 @given(st.integers(0, 2**32), st.integers(0, 80), st.lists(st.integers(0, 60), max_size=5))
 def test_synthetic_histories_equal_the_fold(seed, n, offsets):
-    from diplosim.history import history
+    from diplosim.over_time import history
 
     events = list(synthetic.generate(n, 3, seed, profile=synthetic.EDGE))
     h = history(events)
@@ -99,7 +100,7 @@ def test_synthetic_histories_equal_the_fold(seed, n, offsets):
 def test_keep_copies_every_field_of_the_state():
     import attrs
 
-    from diplosim.history import KEPT_FIELDS
+    from diplosim.over_time import KEPT_FIELDS
     from diplosim.state import State
 
     # a new field of State must be added to history.keep, or snapshots would share it with the running fold
@@ -109,7 +110,7 @@ def test_keep_copies_every_field_of_the_state():
 @given(st.integers(0, 2**32), st.integers(1, 80))
 def test_a_kept_state_does_not_change_as_the_fold_goes_on(seed, n):
     from diplosim.fold import apply_in_place
-    from diplosim.history import keep
+    from diplosim.over_time import keep
 
     events = list(synthetic.generate(n, 3, seed, profile=synthetic.EDGE))
     half = len(events) // 2
@@ -123,7 +124,7 @@ def test_a_kept_state_does_not_change_as_the_fold_goes_on(seed, n):
 
 
 def test_states_rebuilt_between_checkpoints_equal_the_fold():
-    from diplosim.history import CHECKPOINT, history
+    from diplosim.over_time import CHECKPOINT, history
 
     events = list(synthetic.generate(600, 4, seed=11, profile=synthetic.EDGE))
     h = history(events)

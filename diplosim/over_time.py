@@ -18,8 +18,6 @@ import bisect
 import copy
 import datetime
 import itertools
-import sys
-import types
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -240,14 +238,3 @@ def keep(s: State) -> State:
     c.deadlines = list(s.deadlines)
     c.seen_ids = None
     return c
-
-
-class _CallableModule(types.ModuleType):
-    """Once this module is imported, Python binds ``diplosim.history`` to the module, not to the function that
-    ``diplosim/__init__.py`` routes to; forwarding calls keeps ``diplosim.history(log)`` working either way."""
-
-    def __call__(self, log: Iterable[ev.Event] | str | Path, until: Date | str | None = None) -> History:
-        return history(log, until)
-
-
-sys.modules[__name__].__class__ = _CallableModule
