@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"settings: {b.events:,} events, median of {b.runs} runs, {b.starts} starts, batches of {b.batch:,}, "
           f"{b.queries:,} queries, seed {b.seed}\n", flush=True)
     rows, failed = [], []
-    started = time.perf_counter()
+    started, load = time.perf_counter(), os.getloadavg()
     try:
         for name in only:
             t0 = time.perf_counter()
@@ -82,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         b.cleanup()
     print(harness.render(rows, args.format))
-    print(f"\ntotal time {time.perf_counter() - started:.0f} s; correctness checks: "
+    print(f"\nload average at the start {load[0]:.2f}, at the end {os.getloadavg()[0]:.2f} ({m['cores']} cores)")
+    print(f"total time {time.perf_counter() - started:.0f} s; correctness checks: "
           + ("all passed" if not failed else f"{len(failed)} FAILED"))
     for f in failed:
         print(f"  FAILED {f}")

@@ -7,7 +7,8 @@ the parent's peak over into a child across fork and exec, so a child of a big pa
 Where there is no /proc, ``ru_maxrss`` is the fallback.
 
 Jobs: ``store-replay DB`` (diplosim: replay the store's stream into a state) and ``es-sqlite-replay DB ID``
-(eventsourcing: rebuild the aggregate from its SQLite database).
+(eventsourcing: rebuild the aggregate from its SQLite database).  One more job only times, in a process as fresh as
+a user's: ``tournament diplosim|axelrod RUNS SEED`` (see :func:`bench.workloads.tournament_times`).
 """
 from __future__ import annotations
 
@@ -34,6 +35,10 @@ def _peak_mb() -> float:
 
 def main(argv: list[str]) -> int:
     job, args = argv[0], argv[1:]
+    if job == "tournament":
+        from .workloads import tournament_times
+        print(json.dumps(tournament_times(args[0], int(args[1]), int(args[2]))))
+        return 0
     if job == "store-replay":
         from . import store_side
         start = _peak_mb()

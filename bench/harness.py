@@ -37,27 +37,36 @@ class Timing:
         return statistics.median(self.samples)
 
 
-def timed(fn: Callable[..., Any], runs: int, setup: Callable[[], Any] | None = None, inner: int = 1) -> Timing:
+def timed(fn: Callable[..., Any], runs: int, setup: Callable[[], Any] | None = None, inner: int = 1,
+          freeze: bool = True) -> Timing:
     """Time ``fn`` ``runs`` times; ``setup()`` (untimed, before each run) gives its argument.
 
     ``inner`` > 1 calls ``fn`` that many times per run and records the time per call, for calls too short to time
-    alone.  A full garbage collection runs before each run, outside the timing, so one run's garbage is not
-    collected on the next one's clock.
+    alone.  Before each run, outside the timing, a full garbage collection (so one run's garbage is not collected
+    on the next one's clock) and ``gc.freeze()``: whatever is alive then (the input, the harness's caches, the
+    other side's data) moves to the permanent generation, so neither side pays for collector passes over the
+    other's objects.  The collector stays on for everything the call allocates.  ``freeze=False`` leaves the
+    live objects where they are, as in a program that holds its input.
     """
     samples, result = [], None
     for _ in range(runs):
         arg = setup() if setup is not None else None
         gc.collect()
-        if setup is None:
-            t0 = time.perf_counter()
-            for _ in range(inner):
-                result = fn()
-            t1 = time.perf_counter()
-        else:
-            t0 = time.perf_counter()
-            for _ in range(inner):
-                result = fn(arg)
-            t1 = time.perf_counter()
+        if freeze:
+            gc.freeze()
+        try:
+            if setup is None:
+                t0 = time.perf_counter()
+                for _ in range(inner):
+                    result = fn()
+                t1 = time.perf_counter()
+            else:
+                t0 = time.perf_counter()
+                for _ in range(inner):
+                    result = fn(arg)
+                t1 = time.perf_counter()
+        finally:
+            gc.unfreeze()
         samples.append((t1 - t0) / inner)
         del arg
     return Timing(tuple(samples), result)

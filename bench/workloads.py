@@ -6,6 +6,7 @@ not installed gives a row with a note instead of a figure.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -16,7 +17,7 @@ from attrs import define, field
 
 from . import axelrod_peer, checks, es_peer
 from .data import as_pairs, fold_pairs, random_dates, synthetic_events
-from .harness import Row, Timing, child, rate, secs, timed, wall
+from .harness import Row, child, rate, secs, timed, wall
 
 NOT_YET = "not there yet"
 
@@ -105,9 +106,13 @@ def replay_memory(b: Bench) -> list[Row]:
         theirs = timed(lambda: es_peer.rebuild(app, agg_id), b.runs)
         checks.baselines_agree(es_peer.staff(theirs.result), bare.result)
         del app
+    held = timed(lambda: fold(events), b.runs, freeze=False)
+    held_note = (f"with the log itself left to the garbage collector (not frozen, as in a program holding it): "
+                 f"{rate(n, held.median)}")
     rows = [
         _ratio_row(w, ours.median, theirs and theirs.median, unit="events/s", n=n,
-                   against="eventsourcing: rebuild aggregate (in memory)", target=15, note=why or ""),
+                   against="eventsourcing: rebuild aggregate (in memory)", target=15,
+                   note="; ".join(filter(None, [why, held_note]))),
         _ratio_row(w, ours.median, bare.median, unit="events/s", n=n, against="bare fold of tuples into a dict",
                    target=0.1),
     ]
@@ -280,58 +285,77 @@ def binary_match(b: Bench) -> list[Row]:
 TOURNAMENT_SHAPE = dict(rounds=200, repetitions=10, noise=0.05)
 
 
-def _diplosim_tournament(seed: int, processes: int) -> list[dict]:
+def tournament_times(side: str, runs: int, seed: int) -> dict[str, Any]:
+    """Time the tournament of :data:`checks.TOURNAMENT` (shape :data:`TOURNAMENT_SHAPE`) ``runs`` times.
+
+    ``side`` "diplosim": per run, on 1 process, on a fresh 2-process pool (pool start included) and on a pool
+    started before the timing, interleaved so that drift of the machine hits all three alike; with the ranked
+    rows of the last runs.  ``side`` "axelrod": axelrod's Tournament played in its process.  Run by
+    :mod:`bench.child` in a fresh process, as a user's ``diplosim tournament`` runs: a worker forked from the
+    harness (holding a million events, and torch once axelrod is imported) would pay for the harness's memory.
+    """
+    import time
+
+    clock = time.perf_counter
+    s = TOURNAMENT_SHAPE
+    if side == "axelrod":
+        names = [cls for _, cls in checks.TOURNAMENT]
+        t = timed(lambda: axelrod_peer.tournament(names, s["rounds"], s["repetitions"], s["noise"], seed), runs)
+        return {"one": list(t.samples), "ranked": t.result}
     from diplosim.strategies import get
     from diplosim.tournament import executor, tournament
 
     strategies = [get(name) for name, _ in checks.TOURNAMENT]
-    with executor(processes=processes) as ex:
-        return tournament(strategies, seed=seed, executor=ex, **TOURNAMENT_SHAPE).rows
-
-
-def _warm_pool(b: Bench) -> Timing:
-    """The 2-process tournament on a pool started (and used once) before the timing."""
-    from diplosim.strategies import get
-    from diplosim.tournament import executor, tournament
-
-    strategies = [get(name) for name, _ in checks.TOURNAMENT]
-    with executor(processes=2) as ex:
-        tournament(strategies, seed=b.seed, executor=ex, **TOURNAMENT_SHAPE)
-        return timed(lambda: tournament(strategies, seed=b.seed, executor=ex, **TOURNAMENT_SHAPE), b.runs)
+    out: dict[str, Any] = {"one": [], "two": [], "warm": []}
+    with executor(processes=2) as warm_pool:
+        tournament(strategies, seed=seed, executor=warm_pool, **s)
+        for _ in range(runs):
+            t0 = clock()
+            out["rows_one"] = tournament(strategies, seed=seed, **s).rows
+            t1 = clock()
+            with executor(processes=2) as ex:
+                out["rows_two"] = tournament(strategies, seed=seed, executor=ex, **s).rows
+            t2 = clock()
+            tournament(strategies, seed=seed, executor=warm_pool, **s)
+            t3 = clock()
+            out["one"].append(t1 - t0)
+            out["two"].append(t2 - t1)
+            out["warm"].append(t3 - t2)
+    return out
 
 
 def tournaments(b: Bench) -> list[Row]:
+    import statistics
+
     s = TOURNAMENT_SHAPE
     w = (f"tournament: {len(checks.TOURNAMENT)} strategies, {s['rounds']} rounds, {s['repetitions']} repetitions, "
          f"noise {s['noise']}")
     why = b.peer(axelrod_peer)
     theirs = None
     if why is None:
-        names = [cls for _, cls in checks.TOURNAMENT]
-        theirs = timed(lambda: axelrod_peer.tournament(names, s["rounds"], s["repetitions"], s["noise"], b.seed),
-                       b.runs)
+        theirs = statistics.median(child("tournament", "axelrod", str(b.runs), str(b.seed))["one"])
     if not checks.has("diplosim.tournament"):
         note = "diplosim/tournament.py " + NOT_YET + ("; " + why if why else "")
-        return [Row(w, NOT_YET, "-" if theirs is None else secs(theirs.median), "axelrod: Tournament, 1 process",
+        return [Row(w, NOT_YET, "-" if theirs is None else secs(theirs), "axelrod: Tournament, 1 process",
                     None, "<= 0.5x its time", None, note),
                 Row("the same tournament on 2 processes", NOT_YET, NOT_YET, "diplosim on 1 process", None,
                     "speed-up >= 1.7", None, note)]
-    one = timed(lambda: _diplosim_tournament(b.seed, 1), b.runs)
-    two = timed(lambda: _diplosim_tournament(b.seed, 2), b.runs)
-    checks.same_rows(one.result, two.result, "the tournament on 1 and on 2 processes")
-    ratio = None if theirs is None else one.median / theirs.median
-    rows = [Row(w, secs(one.median), "-" if theirs is None else secs(theirs.median), "axelrod: Tournament, 1 process",
+    got = child("tournament", "diplosim", str(b.runs), str(b.seed))
+    checks.same_rows(got["rows_one"], got["rows_two"], "the tournament on 1 and on 2 processes")
+    one, two, warm = (statistics.median(got[k]) for k in ("one", "two", "warm"))
+    ratio = None if theirs is None else one / theirs
+    rows = [Row(w, secs(one), "-" if theirs is None else secs(theirs), "axelrod: Tournament, 1 process",
                 ratio, "<= 0.5x its time", None if ratio is None else ratio <= 0.5,
-                (why or "") + ("" if why else "axelrod's in-process path (play(processes=None)); its processes=1 "
-                               "starts one worker per core"),
-                {"diplosim_s": one.median, "baseline_s": theirs and theirs.median})]
-    speedup = one.median / two.median
-    warm = _warm_pool(b)
-    rows.append(Row("the same tournament on 2 processes", secs(two.median), secs(one.median),
+                (why or "") + ("" if why else "each side in a fresh process; axelrod's in-process path "
+                               "(play(processes=None)): its processes=1 starts one worker per core"),
+                {"diplosim_s": one, "baseline_s": theirs})]
+    speedup = one / two
+    rows.append(Row("the same tournament on 2 processes", secs(two), secs(one),
                     "diplosim on 1 process", speedup, "speed-up >= 1.7", speedup >= 1.7,
                     f"the 2-process time includes starting the process pool; on a pool already started it takes "
-                    f"{secs(warm.median)} (speed-up {one.median / warm.median:.2g})",
-                    {"diplosim_s": two.median, "baseline_s": one.median, "warm_pool_s": warm.median}))
+                    f"{secs(warm)} (speed-up {one / warm:.2g}); load average {os.getloadavg()[0]:.2f} on "
+                    f"{os.cpu_count()} cores when measured (other users' processes take cores from a pool)",
+                    {"diplosim_s": two, "baseline_s": one, "warm_pool_s": warm}))
     return rows
 
 
