@@ -6,6 +6,7 @@ A source is one of: a seed file name (``002_75852e39d8adb4be.txt``), ``public re
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from attrs import frozen
 
@@ -39,6 +40,7 @@ _SEED_NAME = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
 _PREFIXES = ("public record:", "http://", "https://", "import:", "scenario:")
 
 
+@lru_cache(maxsize=8192)  # logs repeat a handful of sources; appends check every event
 def check_source(src: str) -> str | None:
     """None if ``src`` is a well-formed source reference, else what is wrong with it.
 
