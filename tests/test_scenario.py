@@ -387,3 +387,12 @@ def test_the_answers_readme_gives_for_the_played_scenarios():
     for x in s.sanctions.values():
         by_imposer[x.imposer] = by_imposer.get(x.imposer, 0) + 1
     assert by_imposer == {"USA": 99, "RUS": 99}
+
+
+def test_a_shipped_scenario_runs_by_name_from_any_directory(tmp_path):
+    by_name = run_cli("scenario", "run", "putin-retaliates-2016", "--at", "2017-01-15", "--diff-only",
+                      "--format", "json", cwd=tmp_path)
+    by_path = run_cli("scenario", "run", "scenarios/putin-retaliates-2016.toml", "--at", "2017-01-15",
+                      "--diff-only", "--format", "json")
+    assert by_name.returncode == 0, by_name.stderr
+    assert json.loads(by_name.stdout) == json.loads(by_path.stdout) != []

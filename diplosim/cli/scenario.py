@@ -55,10 +55,18 @@ def register(sub) -> None:
 
 
 def _load(ref: str):
-    """A scenario result, or the real course for 'real'."""
-    from ..scenario import load_scenario
+    """A scenario, or None for the real course ('real').  ``ref`` is a file, or the name of a shipped scenario
+    (``putin-retaliates-2016``, ``scenarios/putin-retaliates-2016.toml``), found wherever diplosim is installed."""
+    from pathlib import Path
+
+    from ..scenario import load_scenario, shipped
     if ref == "real":
         return None
+    if not Path(ref).exists():
+        name = Path(ref).name.removesuffix(".toml")
+        for path in shipped():
+            if path.stem == name:
+                return load_scenario(path)
     return load_scenario(ref)
 
 
