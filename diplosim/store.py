@@ -458,11 +458,10 @@ class Store:
 
     def _replay(self, stream: str, s: State, after: int, *, until: Date | None = None,
                 to_version: int | None = None) -> State:
-        from .fold import apply_in_place
+        from .fold import apply_all_in_place
 
         try:
-            for e in self.read(stream, after, until=until, to_version=to_version):
-                apply_in_place(s, e)
+            apply_all_in_place(s, self.read(stream, after, until=until, to_version=to_version))
         except DiplosimError:
             raise
         except Exception as exc:  # a damaged but readable event: wrong values far from where they were read
