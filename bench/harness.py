@@ -38,22 +38,20 @@ class Timing:
 
 
 def timed(fn: Callable[..., Any], runs: int, setup: Callable[[], Any] | None = None, inner: int = 1,
-          freeze: bool = True) -> Timing:
+          collector: bool = True) -> Timing:
     """Time ``fn`` ``runs`` times; ``setup()`` (untimed, before each run) gives its argument.
 
     ``inner`` > 1 calls ``fn`` that many times per run and records the time per call, for calls too short to time
-    alone.  Before each run, outside the timing, a full garbage collection (so one run's garbage is not collected
-    on the next one's clock) and ``gc.freeze()``: whatever is alive then (the input, the harness's caches, the
-    other side's data) moves to the permanent generation, so neither side pays for collector passes over the
-    other's objects.  The collector stays on for everything the call allocates.  ``freeze=False`` leaves the
-    live objects where they are, as in a program that holds its input.
+    alone.  A full garbage collection runs before each run, outside the timing, so one run's garbage is not
+    collected on the next one's clock.  ``collector=False`` turns the cyclic garbage collector off during the
+    call (to measure what it costs).
     """
     samples, result = [], None
     for _ in range(runs):
         arg = setup() if setup is not None else None
         gc.collect()
-        if freeze:
-            gc.freeze()
+        if not collector:
+            gc.disable()
         try:
             if setup is None:
                 t0 = time.perf_counter()
@@ -66,10 +64,29 @@ def timed(fn: Callable[..., Any], runs: int, setup: Callable[[], Any] | None = N
                     result = fn(arg)
                 t1 = time.perf_counter()
         finally:
-            gc.unfreeze()
+            gc.enable()
         samples.append((t1 - t0) / inner)
         del arg
     return Timing(tuple(samples), result)
+
+
+def interleaved(fns: dict[str, Callable[[], Any]], runs: int) -> dict[str, Timing]:
+    """Time several calls ``runs`` times each, taking turns (a, b, c, a, b, c, ...), so that the machine's drift
+    during the run hits every side alike.  Same garbage-collection rule as :func:`timed`.
+
+    >>> t = interleaved({"a": lambda: 1, "b": lambda: 2}, runs=3)
+    >>> len(t["a"].samples), t["b"].result
+    (3, 2)
+    """
+    samples: dict[str, list[float]] = {k: [] for k in fns}
+    results: dict[str, Any] = {}
+    for _ in range(runs):
+        for name, fn in fns.items():
+            t = timed(fn, 1)
+            samples[name].append(t.samples[0])
+            results[name] = t.result
+            del t
+    return {k: Timing(tuple(samples[k]), results[k]) for k in fns}
 
 
 def wall(argv: list[str], runs: int, env: dict[str, str] | None = None) -> Timing:

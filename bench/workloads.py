@@ -17,7 +17,7 @@ from attrs import define, field
 
 from . import axelrod_peer, checks, es_peer
 from .data import as_pairs, fold_pairs, random_dates, synthetic_events
-from .harness import Row, child, rate, secs, timed, wall
+from .harness import Row, child, interleaved, rate, secs, timed, wall
 
 NOT_YET = "not there yet"
 
@@ -91,32 +91,33 @@ def replay_memory(b: Bench) -> list[Row]:
 
     n = b.events
     events = b.synthetic()
-    ours = timed(lambda: fold(events), b.runs)
-    checks.replay(events, ours.result)
-    b.shared["fold", n] = ours.result
     bare_pairs = as_pairs(events)
-    bare = timed(lambda: fold_pairs(bare_pairs), b.runs)
+    sides = {"diplosim": lambda: fold(events), "bare": lambda: fold_pairs(bare_pairs)}
     w = f"replay {n:,} events from memory"
     why = b.peer(es_peer)
-    theirs = None
+    app = None
     if why is None:
         agg_id, es_events = b.es_events()
         app = es_peer.application()
         es_peer.record(app, es_events, b.batch)
-        theirs = timed(lambda: es_peer.rebuild(app, agg_id), b.runs)
+        sides["eventsourcing"] = lambda: es_peer.rebuild(app, agg_id)
+    t = interleaved(sides, b.runs)
+    ours, bare, theirs = t["diplosim"], t["bare"], t.get("eventsourcing")
+    del app, sides
+    checks.replay(events, ours.result)
+    b.shared["fold", n] = ours.result
+    if theirs is not None:
         checks.baselines_agree(es_peer.staff(theirs.result), bare.result)
-        del app
-    held = timed(lambda: fold(events), b.runs, freeze=False)
-    held_note = (f"with the log itself left to the garbage collector (not frozen, as in a program holding it): "
-                 f"{rate(n, held.median)}")
-    rows = [
+    no_gc = timed(lambda: fold(events), b.runs, collector=False)
+    gc_note = (f"with the garbage collector off during the fold: {rate(n, no_gc.median)} (the collector's passes "
+               f"over the live objects are the difference)")
+    return [
         _ratio_row(w, ours.median, theirs and theirs.median, unit="events/s", n=n,
                    against="eventsourcing: rebuild aggregate (in memory)", target=15,
-                   note="; ".join(filter(None, [why, held_note]))),
+                   note="; ".join(filter(None, [why, gc_note]))),
         _ratio_row(w, ours.median, bare.median, unit="events/s", n=n, against="bare fold of tuples into a dict",
                    target=0.1),
     ]
-    return rows
 
 
 # --- 2. the store: append, replay, peak memory, time travel -------------------------------------------------------
@@ -172,30 +173,38 @@ def replay_store(b: Bench) -> list[Row]:
     w = f"replay {n:,} events from SQLite"
     why = b.peer(es_peer)
     theirs, es_peak = None, {}
+    sides: dict[str, Callable[[], Any]] = {}
     if why is None:
-        db, agg_id = b.es_sqlite()
-        app = es_peer.application(db)
-        theirs = timed(lambda: es_peer.rebuild(app, agg_id), b.runs)
+        es_db, agg_id = b.es_sqlite()
+        app = es_peer.application(es_db)
+        sides["eventsourcing"] = lambda: es_peer.rebuild(app, agg_id)
+    ours, note, peaks = None, why or "", {}
+    if checks.has("diplosim.store"):
+        from . import store_side
+
+        db = _store_db(b, n)
+        sides["diplosim"] = lambda: store_side.replay(db)
+    else:
+        note = "diplosim/store.py " + NOT_YET + ("; " + note if note else "")
+    t = interleaved(sides, b.runs)
+    if "eventsourcing" in t:
+        theirs = t["eventsourcing"]
         if theirs.result.version != n + 1:
             raise checks.CheckFailed(f"eventsourcing rebuilt {theirs.result.version - 1} of {n} events")
         del app
         for size in (small, n):
             db_s, id_s = b.es_sqlite(size)
             es_peak[size] = child("es-sqlite-replay", db_s, str(id_s))["peak_mb"]
-    ours, note, peaks = None, why or "", {}
-    if checks.has("diplosim.store"):
+    if "diplosim" in t:
         from diplosim.fold import fold
-        from . import store_side
 
-        db = _store_db(b, n)
-        t = timed(lambda: store_side.replay(db), b.runs)
-        ours = t.median
+        ours = t["diplosim"].median
         want = b.shared.get(("fold", n))
-        checks.same_state(t.result, want if want is not None else fold(b.synthetic()), "replay from the store")
+        checks.same_state(t["diplosim"].result, want if want is not None else fold(b.synthetic()),
+                          "replay from the store")
         for size in (small, n):
             peaks[size] = child("store-replay", _store_db(b, size))
-    else:
-        note = "diplosim/store.py " + NOT_YET + ("; " + note if note else "")
+    del t, sides
     rows = [_ratio_row(w, ours, theirs and theirs.median, unit="events/s", n=n,
                        against="eventsourcing: rebuild aggregate from SQLite", target=10, note=note)]
     mem_w = f"peak memory of a store replay, {small:,} vs {n:,} events"
