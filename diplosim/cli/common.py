@@ -2,10 +2,7 @@
 from __future__ import annotations
 
 import argparse
-import datetime
-import json
 import sys
-from typing import Any
 
 FORMATS_HELP = "output format: json, csv, or any tabulate format (simple, github, grid, html, latex, ...)"
 
@@ -17,7 +14,8 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def date_arg(text: str) -> datetime.date:
+def date_arg(text: str) -> "datetime.date":
+    import datetime
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
@@ -71,7 +69,8 @@ def subparser(sub, name: str, help: str, examples: str, description: str | None 
                           formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
-def print_json(doc: Any) -> None:
+def print_json(doc: "Any") -> None:
+    import json
     json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
 

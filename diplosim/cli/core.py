@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime
 import sys
 
 from .common import add_format, add_log, date_arg, print_json, print_rows, subparser
@@ -55,6 +54,8 @@ def register(sub) -> None:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
+    import datetime
+
     from ..log import event_to_dict
     from ..projections import describe, render_state, state_json
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from .common import OneLineParser, add_format, date_arg, print_rows, subparser
@@ -338,6 +337,7 @@ def cmd_record(args: argparse.Namespace) -> int:
 
 
 def _set_value(text: str):
+    import json
     try:
         return json.loads(text)
     except ValueError:
@@ -345,6 +345,8 @@ def _set_value(text: str):
 
 
 def cmd_record_event(args: argparse.Namespace) -> int:
+    import json
+
     from ..errors import InputError
     from ..log import event_from_dict
     from ..store import open_store
