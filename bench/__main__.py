@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         parser().error(f"unknown workload {unknown[0]!r} (want one of {', '.join(WORKLOADS)})")
     b = Bench(quick=args.quick, events=args.events or (30_000 if args.quick else 1_000_000),
               runs=args.runs or 3, starts=args.starts or (8 if args.quick else 20), batch=args.batch,
-              queries=args.queries, seed=args.seed, peers=not args.no_peers, budget=15.0 if args.quick else 120.0,
+              queries=args.queries, seed=args.seed, peers=not args.no_peers, budget=10.0 if args.quick else 120.0,
               log=lambda text: print(text, file=sys.stderr, flush=True))
     m = harness.machine()
     print(harness.render_machine(m))
