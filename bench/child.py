@@ -1,9 +1,10 @@
 """One measurement of peak memory in a fresh process: ``python -m bench.child JOB ARGS``.
 
 Prints one JSON line: ``rss_start_mb`` (peak resident set size after the imports the job needs), ``peak_mb``
-(peak after the job) and ``rss_end_mb`` (resident size at the end, with the replayed state still held); the peaks both read from ``VmHWM`` in ``/proc/self/status``: the high-water mark of this process's own
-memory since it started, interpreter included.  (``getrusage(RUSAGE_SELF).ru_maxrss`` would not do: Linux carries
-the parent's peak over into a child across fork and exec, so a child of a big parent reports the parent's size.)
+(peak after the job) and ``rss_end_mb`` (resident size at the end, with the replayed state still held).  The peaks
+are read from ``VmHWM`` in ``/proc/self/status``: the high-water mark of this process's own memory since it
+started, interpreter included.  (``getrusage(RUSAGE_SELF).ru_maxrss`` would not do: Linux carries the parent's
+peak over into a child across fork and exec, so a child of a big parent reports the parent's size.)
 Where there is no /proc, ``ru_maxrss`` is the fallback.
 
 Jobs: ``store-replay DB`` (diplosim: replay the store's stream into a state) and ``es-sqlite-replay DB ID``
