@@ -17,6 +17,7 @@ Time matters beside events: people ordered out stay until the end of their deadl
 from __future__ import annotations
 
 import datetime
+import gc
 import heapq
 import itertools
 from typing import Callable, Iterable
@@ -335,7 +336,19 @@ def _run(s: State, events: Iterable[ev.Event], until: Date | None) -> None:
     """:func:`apply_in_place` for each event up to ``until``, as one loop: the hot path of every replay.
 
     It does exactly what calling apply_in_place per event does (a test holds the two equal), with the state's
-    bookkeeping kept in local variables and written back at the end, even when a rule breaks."""
+    bookkeeping kept in local variables and written back at the end, even when a rule breaks.  The garbage
+    collector is paused meanwhile: the fold makes no reference cycles, and the collector's passes over a growing
+    state were about 40% of a long replay (bench: 380k -> 670k events/s on 1M events)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _loop(s, events, until)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _loop(s: State, events: Iterable[ev.Event], until: Date | None) -> None:
     handlers = _HANDLERS
     seen = s.seen_ids
     deadlines = s.deadlines
