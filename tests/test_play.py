@@ -216,18 +216,7 @@ def test_cli_calendar_match(cli):
 
 
 def test_one_strategy_object_for_both_sides_keeps_two_memories():
-    from diplosim.strategies import Strategy, View
-
-    class Third(Strategy):
-        """Hostile on its third decision only (per-match memory: a count of its decisions)."""
-        name = "third"
-
-        def reset(self):
-            self.calls = 0
-
-        def respond(self, view: View):
-            self.calls += 1
-            return Measure("expel", 1) if self.calls == 3 else None
+    from scripted import Third
 
     state = fold(base_events())
     shared = Third()

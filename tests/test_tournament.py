@@ -199,18 +199,7 @@ def test_the_command_lines_defaults_are_the_librarys():
 
 
 def test_self_play_with_one_object_of_a_strategy_without_a_fast_path():
-    from diplosim.strategies import Measure, Strategy, View
-
-    class Third(Strategy):
-        """Hostile on its third move only (per-match memory, and no fast path: respond() only)."""
-        name = "third"
-
-        def reset(self):
-            self.calls = 0
-
-        def respond(self, view: View):
-            self.calls += 1
-            return Measure("expel", 1) if self.calls == 3 else None
+    from scripted import Third
 
     s = Third()
     assert match(s, s, 5).moves == ("CCDCC", "CCDCC")
