@@ -73,6 +73,14 @@ def _schedule(s: State, deadline: Date, sending: str, host: str) -> None:
 # --- helpers for handlers ---------------------------------------------------------------------------------------
 
 
+def _known(s: State, e: ev.Event) -> None:
+    """Count the event's parties among the state's countries.  Handlers whose parties must already have a mission or
+    a property between them (expulsions, caps, posts, property acts) skip this: those countries are known."""
+    s.countries.add(e.actor)
+    if e.target is not None:
+        s.countries.add(e.target)
+
+
 def _mission(s: State, e: ev.Event, sending: str, host: str) -> Mission:
     m = s.missions.get((sending, host))
     if m is None:
@@ -107,6 +115,7 @@ def _established(s: State, e: ev.MissionEstablished) -> None:
     if key in s.missions:
         raise RuleViolation(e.id, E.DUPLICATE_MISSION, f"{e.actor} mission in {e.target} exists already")
     m = Mission(sending=e.actor, host=e.target, staff=e.staff, since=e.date)
+    _known(s, e)
     for p in e.posts:
         if p.name in m.posts:
             raise RuleViolation(e.id, E.DUPLICATE_POST, p.name)
@@ -147,7 +156,7 @@ def _expelled(s: State, e: ev.DiplomatsExpelled) -> None:
         raise RuleViolation(e.id, E.EXPEL_ABSENT,
                             f"expels {e.count} but only {available} of the {e.target} mission in {e.actor} remain")
     m.departures.append(Departure(e.count, e.deadline, e.id, "expelled"))
-    _schedule(s, e.deadline, m.sending, m.host)
+    heapq.heappush(s.deadlines, (e.deadline, target, actor))  # _schedule, written out
 
 
 @handles(ev.MissionCapped)
@@ -160,14 +169,22 @@ def _capped(s: State, e: ev.MissionCapped) -> None:
     # forward as far as needed, and whoever is still over the cap is ordered out by the cap's deadline.
     over = m.staff - sum(d.count for d in m.departures if d.deadline <= e.deadline) - e.cap
     if over > 0:
-        for d in sorted((d for d in m.departures if d.deadline > e.deadline), key=lambda d: d.deadline):
+        # Departure records are replaced, never changed in place: a timeline's checkpoints share them
+        later = sorted((d for d in m.departures if d.deadline > e.deadline), key=lambda d: d.deadline)
+        take: dict[int, int] = {}  # id of a departure -> how many of its people leave by the cap's deadline
+        for d in later:
             moved = min(d.count, over)
-            d.count -= moved
-            m.departures.append(Departure(moved, e.deadline, d.event_id, d.reason))
+            take[id(d)] = moved
             over -= moved
             if over == 0:
                 break
-        m.departures = [d for d in m.departures if d.count > 0]
+        kept = []
+        for d in m.departures:
+            left = d.count - take.get(id(d), 0)
+            if left > 0:
+                kept.append(d if left == d.count else Departure(left, d.deadline, d.event_id, d.reason))
+        m.departures = kept + [Departure(take[id(d)], e.deadline, d.event_id, d.reason)
+                               for d in later if take.get(id(d), 0) > 0]
         if over > 0:
             m.departures.append(Departure(over, e.deadline, e.id, "cap"))
         _schedule(s, e.deadline, m.sending, m.host)
@@ -200,7 +217,7 @@ def _post_closed(s: State, e: ev.PostClosed) -> None:
         raise RuleViolation(e.id, E.UNKNOWN_POST, f"{e.target} has no post {e.post!r} in {e.actor}")
     if post.status == "closed":
         raise RuleViolation(e.id, E.POST_CLOSED_TWICE, f"{e.post} closed since {post.since}")
-    post.status, post.since, post.event_id = "closed", e.date, e.id
+    m.posts[e.post] = PostState(post.name, post.kind, "closed", e.date, e.id)  # replaced, never changed in place
 
 
 @handles(ev.PropertyRegistered)
@@ -209,6 +226,7 @@ def _property_registered(s: State, e: ev.PropertyRegistered) -> None:
     if e.property in s.properties:
         raise RuleViolation(e.id, E.DUPLICATE_PROPERTY, e.property)
     s.properties[e.property] = PropertyState(e.property, e.name, e.actor, e.target, e.kind, "in_use", e.date, e.id)
+    _known(s, e)
 
 
 # status a property may not be in when the act applies, and the rule named when it is
@@ -232,12 +250,13 @@ def _property_act(s: State, e: ev._PropertyAct) -> None:
     new, forbidden, rule = _PROPERTY_RULES[type(e)]
     if p.status in forbidden:
         raise RuleViolation(e.id, rule, f"{e.property} is {p.status} since {p.since} ({p.event_id})")
-    p.status, p.since, p.event_id = new, e.date, e.id
+    s.properties[e.property] = PropertyState(p.id, p.name, p.owner, p.host, p.kind, new, e.date, e.id)
 
 
 @handles(ev.SanctionsImposed)
 def _sanctions_imposed(s: State, e: ev.SanctionsImposed) -> None:
     _parties(e)
+    _known(s, e)
     for t in e.targets:
         key = (e.actor, t.name)
         old = s.sanctions.get(key)
@@ -248,11 +267,13 @@ def _sanctions_imposed(s: State, e: ev.SanctionsImposed) -> None:
         new = [m for m in e.measures if m not in old.measures]
         if not new:
             raise RuleViolation(e.id, E.SANCTION_IN_FORCE, f"{t.name} is under these measures since {old.since}")
-        old.measures.extend(new)
+        s.sanctions[key] = SanctionState(old.imposer, old.target, old.target_kind, old.target_country,
+                                         old.measures + new, old.legal_basis, old.since, old.event_id)
 
 
 @handles(ev.SanctionsLifted)
 def _sanctions_lifted(s: State, e: ev.SanctionsLifted) -> None:
+    _known(s, e)
     for name in e.targets:
         key = (e.actor, name)
         old = s.sanctions.get(key)
@@ -262,19 +283,27 @@ def _sanctions_lifted(s: State, e: ev.SanctionsLifted) -> None:
             missing = [m for m in e.measures if m not in old.measures]
             if missing:
                 raise RuleViolation(e.id, E.SANCTION_ABSENT, f"{name} is not under {', '.join(missing)}")
-            old.measures = [m for m in old.measures if m not in e.measures]
-        if not e.measures or not old.measures:
-            del s.sanctions[key]
+            left = [m for m in old.measures if m not in e.measures]
+            if left:
+                s.sanctions[key] = SanctionState(old.imposer, old.target, old.target_kind, old.target_country, left,
+                                                 old.legal_basis, old.since, old.event_id)
+                continue
+        del s.sanctions[key]
 
 
 # --- speech acts ----------------------------------------------------------------------------------------------------
 
 
 def _opens(s: State, e: ev.Event) -> None:
-    s.open_items[e.id] = OpenItem(e.id, e.opens, e.date, e.actor, e.target, e.summary)
+    actor, target = e.actor, e.target
+    s.open_items[e.id] = OpenItem(e.id, e.opens, e.date, actor, target, e.summary)
+    s.countries.add(actor)  # _known, written out: this is the commonest handler after expulsions
+    if target is not None:
+        s.countries.add(target)
 
 
 def _intent(s: State, e: ev.IntentStated) -> None:
+    _known(s, e)
     if e.is_open:
         s.open_items[e.id] = OpenItem(e.id, "intent", e.date, e.actor, e.target, e.summary)
 
@@ -288,6 +317,7 @@ _HANDLERS[ev.IntentStated] = _intent
 
 @handles(ev.StaffingReported)
 def _staffing_reported(s: State, e: ev.StaffingReported) -> None:
+    _known(s, e)
     m = s.missions.get((e.sending, e.host))
     s.claims.append(Claim(e.id, e.date, e.sending, e.host, e.figure, e.qualifier, e.by,
                           m.staff if m is not None else None))
@@ -324,9 +354,6 @@ def apply_in_place(s: State, e: ev.Event) -> None:
     handler = _HANDLERS[type(e)]
     if handler is not None:  # a speech act without a handler changes nothing, countries included
         handler(s, e)
-        s.countries.add(e.actor)
-        if e.target is not None:
-            s.countries.add(e.target)
     s.events_applied += 1
     s.last_date = e.date
     s.last_event = e.id
@@ -350,11 +377,13 @@ def _run(s: State, events: Iterable[ev.Event], until: Date | None) -> None:
 
 def _loop(s: State, events: Iterable[ev.Event], until: Date | None) -> None:
     handlers = _HANDLERS
-    seen = s.seen_ids
     deadlines = s.deadlines
-    countries = s.countries
-    add_country = countries.add
     last, last_id, n = s.last_date, s.last_event, 0
+    # The unique-id rule is checked in bulk: the ids are listed as the loop goes, and added to the set of seen ids
+    # in one call at the end (half the cost of a set lookup per event).  When a rule breaks, or the bulk add finds
+    # a repeat, the first repeated id is looked for, so the rule reported is still the one the earliest event broke.
+    ids: list[str] = []
+    keep = ids.append
     if until is not None:
         events = itertools.takewhile(lambda e: e.date <= until, events)
     if last is None:
@@ -362,30 +391,47 @@ def _loop(s: State, events: Iterable[ev.Event], until: Date | None) -> None:
     try:
         for e in events:
             d = e.date
-            if d < last:
-                raise RuleViolation(e.id, E.DATE_ORDER, f"{d} comes after {last} ({last_id})")
-            if seen is not None:
-                ident = e.id
-                if ident in seen:
-                    raise RuleViolation(ident, E.UNIQUE_IDS, "the id is used by an earlier event")
-                seen.add(ident)
-            if deadlines and deadlines[0][0] < d:
-                settle(s, d)
+            if d != last:  # the clock moves: check the order, then let due departures leave
+                if d < last:
+                    raise RuleViolation(e.id, E.DATE_ORDER, f"{d} comes after {last} ({last_id})")
+                if deadlines and deadlines[0][0] < d:
+                    settle(s, d)
+            keep(e.id)
             if e.resolves:
                 _resolve(s, e)
             handler = handlers[type(e)]
             if handler is not None:  # a speech act without a handler changes nothing, countries included
                 handler(s, e)
-                add_country(e.actor)
-                target = e.target
-                if target is not None:
-                    add_country(target)
             last, last_id = d, e.id
             n += 1
+    except RuleViolation:
+        _check_ids(s.seen_ids, ids)  # an earlier repeated id is the first rule broken
+        raise
     finally:
         s.last_date = None if last == datetime.date.min else last
         s.last_event = last_id
         s.events_applied += n
+    _check_ids(s.seen_ids, ids)
+
+
+def _check_ids(seen: set[str] | None, ids: list[str]) -> None:
+    """Add ``ids`` to ``seen``; raise the unique-id rule for the first one that repeats an earlier id."""
+    if seen is None:
+        return
+    if seen and not seen.isdisjoint(ids):
+        _first_repeat(seen, ids)
+    before = len(seen)
+    seen.update(ids)
+    if len(seen) != before + len(ids):  # a repeat among the new ids themselves
+        _first_repeat(set(), ids)
+
+
+def _first_repeat(earlier: set[str], ids: list[str]) -> None:
+    met = set()
+    for ident in ids:
+        if ident in earlier or ident in met:
+            raise RuleViolation(ident, E.UNIQUE_IDS, "the id is used by an earlier event") from None
+        met.add(ident)
 
 
 def apply_all_in_place(s: State, events: Iterable[ev.Event], until: Date | None = None) -> None:
