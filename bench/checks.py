@@ -165,6 +165,16 @@ def _check_store(n: int, seed: int) -> str:
     return "ok"
 
 
+def _check_timeline(n: int, seed: int) -> str:
+    from diplosim.timeline import Timeline
+
+    events = synthetic_events(n, seed)
+    dates = random_dates(events, 40, seed)
+    timeline = Timeline(events, every=max(1, n // 13), keyframe_every=3)
+    state_queries(events, dates, [timeline.at(d) for d in dates])
+    return "ok"
+
+
 def _check_match(n: int, seed: int) -> str:
     if not has("diplosim.tournament"):
         return "not there yet (diplosim/tournament.py)"
@@ -201,6 +211,7 @@ def _check_cold_start(n: int, seed: int) -> str:
 CHECKS: dict[str, Callable[[int, int], str]] = {
     "replay": _check_replay,
     "store": _check_store,
+    "timeline": _check_timeline,
     "match": _check_match,
     "tournament": _check_tournament,
     "cold-start": _check_cold_start,

@@ -27,7 +27,7 @@ def _run(name: str) -> None:
         pytest.skip(status)  # the module of that workload is not in the tree yet
 
 
-@pytest.mark.parametrize("name", ["replay", "store", "match", "tournament", "cold-start"])
+@pytest.mark.parametrize("name", ["replay", "store", "timeline", "match", "tournament", "cold-start"])
 def test_benchmarked_code_computes_what_the_library_computes(name):
     _run(name)
 

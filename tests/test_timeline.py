@@ -1,0 +1,101 @@
+"""A timeline's state at a date is the fold's state at that date, whatever checkpoint it starts from."""
+from __future__ import annotations
+
+import datetime
+
+import attrs
+from hypothesis import given
+from hypothesis import strategies as st
+
+from diplosim.events import DiplomatsExpelled
+from diplosim.fold import apply_all_in_place, fold
+from diplosim.log import default_log_path, load_log
+from diplosim.synthetic import EDGE, REALISTIC, generate
+from diplosim.timeline import Timeline, states_at
+
+TABLES = ("missions", "properties", "sanctions", "open_items")
+
+
+def assert_same(got, want):
+    assert got == want
+    for name in TABLES:  # the order of every table too: projections list some of them as the fold inserted them
+        assert list(getattr(got, name)) == list(getattr(want, name)), name
+    for key, m in want.missions.items():
+        assert list(got.missions[key].posts) == list(m.posts)
+
+
+def dates_around(events, data):
+    first, last = events[0].date, events[-1].date
+    day = datetime.timedelta(days=1)
+    return data.draw(st.lists(st.sampled_from([first - day, last + 40 * day] + [e.date for e in events]),
+                              min_size=1, max_size=8))
+
+
+@given(st.integers(0, 10_000), st.integers(1, 400), st.integers(1, 40), st.integers(1, 5),
+       st.sampled_from([EDGE, REALISTIC]), st.data())
+def test_a_timeline_answers_what_the_fold_until_that_date_answers(seed, n, every, keyframes, profile, data):
+    events = list(generate(n, n_countries=4, seed=seed, profile=profile))
+    t = Timeline(events, every=every, keyframe_every=keyframes)
+    for d in dates_around(events, data):
+        assert_same(t.at(d), fold(events, until=d, check_ids=False))
+
+
+@given(st.integers(0, 10_000), st.integers(20, 200), st.data())
+def test_changing_a_returned_state_changes_no_later_answer(seed, n, data):
+    events = list(generate(n, n_countries=3, seed=seed, profile=EDGE))
+    t = Timeline(events, every=7, keyframe_every=3)
+    d = data.draw(st.sampled_from([e.date for e in events]))
+    s = t.at(d)
+    apply_all_in_place(s, [e for e in events if e.date > d])  # the caller folds on: records are replaced
+    for m in s.missions.values():  # and changes its missions by hand
+        m.staff += 1
+        m.departures.clear()
+        m.posts.clear()
+    s.open_items.clear()
+    assert_same(t.at(d), fold(events, until=d, check_ids=False))
+
+
+def test_the_real_log_around_the_september_deadline():
+    log = load_log(default_log_path())
+    t = Timeline(log, every=3, keyframe_every=2)
+    for day in range(1, 4):
+        d = datetime.date(2017, 9, day)
+        assert_same(t.at(d), fold(log, until=d, check_ids=False))
+    assert t.at(datetime.date(2017, 9, 1)).missions["USA", "RUS"].staff == 1210
+    assert t.at(datetime.date(2017, 9, 2)).missions["USA", "RUS"].staff == 455
+
+
+def test_building_a_timeline_applies_the_rules_of_the_fold():
+    events = list(generate(30, n_countries=3, seed=2))
+    broken = events + [attrs.evolve(events[-1], id=events[0].id)]  # a repeated id
+    import pytest
+
+    from diplosim.errors import RuleViolation
+    with pytest.raises(RuleViolation) as err:
+        Timeline(broken, every=4)
+    assert err.value.event_id == events[0].id
+
+
+def test_states_at_equals_a_fold_per_date():
+    events = list(generate(3000, n_countries=6, seed=5))
+    dates = [events[i].date for i in (0, 999, 1000, 2500, 2999)]
+    assert states_at(events, dates, every=500) == [fold(events, until=d, check_ids=False) for d in dates]
+
+
+@given(st.permutations(["A", "B", "C"]), st.integers(1, 6))
+def test_a_sanction_lifted_and_imposed_again_goes_where_the_fold_puts_it(names, every):
+    from diplosim.events import SanctionsImposed, SanctionsLifted, SanctionTarget
+
+    d = datetime.date(2020, 1, 1)
+
+    def impose(i, *who):
+        return SanctionsImposed(id=f"i{i}", date=d, actor="USA", target="RUS", measures=("asset freeze",),
+                                targets=tuple(SanctionTarget(name=w, kind="person") for w in who))
+
+    events = [impose(0, *names), SanctionsLifted(id="l1", date=d, actor="USA", target="RUS", targets=(names[0],)),
+              impose(2, "D"), impose(3, names[0]),
+              SanctionsLifted(id="l4", date=d, actor="USA", target="RUS", targets=(names[1],),
+                              measures=("asset freeze",)),
+              impose(5, names[1], "E")]
+    t = Timeline(events, every=every, keyframe_every=2)
+    assert_same(t.at(d), fold(events, until=d, check_ids=False))
