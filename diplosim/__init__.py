@@ -57,4 +57,7 @@ def __getattr__(name: str):
     if name == "history":
         from .over_time import history
         return history
+    if name == "Timeline":
+        from .timeline import Timeline
+        return Timeline
     raise AttributeError(f"module 'diplosim' has no attribute {name!r}")

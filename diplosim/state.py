@@ -124,8 +124,9 @@ class State:
     events_applied: int = 0
     last_date: Date | None = None
     last_event: str | None = None
-    # ids seen, for the unique-id rule (None when the caller vouches for uniqueness, as the store does)
-    seen_ids: set[str] | None = field(factory=set, repr=False)
+    # ids seen, for the unique-id rule (None when the caller vouches for uniqueness, as the store does); bookkeeping,
+    # not content: two states that differ only here are equal
+    seen_ids: set[str] | None = field(factory=set, repr=False, eq=False)
     # (deadline, sending, host) of pending departures and caps, earliest first (a heap; stale entries are skipped)
     deadlines: list[tuple[Date, str, str]] = field(factory=list, repr=False)
 
