@@ -437,9 +437,12 @@ def tournament(strategies: Sequence[Strategy], *, rounds: int = 200, repetitions
         raise InputError(f"repetitions must be at least 1 (got {repetitions})")
     n = len(strategies)
     tasks = [(i, j, rep) for i in range(n) for j in range(i, n) for rep in range(repetitions)]
-    bounds = _chunks(len(tasks), _workers(executor))
-    payloads = [(list(strategies), tasks[a:b], rounds, noise, seed, lag, staff, cut, floor) for a, b in bounds]
-    parts = run_chunks(_tournament_chunk, payloads, executor, progress, [b - a for a, b in bounds])
+    # every k-th match to the same chunk: matches of one pair cost alike, so strided chunks weigh the same and no
+    # worker waits for another (the sums are whole numbers: any split gives the same result)
+    m = len(_chunks(len(tasks), _workers(executor)))
+    shares = [tasks[k::m] for k in range(m)]
+    payloads = [(list(strategies), share, rounds, noise, seed, lag, staff, cut, floor) for share in shares]
+    parts = run_chunks(_tournament_chunk, payloads, executor, progress, [len(share) for share in shares])
     total = [[0] * len(_FIELDS) for _ in strategies]
     for part in parts:
         for k, row in enumerate(part):
