@@ -384,6 +384,7 @@ def _loop(s: State, events: Iterable[ev.Event], until: Date | None) -> None:
     # a repeat, the first repeated id is looked for, so the rule reported is still the one the earliest event broke.
     ids: list[str] = []
     keep = ids.append
+    check = s.seen_ids is not None  # without the rule, no list: it would keep every id alive
     if until is not None:
         events = itertools.takewhile(lambda e: e.date <= until, events)
     if last is None:
@@ -396,7 +397,8 @@ def _loop(s: State, events: Iterable[ev.Event], until: Date | None) -> None:
                     raise RuleViolation(e.id, E.DATE_ORDER, f"{d} comes after {last} ({last_id})")
                 if deadlines and deadlines[0][0] < d:
                     settle(s, d)
-            keep(e.id)
+            if check:
+                keep(e.id)
             if e.resolves:
                 _resolve(s, e)
             handler = handlers[type(e)]
