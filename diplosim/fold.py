@@ -378,7 +378,7 @@ def _run(s: State, events: Iterable[ev.Event], until: Date | None) -> None:
 def _loop(s: State, events: Iterable[ev.Event], until: Date | None) -> None:
     handlers = _HANDLERS
     deadlines = s.deadlines
-    last, last_id, n = s.last_date, s.last_event, 0
+    last, last_id, n, done = s.last_date, s.last_event, 0, None
     # The unique-id rule is checked in bulk: the ids are listed as the loop goes, and added to the set of seen ids
     # in one call at the end (half the cost of a set lookup per event).  When a rule breaks, or the bulk add finds
     # a repeat, the first repeated id is looked for, so the rule reported is still the one the earliest event broke.
@@ -394,7 +394,8 @@ def _loop(s: State, events: Iterable[ev.Event], until: Date | None) -> None:
             d = e.date
             if d != last:  # the clock moves: check the order, then let due departures leave
                 if d < last:
-                    raise RuleViolation(e.id, E.DATE_ORDER, f"{d} comes after {last} ({last_id})")
+                    raise RuleViolation(e.id, E.DATE_ORDER,
+                                        f"{d} comes after {last} ({last_id if done is None else done.id})")
                 if deadlines and deadlines[0][0] < d:
                     settle(s, d)
             if check:
@@ -404,14 +405,15 @@ def _loop(s: State, events: Iterable[ev.Event], until: Date | None) -> None:
             handler = handlers[type(e)]
             if handler is not None:  # a speech act without a handler changes nothing, countries included
                 handler(s, e)
-            last, last_id = d, e.id
+            last = d
+            done = e
             n += 1
     except RuleViolation:
         _check_ids(s.seen_ids, ids)  # an earlier repeated id is the first rule broken
         raise
     finally:
         s.last_date = None if last == datetime.date.min else last
-        s.last_event = last_id
+        s.last_event = last_id if done is None else done.id
         s.events_applied += n
     _check_ids(s.seen_ids, ids)
 
