@@ -125,3 +125,17 @@ def test_unknown_subcommand_and_option_are_one_line():
     for args in (["defenestrate"], ["state", "--frobnicate"], ["state", "--format", "nonsense"]):
         out = run_cli(*args)
         assert out.returncode == 2 and len(out.stderr.strip().split("\n")) == 1 and "Traceback" not in out.stderr
+
+
+def test_an_error_quoting_an_id_with_a_line_break_is_still_one_line(tmp_path):
+    import json
+    rows = [{"type": "MissionEstablished", "id": "two\nlines", "date": "2020-01-01", "actor": "USA", "target": "RUS",
+             "staff": 10, "sources": ["public record: test"]},
+            {"type": "DiplomatsExpelled", "id": "x", "date": "2020-01-02", "actor": "RUS", "target": "USA",
+             "count": 1, "deadline": "2020-01-05", "resolves": ["no\nsuch"], "sources": ["public record: test"]}]
+    log = tmp_path / "log.jsonl"
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = run_cli("validate", str(log))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().split("\n")) == 1, out.stderr
+    assert "x" in out.stderr and "no such" in out.stderr

@@ -52,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except DiplosimError as exc:
-        print(f"diplosim: {exc}", file=sys.stderr)
+        # one line, whatever the message quotes (an event id or a file name may hold a line break)
+        print("diplosim: " + " ".join(str(exc).splitlines()), file=sys.stderr)
         return 2
     except BrokenPipeError:
         sys.stderr.close()
