@@ -195,6 +195,8 @@ def _capped(s: State, e: ev.MissionCapped) -> None:
 def _cap_lifted(s: State, e: ev.MissionCapLifted) -> None:
     _parties(e)
     m = _mission(s, e, e.target, e.actor)
+    if m.cap is None:
+        raise RuleViolation(e.id, E.CAP_ABSENT, f"{e.actor} has no cap on the {e.target} mission to lift")
     m.cap = m.cap_deadline = m.cap_event = None
 
 

@@ -287,6 +287,7 @@ OTHER_RULES = [
     (ev.StatementMade(id="e", date=d1, actor="USA", target="RUS", resolves=("m",)), E.RESOLVES_OPEN),
     (ev.ThreatIssued(id="e", date=d1, actor="USA", target="RUS", resolves=("e",)), E.RESOLVES_OPEN),
     (ev.MissionCapped(id="e", date=d1, actor="USA", target="USA", cap=1, deadline=d1), E.SELF_TARGET),
+    (ev.MissionCapLifted(id="e", date=d1, actor="RUS", target="USA"), E.CAP_ABSENT),
 ]
 
 
