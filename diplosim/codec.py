@@ -161,7 +161,9 @@ def _conv(tp: Any, x: str, ns: _Namespace, mode: str) -> str:
     if tp in _PRIMITIVES:
         return x
     if tp is Date:
-        return f"{x}.isoformat()" if mode == "enc" else f"{ns.add(parse_date, 'date')}({x})"
+        if mode == "enc":
+            return f"{x}.isoformat()"
+        return f"({ns.add(DATES, 'dates')}.get({x}) or {ns.add(parse_date, 'date')}({x}))"  # parse_date, inlined
     inner = _optional(tp)
     if inner is not None:
         body = _conv(inner, "y", ns, mode)
@@ -258,6 +260,9 @@ class EventCodec:
     shape: str
     encode: Callable[[ev.Event], str] = attrs.field(repr=False)
     decode: Callable[[str, Date, list], ev.Event] = attrs.field(repr=False)
+    #: ``by_length[len(values)](id, date, values)``: the decoder for payloads of that many values (what ``decode``
+    #: dispatches to); a length no payload of this type can have gives a decoder that raises ValueError.
+    by_length: tuple[Callable[[str, Date, list], ev.Event], ...] = attrs.field(repr=False)
 
 
 def _default_test(value: Any, x: str, ns: _Namespace) -> str:
@@ -306,28 +311,52 @@ def event_codec(type_name: str) -> EventCodec:
     exec(compile("\n".join(lines) + "\n", f"<encode {type_name}>", "exec"), dict(ns), local)  # noqa: S102
     encode = local["encode"]
 
-    # decoder: pad trimmed defaults back, then set each slot directly (the store validated the event on append)
-    ns = _Namespace()
+    # decoders, one per stored length: the values present are checked and set, the trimmed ones are set to their
+    # defaults as constants; each slot is set directly (the store validated the event on append)
     required = 1 + max(i for i, n in enumerate(order) if fields[n].default is attrs.NOTHING)
-    pad = [_encoded_default(fields[n], hints[n]) for n in order[required:]]
-    ns.update(_cls=cls, _new=object.__new__, _pad=pad, _sid=cls.id.__set__, _sdate=cls.date.__set__)
-    names = [f"a{i}" for i in range(len(order))]
-    lines = ["def decode(id, date, v):",
-             f"    if len(v) != {len(order)}:",
-             f"        if not {required} <= len(v) < {len(order)}:",
-             f"            raise ValueError('want {required} to {len(order)} values, got %d' % len(v))",
-             f"        v = v + _pad[len(v) - {required}:]",
-             f"    {', '.join(names)}, = v",
+    by_length = [_wrong_length(type_name, required, len(order))] * (len(order) + 1)
+    for n_values in range(required, len(order) + 1):
+        by_length[n_values] = _length_decoder(cls, type_name, order, n_values, hints, fields)
+    by_length = tuple(by_length)
+
+    def decode(id: str, date: Date, v: list, _by_length=by_length, _bad=by_length[0]) -> ev.Event:
+        return (_by_length[len(v)] if len(v) < len(_by_length) else _bad)(id, date, v)
+
+    return EventCodec(type_name, TYPE_VERSIONS[type_name], cls, order, shape, encode, decode, by_length)
+
+
+def _length_decoder(cls: type, type_name: str, order: tuple[str, ...], n_values: int, hints: dict[str, Any],
+                    fields: dict[str, attrs.Attribute]) -> Callable[[str, Date, list], ev.Event]:
+    """Generated: ``(id, date, values)`` -> event, for payloads of exactly ``n_values`` values."""
+    ns = _Namespace()
+    ns.update(_cls=cls, _new=object.__new__, _sid=cls.id.__set__, _sdate=cls.date.__set__)
+    names = [f"a{i}" for i in range(n_values)]
+    lines = [f"def decode(id, date, v):", f"    {', '.join(names)}, = v" if names else "    pass",
              "    o = _new(_cls)", "    _sid(o, id)", "    _sdate(o, date)"]
-    for a, n in zip(names, order):
-        check = _check(hints[n], a, ns)
-        if check:
-            lines.append(f"    if {check}: {ns.add(_wrong(n), 'wrong')}({a})")
-        lines.append(f"    {ns.add(getattr(cls, n).__set__, 'set')}(o, {_conv(hints[n], a, ns, 'dec')})")
+    for i, n in enumerate(order):
+        setter = ns.add(getattr(cls, n).__set__, "set")
+        if i < n_values:
+            a = names[i]
+            check = _check(hints[n], a, ns)
+            if check:
+                lines.append(f"    if {check}: {ns.add(_wrong(n), 'wrong')}({a})")
+            lines.append(f"    {setter}(o, {_conv(hints[n], a, ns, 'dec')})")
+        else:  # trimmed on encoding: the field's default
+            default = fields[n].default
+            if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+                lines.append(f"    {setter}(o, {ns.add(default.factory, 'factory')}())")  # type: ignore[union-attr]
+            else:
+                lines.append(f"    {setter}(o, {ns.add(default, 'default')})")
     lines.append("    return o")
-    local = {}
-    exec(compile("\n".join(lines) + "\n", f"<decode {type_name}>", "exec"), dict(ns), local)  # noqa: S102
-    return EventCodec(type_name, TYPE_VERSIONS[type_name], cls, order, shape, encode, local["decode"])
+    local: dict[str, Any] = {}
+    exec(compile("\n".join(lines) + "\n", f"<decode {type_name} of {n_values}>", "exec"), dict(ns), local)  # noqa: S102
+    return local["decode"]
+
+
+def _wrong_length(type_name: str, required: int, most: int) -> Callable[[str, Date, list], ev.Event]:
+    def bad(id, date, v):
+        raise ValueError(f"want {required} to {most} values for {type_name}, got {len(v)}")
+    return bad
 
 
 def _check(tp: Any, x: str, ns: _Namespace) -> str | None:

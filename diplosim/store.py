@@ -167,6 +167,46 @@ def _state_size(s: State) -> int:
             + len(s.claims))
 
 
+#: One page of a stream, each column as one text: ids and type:version keys joined by NUL (neither holds one in a
+#: sound store; a page where one does is read row by row), dates by commas, payloads as the items of a JSON array.
+#: The (stream, version) index gives the rows in version order; the versions come along to prove it.
+_PAGE_QUERY = ("SELECT count(*), group_concat(version, ','), group_concat(event_id, char(0)), "
+               "group_concat(type || ':' || type_version, char(0)), group_concat(date, ','), "
+               "group_concat(payload, ',') FROM events WHERE stream = ? AND version > ? AND version <= ?")
+
+
+#: Columns of an inserted event row, and rows per INSERT statement (one statement per row costs SQLite more than
+#: the row itself; 100 rows keep the parameters under SQLite's oldest limit of 999).
+_WIDTH = 8
+_ROWS_PER_INSERT = 100
+
+
+def _insert_statement(rows: int) -> str:
+    return ("INSERT INTO events (stream, version, event_id, type, type_version, date, payload, hash) VALUES "
+            + ",".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * rows))
+
+
+def _insert_chunks(flat: list) -> Iterator[tuple[str, list[list]]]:
+    """(statement, parameter lists) inserting the rows laid one after another in ``flat``."""
+    size = _WIDTH * _ROWS_PER_INSERT
+    whole = len(flat) // size * size
+    if whole:
+        yield _insert_statement(_ROWS_PER_INSERT), [flat[i:i + size] for i in range(0, whole, size)]
+    if whole < len(flat):
+        yield _insert_statement((len(flat) - whole) // _WIDTH), [flat[whole:]]
+
+
+class _Always:
+    """Indexable by any length, always the same decoder (for events of an older shape, read by name)."""
+    __slots__ = ("decode",)
+
+    def __init__(self, decode):
+        self.decode = decode
+
+    def __getitem__(self, _n: int):
+        return self.decode
+
+
 class _StreamRow:
     __slots__ = ("id", "name", "version", "head", "title", "description")
 
@@ -191,7 +231,8 @@ class Store:
         self.path = str(path)
         self.readonly = readonly
         self._writers: dict[int, _WriterState] = {}
-        self._decoders: dict[tuple[str, int], Any] = {}
+        self._decoders: dict[tuple[str, int], tuple[Any, Any]] = {}
+        self._by_key: dict[str, Any] = {}  # "type:version" -> decoders by length (the fast read path's)
         self._shapes: dict[tuple[str, int], str] = {}
         self.conn = self._connect(must_exist, readonly, snapshot_every, timeout)
 
@@ -372,11 +413,12 @@ class Store:
 
     # --- reading ----------------------------------------------------------------------------------------------------
 
-    def _decoder(self, type_name: str, type_version: int):
+    def _by_length(self, type_name: str, type_version: int) -> tuple[Any, Any]:
+        """(decoders indexed by the number of stored values, the checked decoder) of a stored type and version."""
         key = (type_name, type_version)
-        dec = self._decoders.get(key)
-        if dec is not None:
-            return dec
+        found = self._decoders.get(key)
+        if found is not None:
+            return found
         with self._sql():
             row = self.conn.execute("SELECT shape FROM shapes WHERE type = ? AND type_version = ?", key).fetchone()
         if row is None:
@@ -384,12 +426,13 @@ class Store:
         shape = row[0]
         current = codec.event_codec(type_name) if type_name in ev.EVENT_TYPES else None
         if current is not None and current.version == type_version and current.shape == shape:
-            dec = current.decode
+            found = (current.by_length, current.decode)
         else:
             def dec(event_id, date, values, _t=type_name, _v=type_version, _s=shape):
                 return codec.decode_by_shape(_t, _v, _s, event_id, date.isoformat(), values)
-        self._decoders[key] = dec
-        return dec
+            found = (_Always(dec), dec)
+        self._decoders[key] = found
+        return found
 
     def _decode_rows(self, stream: str, rows: Sequence[tuple]) -> list[ev.Event]:
         """Rows of (version, event_id, type, type_version, date, payload) -> events, or an InputError naming one."""
@@ -405,13 +448,12 @@ class Store:
             values = [None] * len(rows)  # find the bad row below
         out = []
         append = out.append
-        decoders = self._decoders
         dates = codec.DATES
         for (version, event_id, type_name, type_version, date, payload), v in zip(rows, values):
             try:
                 if v is None:
                     v = codec.loads(payload)
-                dec = decoders.get((type_name, type_version)) or self._decoder(type_name, type_version)
+                dec = self._by_length(type_name, type_version)[1]
                 append(dec(event_id, dates.get(date) or codec.parse_date(date), v))
             except DiplosimError:
                 raise
@@ -419,6 +461,56 @@ class Store:
                 raise self._fail(f"stored event {event_id!r} (stream {stream!r}, version {version}) cannot be read: "
                                  f"{exc} (run `diplosim verify`)") from None
         return out
+
+    def _read_page(self, sid: int, after: int, upper: int) -> list[ev.Event] | None:
+        """The events of versions ``after + 1`` to ``upper`` by the fast path, or None: then read them row by row.
+
+        SQLite hands over each column of the page as one text (``group_concat``), split in Python; the payloads
+        are parsed by one ``json.loads``; each event is built by its type's decoder for that many values.  Any
+        surprise (a missing or extra row, a separator inside a value, an unknown type or date, a value the
+        decoder refuses) gives None, and the row-by-row path finds and names the culprit."""
+        n = upper - after
+        with self._sql():
+            found = self.conn.execute(_PAGE_QUERY, (sid, after, upper)).fetchone()
+        count, versions, ids, keys, dates, payloads = found
+        if count != n or versions is None:
+            return None
+        try:
+            if codec.loads("[" + versions + "]") != list(range(after + 1, upper + 1)):
+                return None
+            ids, keys, dates = ids.split("\0"), keys.split("\0"), dates.split(",")
+            values = codec.loads("[" + payloads + "]")
+        except (TypeError, ValueError, AttributeError, RecursionError):
+            return None
+        if not len(ids) == len(keys) == len(dates) == len(values) == n:
+            return None
+        try:
+            day = dict.fromkeys(dates)  # a page has few dates, each on many events
+            known = codec.DATES
+            for d in day:
+                day[d] = known.get(d) or codec.parse_date(d)
+        except (TypeError, ValueError):
+            return None
+        table = self._by_key
+        with _gc_paused():
+            for attempt in (1, 2):
+                try:
+                    return [table[k][len(v)](i, day[d], v) for i, k, d, v in zip(ids, keys, dates, values)]
+                except Exception:  # noqa: BLE001 - a type not met yet (learn it and retry), or a damaged row
+                    if attempt == 2 or not self._learn(keys):
+                        return None
+        return None  # pragma: no cover - the loop returns
+
+    def _learn(self, keys: list[str]) -> bool:
+        """Make the decoders of the ``type:version`` keys not met yet; False if there were none (or one fails)."""
+        new = set(keys).difference(self._by_key)
+        try:
+            for key in new:
+                type_name, _, type_version = key.rpartition(":")
+                self._by_key[key] = self._by_length(type_name, int(type_version))[0]
+        except Exception:  # noqa: BLE001 - the row-by-row path names the row
+            return False
+        return bool(new)
 
     def read(self, stream: str, after: int = 0, *, until: Date | None = None, to_version: int | None = None,
              page: int = PAGE) -> Iterator[ev.Event]:
@@ -434,13 +526,15 @@ class Store:
                  "WHERE stream = ? AND version > ? AND version <= ? ORDER BY version")
         while v < last:
             upper = min(v + page, last)
-            with self._sql():
-                rows = self.conn.execute(query, (row.id, v, upper)).fetchall()
-            if len(rows) != upper - v or rows[0][0] != v + 1:
-                missing = next((v + 1 + i for i, r in enumerate(rows) if r[0] != v + 1 + i), v + 1 + len(rows))
-                raise self._fail(f"stream {stream!r}: the event at version {missing} is missing "
-                                 f"(run `diplosim verify`)")
-            events = self._decode_rows(stream, rows)
+            events = self._read_page(row.id, v, upper)
+            if events is None:
+                with self._sql():
+                    rows = self.conn.execute(query, (row.id, v, upper)).fetchall()
+                if len(rows) != upper - v or rows[0][0] != v + 1:
+                    missing = next((v + 1 + i for i, r in enumerate(rows) if r[0] != v + 1 + i), v + 1 + len(rows))
+                    raise self._fail(f"stream {stream!r}: the event at version {missing} is missing "
+                                     f"(run `diplosim verify`)")
+                events = self._decode_rows(stream, rows)
             if until is not None and events[-1].date > until:
                 for e in events:
                     if e.date > until:
@@ -558,6 +652,7 @@ class Store:
             self._writers.clear()  # states, and shapes recorded in this transaction, are no longer sure
             self._shapes.clear()
             self._decoders.clear()
+            self._by_key.clear()
             try:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
@@ -565,13 +660,15 @@ class Store:
                 pass
             raise
 
-    def _prepare(self, events: Sequence[ev.Event]) -> list[tuple[str, int, str, str]]:
-        """Check and encode events before taking the lock: (type, type_version, payload, shape tag) each."""
+    def _prepare(self, events: Sequence[ev.Event]) -> list[tuple[str, int, str, str, str]]:
+        """Check and encode events before taking the lock: (type, type_version, payload, shape tag, date) each."""
         from .log import check_event
 
         out = []
+        append = out.append
         seen: set[str] = set()
         codecs: dict[type, tuple[codec.EventCodec, str]] = {}
+        dates: dict[Date, str] = {}
         for e in events:
             found = codecs.get(type(e))
             if found is None:
@@ -586,11 +683,16 @@ class Store:
             try:
                 check_event(e)
                 payload = c.encode(e)
+                date = dates.get(e.date) or dates.setdefault(e.date, e.date.isoformat())
+                if not e.id.isascii():
+                    e.id.encode("utf-8")  # hashed as UTF-8: a lone surrogate cannot be
             except InputError as exc:
                 raise InputError(exc.message, exc.where or f"event {e.id}") from None
+            except UnicodeEncodeError:
+                raise InputError("the id is not valid Unicode text", f"event {e.id!r}") from None
             except (AttributeError, TypeError, ValueError) as exc:
                 raise InputError(f"cannot store this event: {exc}", f"event {e.id}") from None
-            out.append((c.name, c.version, payload, tag))
+            append((c.name, c.version, payload, tag, date))
         return out
 
     def _stream_for_write(self, name: str) -> _StreamRow:
@@ -629,11 +731,11 @@ class Store:
             return self.conn.execute("SELECT max(version) FROM snapshots WHERE stream = ?",
                                      (row.id,)).fetchone()[0] or 0
 
-    def _ensure_shapes(self, prepared: Sequence[tuple[str, int, str, str]]) -> None:
-        for type_name, type_version, _payload, _tag in prepared:
-            key = (type_name, type_version)
+    def _ensure_shapes(self, prepared: Sequence[tuple[str, int, str, str, str]]) -> None:
+        for key in {p[:2] for p in prepared}:
             if key in self._shapes:
                 continue
+            type_name, type_version = key
             shape = codec.event_codec(type_name).shape
             with self._sql():
                 row = self.conn.execute("SELECT shape FROM shapes WHERE type = ? AND type_version = ?",
@@ -647,57 +749,72 @@ class Store:
             self._shapes[key] = shape
 
     def _append_locked(self, row: _StreamRow, events: Sequence[ev.Event],
-                       prepared: Sequence[tuple[str, int, str, str]]) -> int:
-        """Inside a write transaction: check the rules, chain the hashes, insert, snapshot.  Returns the version."""
-        from .fold import apply_in_place
+                       prepared: Sequence[tuple[str, int, str, str, str]]) -> int:
+        """Inside a write transaction: check the rules, snapshot, chain the hashes, insert.  Returns the version.
+
+        The batch is folded in one loop per stretch between snapshots (the fold's fast path), then hashed and
+        inserted: what is stored is exactly what appending the events one by one would store."""
+        from .fold import apply_all_in_place
 
         self._ensure_shapes(prepared)
         w = self._writer_state(row)
         s = w.state
-        version, head, name = row.version, row.head, row.name
-        rows = []
-        snapshots = []
-        spacing = max(self.snapshot_every, SNAPSHOT_SPACING * _state_size(s))
+        start, n = row.version, len(events)
+        bodies: list[tuple[int, bytes]] = []  # (events of the batch before it, body) of each snapshot taken
         last_snapshot = w.last_snapshot
-        sha256 = hashlib.sha256
-        dates: dict[Date, str] = {}
-        sid = row.id
         try:
-            for e, (type_name, type_version, payload, tag) in zip(events, prepared):
-                apply_in_place(s, e)
-                version += 1
-                date = dates.get(e.date) or dates.setdefault(e.date, e.date.isoformat())
-                # _chain, inlined: this loop is the hot path of an append
-                text = f"{name}\0{version}\0{e.id}\0{type_name}\0{type_version}\0{date}\0{tag}\0{payload}"
-                try:
-                    head = sha256(head + text.encode("utf-8")).digest()
-                except UnicodeEncodeError:
-                    raise InputError("the id is not valid Unicode text", f"event {e.id!r}") from None
-                rows.append((sid, version, e.id, type_name, type_version, date, payload, head))
-                if version - last_snapshot >= spacing:
-                    body = codec.encode_state(s)
-                    snapshots.append((row.id, version, date, SNAPSHOT_FORMAT, codec.state_model(), head,
-                                      hashlib.sha256(body).digest(), body))
-                    last_snapshot = version
-                    spacing = max(self.snapshot_every, SNAPSHOT_SPACING * _state_size(s))
+            done = 0
+            while done < n:
+                # a snapshot is due after the first event whose version is `spacing` past the last snapshot
+                due = max(last_snapshot + max(self.snapshot_every, SNAPSHOT_SPACING * _state_size(s)),
+                          start + done + 1) - start
+                apply_all_in_place(s, events[done:due] if done or due < n else events)
+                done = min(due, n)
+                if due <= n:
+                    bodies.append((due, codec.encode_state(s)))
+                    last_snapshot = start + due
         except BaseException:
             self._writers.pop(row.id, None)  # half-applied: rebuild next time
             raise
+        flat, head = self._chain_rows(row, events, prepared)
         try:
-            self.conn.executemany("INSERT INTO events (stream, version, event_id, type, type_version, date, payload, "
-                                  "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            for stmt, chunk in _insert_chunks(flat):
+                self.conn.executemany(stmt, chunk)
         except sqlite3.IntegrityError:
             self._writers.pop(row.id, None)
             raise self._duplicate(row, events) from None
         except (sqlite3.Error, UnicodeDecodeError) as exc:  # a full disk, say
             raise self._damaged(exc) from None
+        version = start + n
         with self._sql():
             self.conn.execute("UPDATE streams SET version = ?, head = ? WHERE id = ?", (version, head, row.id))
-            if snapshots:
-                self.conn.executemany("INSERT INTO snapshots (stream, version, last_date, format, model, event_hash, "
-                                      "checksum, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", snapshots)
+            if bodies:
+                model = codec.state_model()
+                self.conn.executemany(
+                    "INSERT INTO snapshots (stream, version, last_date, format, model, event_hash, checksum, body) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(row.id, start + k, prepared[k - 1][4], SNAPSHOT_FORMAT, model, flat[_WIDTH * k - 1],
+                      hashlib.sha256(body).digest(), body) for k, body in bodies])
         w.version, w.head, w.last_snapshot = version, head, last_snapshot
         return version
+
+    @staticmethod
+    def _chain_rows(row: _StreamRow, events: Sequence[ev.Event],
+                    prepared: Sequence[tuple[str, int, str, str, str]]) -> tuple[list, bytes]:
+        """The rows of the events table for the batch, one after another in one flat list, and the new head.
+
+        Each event's hash is :func:`_chain` of it after the previous one's (inlined: the hot loop of an append)."""
+        flat: list = []
+        extend = flat.extend
+        sha256 = hashlib.sha256
+        version, head, name, sid = row.version, row.head, row.name, row.id
+        for e, (type_name, type_version, payload, tag, date) in zip(events, prepared):
+            version += 1
+            eid = e.id
+            head = sha256(head + f"{name}\0{version}\0{eid}\0{type_name}\0{type_version}\0{date}\0{tag}\0"
+                                 f"{payload}".encode("utf-8")).digest()
+            extend((sid, version, eid, type_name, type_version, date, payload, head))
+        return flat, head
 
     def _duplicate(self, row: _StreamRow, events: Sequence[ev.Event]) -> DiplosimError:
         ids = [e.id for e in events]
@@ -772,7 +889,7 @@ class Store:
                     found[r[1]] = r
         return found
 
-    def _same(self, stream: str, old: tuple, e: ev.Event, prepared: tuple[str, int, str, str]) -> bool:
+    def _same(self, stream: str, old: tuple, e: ev.Event, prepared: tuple[str, int, str, str, str]) -> bool:
         _v, _id, type_name, type_version, date, payload = old
         if (type_name, type_version, date, payload) == (prepared[0], prepared[1], e.date.isoformat(), prepared[2]):
             return True
