@@ -666,9 +666,14 @@ class Store:
 
         out = []
         append = out.append
-        seen: set[str] = set()
         codecs: dict[type, tuple[codec.EventCodec, str]] = {}
         dates: dict[Date, str] = {}
+        try:  # one set for the batch; only if it repeats an id are the ids tracked one by one, to name the repeat
+            ids = [e.id for e in events]
+            repeats = len(set(ids)) < len(ids)
+        except (AttributeError, TypeError):  # not an event, or an id that cannot be one: named below
+            repeats = True
+        seen: set[str] | None = set() if repeats else None
         for e in events:
             found = codecs.get(type(e))
             if found is None:
@@ -677,9 +682,10 @@ class Store:
                 c = codec.event_codec(type(e).__name__)
                 found = codecs[type(e)] = (c, _shape_tag(c.shape))
             c, tag = found
-            if e.id in seen:
-                raise RuleViolation(e.id, E.UNIQUE_IDS, "the id is used twice in this batch")
-            seen.add(e.id)
+            if seen is not None:
+                if e.id in seen:
+                    raise RuleViolation(e.id, E.UNIQUE_IDS, "the id is used twice in this batch")
+                seen.add(e.id)
             try:
                 check_event(e)
                 payload = c.encode(e)
@@ -839,15 +845,15 @@ class Store:
         """
         self._writable()
         events = list(events)
-        with _gc_paused():
+        with _gc_paused():  # the whole append: it makes no cycles, and snapshots build many young objects
             prepared = self._prepare(events)
-        with self._transaction():
-            row = self._stream_for_write(stream)
-            if expected_version is not None and expected_version != row.version:
-                raise ConcurrencyError(stream, expected_version, row.version)
-            if not events:
-                return row.version
-            return self._append_locked(row, events, prepared)
+            with self._transaction():
+                row = self._stream_for_write(stream)
+                if expected_version is not None and expected_version != row.version:
+                    raise ConcurrencyError(stream, expected_version, row.version)
+                if not events:
+                    return row.version
+                return self._append_locked(row, events, prepared)
 
     def import_events(self, stream: str, events: Iterable[ev.Event], *, title: str = "",
                       description: str = "") -> dict[str, int]:
@@ -858,24 +864,25 @@ class Store:
         """
         self._writable()
         events = list(events)
-        prepared = self._prepare(events)
-        with self._transaction():
-            row = self._stream_for_write(stream)
-            stored = self._stored_by_id(row, [e.id for e in events])
-            new, new_prepared = [], []
-            for e, p in zip(events, prepared):
-                old = stored.get(e.id)
-                if old is None:
-                    new.append(e)
-                    new_prepared.append(p)
-                elif not self._same(row.name, old, e, p):
-                    raise RuleViolation(e.id, E.UNIQUE_IDS, f"stream {row.name!r} holds a different event with "
-                                                            f"this id (version {old[0]})")
-            version = self._append_locked(row, new, new_prepared) if new else row.version
-            if (title or description) and not (row.title or row.description):
-                with self._sql():
-                    self.conn.execute("UPDATE streams SET title = ?, description = ? WHERE id = ?",
-                                      (title, description, row.id))
+        with _gc_paused():
+            prepared = self._prepare(events)
+            with self._transaction():
+                row = self._stream_for_write(stream)
+                stored = self._stored_by_id(row, [e.id for e in events])
+                new, new_prepared = [], []
+                for e, p in zip(events, prepared):
+                    old = stored.get(e.id)
+                    if old is None:
+                        new.append(e)
+                        new_prepared.append(p)
+                    elif not self._same(row.name, old, e, p):
+                        raise RuleViolation(e.id, E.UNIQUE_IDS, f"stream {row.name!r} holds a different event with "
+                                                                f"this id (version {old[0]})")
+                version = self._append_locked(row, new, new_prepared) if new else row.version
+                if (title or description) and not (row.title or row.description):
+                    with self._sql():
+                        self.conn.execute("UPDATE streams SET title = ?, description = ? WHERE id = ?",
+                                          (title, description, row.id))
         return {"added": len(new), "skipped": len(events) - len(new), "version": version}
 
     def _stored_by_id(self, row: _StreamRow, ids: list[str]) -> dict[str, tuple]:
