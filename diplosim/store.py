@@ -26,6 +26,10 @@ state every ``snapshot_every`` events.  Nothing is ever updated or deleted (trig
     ...     [e.id for e in store.read("main", after=33)], store.verify()
     (['ryabkov-overdue', 'report-over-1200'], {'streams': 1, 'events': 35, 'snapshots': 0})
 
+Reading trusts what was checked on the way in: a page leaves SQLite as one text per column and each event is built
+by its type's generated decoder without its validators (see :mod:`diplosim.codec`); a page that does not split or
+decode cleanly is read row by row, which names the damaged row.  :meth:`Store.verify` checks the hash chain.
+
 Durability: the file is in WAL mode with ``synchronous=FULL``: a commit returns only after the write-ahead log is
 on disk, so an acknowledged append survives a crash of the process *and* of the machine (``NORMAL`` would survive a
 killed process but may lose the last commits on power loss; an append batch pays one fsync either way).

@@ -1,0 +1,166 @@
+"""The store's fast paths give what the plain ones give: a batch append stores the same rows, hash chain and snapshots
+as appending event by event; a page read through ``group_concat`` and the per-length decoders gives the events the
+validating path builds, and any surprise in a page falls back to the row-by-row path, which names the row."""
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from diplosim import codec, synthetic
+from diplosim import store as store_module
+from diplosim.errors import InputError
+from diplosim.fold import fold
+from diplosim.log import event_from_dict, event_to_dict
+from diplosim.store import open_store
+
+from gen import any_event, valid_logs
+
+ROWS = "SELECT version, event_id, type, type_version, date, payload, hash FROM events ORDER BY version"
+SNAPSHOTS = "SELECT version, last_date, event_hash, checksum, body FROM snapshots ORDER BY version"
+
+
+def _contents(path: str) -> tuple[list, list, tuple]:
+    c = sqlite3.connect(path)
+    try:
+        return (c.execute(ROWS).fetchall(), c.execute(SNAPSHOTS).fetchall(),
+                c.execute("SELECT version, head FROM streams").fetchone())
+    finally:
+        c.close()
+
+
+class _spacing:
+    """Snapshots exactly every ``snapshot_every`` events, whatever the size of the state."""
+
+    def __enter__(self):
+        self.old, store_module.SNAPSHOT_SPACING = store_module.SNAPSHOT_SPACING, 0
+
+    def __exit__(self, *exc):
+        store_module.SNAPSHOT_SPACING = self.old
+
+
+@given(valid_logs(max_events=60), st.integers(1, 7), st.lists(st.integers(1, 25), min_size=1, max_size=8))
+def test_appending_in_batches_stores_what_appending_one_by_one_stores(events, every, sizes):
+    """Same rows, same hash chain, same snapshots (taken inside batches and at their ends), same events read back."""
+    with tempfile.TemporaryDirectory() as tmp, _spacing():
+        one, batched = str(Path(tmp) / "one.db"), str(Path(tmp) / "batched.db")
+        with open_store(one, snapshot_every=every) as s:
+            s.append("main", [], expected_version=0)
+            for e in events:
+                s.append("main", [e])
+        with open_store(batched, snapshot_every=every) as s:
+            s.append("main", [], expected_version=0)
+            i, k = 0, 0
+            while i < len(events):
+                size = sizes[k % len(sizes)]
+                assert s.append("main", events[i:i + size], expected_version=i) == min(i + size, len(events))
+                i, k = i + size, k + 1
+            assert list(s.read("main")) == events
+            assert s.state("main") == fold(events, check_ids=False)
+        rows, snapshots, head = _contents(batched)
+        assert (rows, snapshots, head) == _contents(one)
+        assert len(snapshots) == len(events) // every
+
+
+def test_a_batch_of_several_hundred_events_is_inserted_whole_and_in_order(tmp_path):
+    """Rows go in 100 per INSERT statement; a batch that is not a multiple of 100 keeps its tail."""
+    events = list(synthetic.generate(250, n_countries=6, seed=5))
+    one, batched = str(tmp_path / "one.db"), str(tmp_path / "batched.db")
+    with open_store(one) as s:
+        for e in events:
+            s.append("main", [e])
+    with open_store(batched) as s:
+        assert s.append("main", events, expected_version=0) == 250
+        assert list(s.read("main")) == events
+        assert s.verify()["events"] == 250
+    assert _contents(batched) == _contents(one)
+
+
+def _padded(c: codec.EventCodec, values: list, n: int) -> list:
+    """``values`` with the trimmed fields written out as the encoder writes their defaults, up to ``n`` values."""
+    fields = attrs.fields_dict(c.cls)
+    hints = codec._hints(c.cls)
+    return values + [codec._encoded_default(fields[name], hints[name]) for name in c.order[len(values):n]]
+
+
+@given(any_event())
+def test_every_length_a_payload_can_have_decodes_to_the_event_the_validating_path_builds(e):
+    """For each number of stored values (trimmed defaults written out or not), the trusted decoder of that length
+    gives the event; where a log could hold the event, reading it by name (attrs validators run) gives it too."""
+    c = codec.event_codec(e.type)
+    values = codec.loads(c.encode(e))
+    for n in range(len(values), len(c.order) + 1):
+        padded = _padded(c, values, n)
+        assert c.by_length[n](e.id, e.date, padded) == e
+        assert c.decode(e.id, e.date, padded) == e
+    try:
+        checked = event_from_dict(event_to_dict(e))
+    except InputError:
+        return
+    assert c.decode(e.id, e.date, values) == checked
+
+
+def test_a_payload_of_an_impossible_length_is_refused_by_its_decoder():
+    c = codec.event_codec("DiplomatsExpelled")
+    with pytest.raises(ValueError, match="want 4 to 16 values for DiplomatsExpelled, got 2"):
+        c.decode("x", None, [1, "2017-01-01"])
+    with pytest.raises(ValueError, match="got 17"):
+        c.decode("x", None, [0] * 17)
+
+
+def test_every_event_type_reads_back_through_the_page_path(tmp_path):
+    """A synthetic log holds every event type; read back by pages (the fast path) it is the log."""
+    events = list(synthetic.generate(3000, n_countries=12, seed=11))
+    assert {e.type for e in events} == set(codec.TYPE_VERSIONS)
+    path = str(tmp_path / "s.db")
+    with open_store(path) as s:
+        s.append("main", events)
+    with open_store(path, readonly=True) as s:
+        pages = [s._read_page(1, after, min(after + 700, len(events))) for after in range(0, len(events), 700)]
+        assert all(p is not None for p in pages)  # the fast path took every page
+        assert [e for p in pages for e in p] == events
+        assert list(s.read("main", page=700)) == events
+
+
+def _tampered(tmp_path, sql: str, *params) -> str:
+    path = str(tmp_path / "t.db")
+    events = list(synthetic.generate(40, n_countries=5, seed=2))
+    with open_store(path) as s:
+        s.append("main", events)
+    c = sqlite3.connect(path, isolation_level=None)
+    c.execute("DROP TRIGGER events_append_only_update")
+    c.execute(sql, params)
+    c.close()
+    return path
+
+
+@pytest.mark.parametrize("sql, params, message", [
+    ("UPDATE events SET type = 'StaffAssigned', payload = '[\"five\",\"USA\",\"RUS\",[],\"g\"]' WHERE version = 7",
+     (), "version 7"),  # valid JSON, a text where a number must be
+    ("UPDATE events SET payload = '[1,' WHERE version = 9", (), "version 9"),
+    ("UPDATE events SET date = '2017-13-01' WHERE version = 12", (), "version 12"),
+    ("UPDATE events SET type = 'NoSuchEvent' WHERE version = 15", (), "version 15"),
+    ("UPDATE events SET version = 1000 WHERE version = 20", (), "version 20 is missing"),
+])
+def test_a_damaged_page_falls_back_to_the_row_by_row_path_which_names_the_row(tmp_path, sql, params, message):
+    path = _tampered(tmp_path, sql, *params)
+    with open_store(path, readonly=True) as s, pytest.raises(InputError) as info:
+        list(s.read("main"))
+    text = str(info.value)
+    assert path in text and message in text
+
+
+def test_an_id_holding_the_page_separator_is_read_row_by_row_and_comes_back_whole(tmp_path):
+    events = list(synthetic.generate(30, n_countries=5, seed=4))
+    odd = attrs.evolve(events[10], id="odd\0id")
+    events[10] = odd
+    path = str(tmp_path / "s.db")
+    with open_store(path) as s:
+        s.append("main", events)
+        assert s._read_page(1, 0, 30) is None  # the page cannot be split: the fast path declines it
+        assert list(s.read("main")) == events
