@@ -336,7 +336,7 @@ def _length_decoder(cls: type, type_name: str, order: tuple[str, ...], n_values:
     ns = _Namespace()
     ns.update(_cls=cls, _new=object.__new__, _sid=cls.id.__set__, _sdate=cls.date.__set__)
     names = [f"a{i}" for i in range(n_values)]
-    lines = [f"def decode(id, date, v):", f"    {', '.join(names)}, = v" if names else "    pass",
+    lines = ["def decode(id, date, v):", f"    {', '.join(names)}, = v" if names else "    pass",
              "    o = _new(_cls)", "    _sid(o, id)", "    _sdate(o, date)"]
     for i, n in enumerate(order):
         setter = ns.add(getattr(cls, n).__set__, "set")
