@@ -62,8 +62,9 @@ DEFAULT_STREAM = "main"
 DEFAULT_SNAPSHOT_EVERY = 1000
 #: Snapshot format (the encoding of the body; the state model has its own fingerprint, :func:`codec.state_model`).
 SNAPSHOT_FORMAT = 1
-#: Events per read batch: memory stays flat however long the stream.
-PAGE = 2000
+#: Events per read batch: memory stays flat however long the stream.  Small enough that a page's events are still
+#: in the CPU's cache when the fold applies them (a replay of 300k events: 500 per page ~20% faster than 2000).
+PAGE = 500
 #: When the state holds many objects, snapshots are spaced ``SNAPSHOT_SPACING`` events per object at least: a
 #: snapshot costs O(state) and the state of a long log keeps growing (claims, resolutions, open items), so snapshots
 #: every N events would make appending quadratic.  Spaced so, writing them adds a fifth or so to an append, and a
