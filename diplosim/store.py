@@ -637,6 +637,22 @@ class Store:
         """The state after the last event of ``stream``."""
         return self.state_at(stream)
 
+    def timeline(self, stream: str, *, every: int = 1000) -> "Timeline":
+        """The whole stream read once into a :class:`~diplosim.timeline.Timeline`, for the state at many dates.
+
+        Each ``.at(date)`` then takes milliseconds, where :meth:`state_at` decodes a snapshot as big as the state
+        (and the events after it) for every date; the timeline holds the stream's events in memory.
+        """
+        from .timeline import Timeline
+
+        events = list(self.read(stream))
+        try:
+            return Timeline(events, every=every)
+        except DiplosimError:
+            raise
+        except Exception as exc:
+            raise self._fail(f"stream {stream!r} does not replay: {exc} (run `diplosim verify`)") from None
+
     # --- writing ------------------------------------------------------------------------------------------------------
 
     def _writable(self) -> None:

@@ -99,3 +99,15 @@ def test_a_sanction_lifted_and_imposed_again_goes_where_the_fold_puts_it(names, 
               impose(5, names[1], "E")]
     t = Timeline(events, every=every, keyframe_every=2)
     assert_same(t.at(d), fold(events, until=d, check_ids=False))
+
+
+def test_a_store_stream_read_into_a_timeline_answers_what_state_at_answers(tmp_path):
+    from diplosim.store import open_store
+
+    events = list(generate(2500, n_countries=5, seed=11))
+    with open_store(tmp_path / "s.db", snapshot_every=400) as store:
+        store.append("s", events)
+        t = store.timeline("s", every=300)
+        for i in (0, 399, 400, 1234, 2499):
+            d = events[i].date
+            assert_same(t.at(d), store.state_at("s", d))
