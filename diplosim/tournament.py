@@ -439,7 +439,7 @@ def tournament(strategies: Sequence[Strategy], *, rounds: int = 200, repetitions
     tasks = [(i, j, rep) for i in range(n) for j in range(i, n) for rep in range(repetitions)]
     # every k-th match to the same chunk: matches of one pair cost alike, so strided chunks weigh the same and no
     # worker waits for another (the sums are whole numbers: any split gives the same result)
-    m = len(_chunks(len(tasks), _workers(executor)))
+    m = len(_chunks(len(tasks), _workers(executor), per_worker=1))  # one share per worker: fewest round trips
     shares = [tasks[k::m] for k in range(m)]
     payloads = [(list(strategies), share, rounds, noise, seed, lag, staff, cut, floor) for share in shares]
     parts = run_chunks(_tournament_chunk, payloads, executor, progress, [len(share) for share in shares])
