@@ -66,3 +66,9 @@ def timed_states(db: str, dates: list[datetime.date], *, keep: int | None = None
             if budget is not None and clock() - started > budget:
                 break
     return times, kept
+
+
+def timeline(db: str) -> Any:
+    """The stream read once into a :class:`diplosim.timeline.Timeline` (``Store.timeline``)."""
+    with open_store(db, readonly=True) as store:
+        return store.timeline(STREAM)
