@@ -210,8 +210,11 @@ class Timeline:
     def checkpoints(self) -> int:
         return len(self._checkpoints)
 
-    def at(self, date: Date) -> State:
-        """The state at the end of ``date``: equal to ``fold(events, until=date, check_ids=False)``."""
+    def at(self, date: Date | str) -> State:
+        """The state at the end of ``date`` (a date or ``YYYY-MM-DD``): equal to ``fold(events, until=date,
+        check_ids=False)``."""
+        if isinstance(date, str):
+            date = datetime.date.fromisoformat(date)
         n = bisect.bisect_right(self._dates, date)
         c = n // self.every
         enabled = gc.isenabled()

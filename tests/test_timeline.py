@@ -63,6 +63,12 @@ def test_the_real_log_around_the_september_deadline():
         assert_same(t.at(d), fold(log, until=d, check_ids=False))
     assert t.at(datetime.date(2017, 9, 1)).missions["USA", "RUS"].staff == 1210
     assert t.at(datetime.date(2017, 9, 2)).missions["USA", "RUS"].staff == 455
+    assert t.at("2017-09-02") == t.at(datetime.date(2017, 9, 2))  # an ISO date, as history.at takes
+
+
+def test_an_empty_log_has_an_empty_state_at_any_date():
+    d = datetime.date(2020, 5, 1)
+    assert_same(Timeline([]).at(d), fold([], until=d, check_ids=False))
 
 
 def test_building_a_timeline_applies_the_rules_of_the_fold():
