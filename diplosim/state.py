@@ -3,6 +3,10 @@
 A :class:`State` is what :func:`diplosim.fold.fold` returns.  It is keyed by ordered pairs of countries, so any
 number of countries can take part.  Treat a state as a value: the fold never changes the state it is given (it
 works on a copy), and nothing else should either.
+
+Inside a working state the fold changes a :class:`Mission` in place (its staff moves with every expulsion) but
+replaces every other record (a departure, a post, a property, a sanction) with a new one when it changes, so two
+states may share a record safely; :class:`diplosim.timeline.Timeline` relies on it.
 """
 from __future__ import annotations
 
