@@ -14,19 +14,17 @@ A *deadline passage* is the first day on which people ordered out are gone: the 
 """
 from __future__ import annotations
 
-import bisect
-import copy
 import datetime
 import itertools
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-import attrs
 from attrs import frozen
 
 from . import events as ev
 from .fold import apply_in_place, settle
 from .state import Departure, State
+from .timeline import Timeline
 
 Date = datetime.date
 
@@ -78,17 +76,17 @@ class Point:
 class History:
     """States at each event date and deadline passage, in date order.  ``at(date)`` gives the state on any date.
 
-    Full states are kept only every :data:`CHECKPOINT` points (the missions' figures at every point); a state in
-    between is rebuilt from the checkpoint before it by replaying the few events since, so a long log's history
+    The missions' figures are kept at every point; a full state is made on request by a
+    :class:`~diplosim.timeline.Timeline` of the same events (built at the first request), so a long log's history
     costs little memory and time.
     """
 
-    def __init__(self, points: list[Point], checkpoints: dict[int, State], events: Iterable[ev.Event] = ()):
+    def __init__(self, points: list[Point], events: Iterable[ev.Event] = ()):
         self.points = points
         self.dates: list[Date] = [p.date for p in points]
-        self._checkpoints = checkpoints
         #: the events replayed (for escalation, explain, export on the same course)
         self.events: tuple[ev.Event, ...] = tuple(events)
+        self._timeline: Timeline | None = None
 
     def __len__(self) -> int:
         return len(self.dates)
@@ -104,20 +102,9 @@ class History:
 
     def at(self, date: Date | str) -> State:
         """The state on ``date`` (as ``diplosim state --at DATE`` shows it)."""
-        if isinstance(date, str):
-            date = Date.fromisoformat(date)
-        i = bisect.bisect_right(self.dates, date) - 1
-        if i < 0:
-            s = State()
-            s.as_of = date
-            return s
-        c = i - i % CHECKPOINT
-        s = keep(self._checkpoints[c])
-        for e in self.events[self.points[c].applied:self.points[i].applied]:
-            apply_in_place(s, e)
-        settle(s, date)
-        s.as_of = date
-        return s
+        if self._timeline is None:
+            self._timeline = Timeline(list(self.events))
+        return self._timeline.at(date)
 
     def rows(self) -> list[dict[str, Any]]:
         """Long format, one row per date and mission: date, sending, host, staff, pending, cap."""
@@ -153,10 +140,6 @@ class History:
         return f"<p>{self!r}</p>" + table(rows, "html")
 
 
-#: A full state is kept every CHECKPOINT points; the states between are rebuilt from it on request.
-CHECKPOINT = 32
-
-
 def history(log: Iterable[ev.Event] | str | Path, until: Date | str | None = None) -> History:
     """The state over time of a log (a Log, any iterable of events, or a log file's path).
 
@@ -170,14 +153,9 @@ def history(log: Iterable[ev.Event] | str | Path, until: Date | str | None = Non
         until = Date.fromisoformat(until)
     events = [e for e in log if until is None or e.date <= until]
     points: list[Point] = []
-    checkpoints: dict[int, State] = {}
     s = State()
 
     def point(date: Date) -> None:
-        if len(points) % CHECKPOINT == 0:
-            kept = keep(s)
-            kept.as_of = date
-            checkpoints[len(points)] = kept
         points.append(Point(date, s.events_applied, tuple(
             (m.sending, m.host, m.staff, m.pending_departures, m.cap) for m in s.iter_missions())))
 
@@ -190,51 +168,4 @@ def history(log: Iterable[ev.Event] | str | Path, until: Date | str | None = Non
         point(date)
     for step in _passages(s, until):
         point(step.date)
-    return History(points, checkpoints, events)
-
-
-#: The fields of :class:`State` that :func:`keep` copies (a test checks that this is all of them).
-KEPT_FIELDS = frozenset({"as_of", "missions", "properties", "sanctions", "open_items", "resolved", "claims",
-                         "countries", "events_applied", "last_date", "last_event", "seen_ids", "deadlines"})
-
-
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _clone(obj: Any) -> Any:
-    """A shallow copy of an attrs instance, field by field (several times faster than copy.copy on slots)."""
-    cls = type(obj)
-    names = _FIELDS.get(cls)
-    if names is None:
-        names = _FIELDS[cls] = tuple(a.name for a in attrs.fields(cls))
-    new = object.__new__(cls)
-    for name in names:
-        object.__setattr__(new, name, getattr(obj, name))
-    return new
-
-
-def keep(s: State) -> State:
-    """A copy of ``s`` that later steps of the fold cannot change, made much faster than ``State.copy``.
-
-    What the fold changes in place is copied (missions with their departures and posts, properties, sanctions and
-    their measures, the deadline heap); what it only appends to or replaces (resolutions, claims, open items) is
-    copied one level; the set of seen ids, bookkeeping of the replay, is left out.
-    """
-    c = copy.copy(s)
-    c.missions = {}
-    for k, m in s.missions.items():
-        m2 = c.missions[k] = _clone(m)
-        m2.departures = [_clone(d) for d in m.departures]
-        m2.posts = {n: _clone(p) for n, p in m.posts.items()}
-    c.properties = {k: _clone(p) for k, p in s.properties.items()}
-    c.sanctions = {}
-    for k, x in s.sanctions.items():
-        x2 = c.sanctions[k] = _clone(x)
-        x2.measures = list(x.measures)
-    c.open_items = dict(s.open_items)
-    c.resolved = list(s.resolved)
-    c.claims = list(s.claims)
-    c.countries = set(s.countries)
-    c.deadlines = list(s.deadlines)
-    c.seen_ids = None
-    return c
+    return History(points, events)
