@@ -34,6 +34,7 @@ from typing import Any, Sequence
 from attrs import frozen
 
 from . import events as ev
+from .errors import InputError
 from .fold import apply_all_in_place, fold, settle
 from .state import Mission, State
 
@@ -92,8 +93,9 @@ class Timeline:
     """
 
     def __init__(self, events: Sequence[ev.Event], *, every: int = 1000, keyframe_every: int = 32):
-        if every < 1 or keyframe_every < 1:
-            raise ValueError("every and keyframe_every must be positive")
+        for name, value in (("every", every), ("keyframe_every", keyframe_every)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise InputError(f"{name} must be a positive whole number, got {value!r}")
         self.events = events if isinstance(events, list) else list(events)
         self.every, self.keyframe_every = every, keyframe_every
         self._dates = [e.date for e in self.events]
@@ -214,7 +216,10 @@ class Timeline:
         """The state at the end of ``date`` (a date or ``YYYY-MM-DD``): equal to ``fold(events, until=date,
         check_ids=False)``."""
         if isinstance(date, str):
-            date = datetime.date.fromisoformat(date)
+            try:
+                date = datetime.date.fromisoformat(date)
+            except ValueError:
+                raise InputError(f"not a date: {date!r} (want YYYY-MM-DD)") from None
         n = bisect.bisect_right(self._dates, date)
         c = n // self.every
         enabled = gc.isenabled()

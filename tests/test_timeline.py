@@ -117,3 +117,14 @@ def test_a_store_stream_read_into_a_timeline_answers_what_state_at_answers(tmp_p
         for i in (0, 399, 400, 1234, 2499):
             d = events[i].date
             assert_same(t.at(d), store.state_at("s", d))
+
+
+def test_bad_arguments_are_input_errors_naming_what_is_wrong():
+    import pytest
+
+    from diplosim.errors import InputError
+    log = load_log(default_log_path())
+    with pytest.raises(InputError, match="every must be a positive whole number, got 0"):
+        Timeline(log, every=0)
+    with pytest.raises(InputError, match="not a date: '2017-13-01'"):
+        Timeline(log).at("2017-13-01")
