@@ -63,14 +63,13 @@ class _Delta:
 
 @frozen
 class _Checkpoint:
-    events: int  # how many events of the log it has applied
     keyframe: dict[str, dict] | None  # full copies of the tables, every keyframe_every checkpoints
     deltas: dict[str, _Delta] | None  # otherwise the changes since the checkpoint before
     resolved: int
     claims: int
     countries: frozenset[str]
     deadlines: tuple
-    events_applied: int
+    events_applied: int  # how many events of the log it has applied
     last_date: Date | None
     last_event: str | None
 
@@ -130,7 +129,7 @@ class Timeline:
         countries = prev.countries if prev is not None and len(prev.countries) == len(s.countries) \
             else frozenset(s.countries)
         common: dict[str, Any] = dict(
-            events=s.events_applied, resolved=len(s.resolved), claims=len(s.claims), countries=countries,
+            resolved=len(s.resolved), claims=len(s.claims), countries=countries,
             deadlines=tuple(s.deadlines), events_applied=s.events_applied, last_date=s.last_date,
             last_event=s.last_event)
         if n % self.keyframe_every == 0:
@@ -226,8 +225,9 @@ class Timeline:
         gc.disable()  # as in the fold: no cycles are made, and the collector's passes over a big heap would dominate
         try:
             s = self._assemble(c)
-            if n > self._checkpoints[c].events:
-                apply_all_in_place(s, self.events[self._checkpoints[c].events:n])
+            done = self._checkpoints[c].events_applied  # how many events of the log the checkpoint has applied
+            if n > done:
+                apply_all_in_place(s, self.events[done:n])
             settle(s, date)
         finally:
             if enabled:
