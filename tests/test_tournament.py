@@ -169,6 +169,8 @@ def test_cli_strategies(cli):
     (["sweep", "tit-for-tat", "--noise", "0,2"], "noise must be between 0 and 1"),
     (["sweep", "tit-for-tat", "--lag", "-1"], "lag must not be negative"),
     (["strategies", "nope"], "unknown strategy 'nope'"),
+    (["tournament", "--all", "--processes", "0"], "--processes/-j: want a whole number of at least 1, got 0"),
+    (["match", "tit-for-tat", "tit-for-tat", "--staff", "x"], "--staff: want a whole number, got 'x'"),
 ])
 def test_cli_bad_input_is_one_line_exit_2(cli, args, fragment):
     r = cli(*args)

@@ -22,6 +22,23 @@ def date_arg(text: str) -> "datetime.date":
         raise argparse.ArgumentTypeError(f"bad date {text!r}: want a real date as YYYY-MM-DD") from None
 
 
+def whole_arg(low: int | None = None):
+    """An argparse type: a whole number, at least ``low``.
+
+    >>> whole_arg(1)("3")
+    3
+    """
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"want a whole number, got {text!r}") from None
+        if low is not None and value < low:
+            raise argparse.ArgumentTypeError(f"want a whole number of at least {low}, got {value}")
+        return value
+    return parse
+
+
 def format_arg(text: str) -> str:
     from tabulate import tabulate_formats
     if text in ("json", "csv") or text in tabulate_formats:

@@ -4,24 +4,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import OneLineParser, add_format, date_arg, print_rows, subparser
+from .common import OneLineParser, add_format, date_arg, whole_arg, print_rows, subparser
 
 # events.TARGET_KINDS, written out so that `diplosim --help` need not import the event classes (a test keeps
 # the two equal)
 TARGET_KINDS = ("agency", "entity", "person", "sector", "country")
-
-
-def _whole(minimum: int | None = None):
-    """An argparse type: a whole number, at least ``minimum``."""
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"want a whole number, got {text!r}") from None
-        if minimum is not None and value < minimum:
-            raise argparse.ArgumentTypeError(f"want a number of at least {minimum}, got {value}")
-        return value
-    return parse
 
 
 def _stream(p: argparse.ArgumentParser, help: str = "the stream (default: main, or the store's only stream)"):
@@ -40,7 +27,7 @@ def register(sub) -> None:
                   "diplosim store init my.db\n"
                   "diplosim store init my.db --snapshot-every 5000")
     a.add_argument("db", metavar="DB")
-    a.add_argument("--snapshot-every", type=_whole(1), metavar="N",
+    a.add_argument("--snapshot-every", type=whole_arg(1), metavar="N",
                    help="keep a snapshot of the state every N events at least (default 1000)")
     a.set_defaults(handler=cmd_init)
 
@@ -195,12 +182,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
 #: verb -> (command class name, help, {flag: (attribute, type, help)})
 _VERBS: dict[str, tuple[str, str, dict[str, tuple[str, object, str]]]] = {
     "expel": ("ExpelDiplomats", "the actor expels COUNT of the target's diplomats, to leave by DEADLINE",
-              {"--count": ("count", _whole(), "how many"), "--deadline": ("deadline", date_arg, "YYYY-MM-DD")}),
+              {"--count": ("count", whole_arg(), "how many"), "--deadline": ("deadline", date_arg, "YYYY-MM-DD")}),
     "cap": ("CapMission", "the actor caps the target's mission at CAP people by DEADLINE",
-            {"--cap": ("cap", _whole(), "the ceiling"), "--deadline": ("deadline", date_arg, "YYYY-MM-DD")}),
+            {"--cap": ("cap", whole_arg(), "the ceiling"), "--deadline": ("deadline", date_arg, "YYYY-MM-DD")}),
     "lift-cap": ("LiftCap", "the actor lifts its cap on the target's mission", {}),
     "assign-staff": ("AssignStaff", "the actor adds COUNT people to its mission in the target",
-                     {"--count": ("count", _whole(), "how many")}),
+                     {"--count": ("count", whole_arg(), "how many")}),
     "close-post": ("ClosePost", "the actor closes a post of the target's mission",
                    {"--post": ("post", str, "the post's name, as recorded")}),
     "suspend-property": ("SuspendPropertyAccess", "the actor bars the target from a property",

@@ -4,37 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import add_format, add_log, date_arg, print_json, print_rows, subparser
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"want a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"want a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative (got {value})")
-    return value
-
-
-def _probability(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"want a number, got {text!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1 (got {text})")
-    return value
+from .common import add_format, add_log, date_arg, whole_arg, print_json, print_rows, subparser
 
 
 def _list(kind):
@@ -62,14 +32,14 @@ STAFF, CUT, FLOOR = 500, 5, 250
 
 
 def _add_account(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--staff", type=_non_negative_int, default=STAFF,
+    p.add_argument("--staff", type=whole_arg(0), default=STAFF,
                    help=f"each mission's size at the start (default {STAFF})")
-    p.add_argument("--cut", type=_non_negative_int, default=CUT,
+    p.add_argument("--cut", type=whole_arg(0), default=CUT,
                    help=f"people expelled by each hostile move (default {CUT})")
 
 
 def _add_executor(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--processes", "-j", type=_positive_int, default=None, metavar="N",
+    p.add_argument("--processes", "-j", type=whole_arg(1), default=None, metavar="N",
                    help="worker processes (default: all cores; 1 runs in this process)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="run on a dask cluster, e.g. tcp://host:8786 "
                    "(pip install 'diplosim[dask]')")
@@ -99,9 +69,9 @@ def register(sub) -> None:
                    "the most decisions per side, default none)")
     p.add_argument("--noise", type=float, default=0.0, help="probability that a move is misperceived (0-1)")
     p.add_argument("--seed", type=int, default=0, help="seed for noise and random strategies (default 0)")
-    p.add_argument("--lag", type=_non_negative_int, default=0, help="rounds late each side sees the other's moves")
+    p.add_argument("--lag", type=whole_arg(0), default=0, help="rounds late each side sees the other's moves")
     _add_account(p)
-    p.add_argument("--floor", type=_non_negative_int, default=None, help="mission size below which it no longer "
+    p.add_argument("--floor", type=whole_arg(0), default=None, help="mission size below which it no longer "
                    f"works (rounds: default {FLOOR}; calendar: stops play)")
     g = p.add_argument_group("calendar time (--calendar)")
     g.add_argument("--calendar", action="store_true", help="play in calendar time from a real state, emitting "
@@ -112,7 +82,7 @@ def register(sub) -> None:
     g.add_argument("--horizon", type=date_arg, help="last date (default: a year after the start)")
     g.add_argument("--lag-days", type=_list(int), default=[0], metavar="N[,N]",
                    help="days from decision to effect, one for both sides or A,B (default 0)")
-    g.add_argument("--round-days", type=_positive_int, default=7, help="days between decisions (default 7)")
+    g.add_argument("--round-days", type=whole_arg(1), default=7, help="days between decisions (default 7)")
     g.add_argument("--embassy-closed", action="store_true", help="stop when an embassy is closed")
     add_log(g)
     add_format(p)
@@ -130,9 +100,9 @@ def register(sub) -> None:
     p.add_argument("--repetitions", "-r", type=int, default=10, help="matches per pair (default 10)")
     p.add_argument("--noise", type=float, default=0.0, help="probability that a move is misperceived (0-1)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--lag", type=_non_negative_int, default=0, help="rounds late each side sees the other's moves")
+    p.add_argument("--lag", type=whole_arg(0), default=0, help="rounds late each side sees the other's moves")
     _add_account(p)
-    p.add_argument("--floor", type=_non_negative_int, default=None, help="mission size below which it no longer "
+    p.add_argument("--floor", type=whole_arg(0), default=None, help="mission size below which it no longer "
                    f"works (default {FLOOR})")
     _add_executor(p)
     add_format(p)
