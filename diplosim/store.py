@@ -971,6 +971,8 @@ class Store:
         with self._sql():
             shapes = {(t, v): s for t, v, s in self.conn.execute("SELECT type, type_version, shape FROM shapes")}
             streams = self.conn.execute("SELECT id, name, version, head FROM streams ORDER BY id").fetchall()
+            # the titles and descriptions too: export and `store streams` show them, so they must decode
+            self.conn.execute("SELECT title, description FROM streams").fetchall()
             orphans = self.conn.execute("SELECT min(position) FROM events WHERE stream NOT IN "
                                         "(SELECT id FROM streams)").fetchone()[0]
         if orphans is not None:

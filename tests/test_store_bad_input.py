@@ -140,6 +140,7 @@ def damage(how) -> bytes:
 @example(("overwrite", [(101, 0)]))  # SQLite's integrity check answers in two lines here
 @example(("truncate", 20))
 @example(("overwrite", [(3842, 32)]))  # a column renamed in the schema: verify must not call that sound
+@example(("overwrite", [(16324, 0)]))  # a stream's title no longer UTF-8: verify must not call that sound
 def test_a_truncated_or_corrupted_store_gives_one_line_or_is_intact_and_is_never_changed(how):
     data = damage(how)
     with tempfile.TemporaryDirectory() as tmp:
