@@ -41,7 +41,7 @@ def same_state(got: Any, want: Any, what: str) -> None:
 
 def replay(events: list, state: Any) -> None:
     """The timed replay applied every event and equals the fold resumed from the state halfway through."""
-    from diplosim.fold import fold
+    from diplosim.core.fold import fold
 
     if state.events_applied != len(events):
         raise CheckFailed(f"replay applied {state.events_applied} of {len(events)} events")
@@ -51,7 +51,7 @@ def replay(events: list, state: Any) -> None:
 
 def state_queries(events: list, dates: list, states: list, sample: int | None = None) -> None:
     """Each state answered for a date equals ``fold(events, until=date)`` (the first ``sample`` of them, or all)."""
-    from diplosim.fold import fold
+    from diplosim.core.fold import fold
 
     for date, got in list(zip(dates, states))[:sample]:
         same_state(got, fold(events, until=date), f"state at {date}")
@@ -68,8 +68,8 @@ def read_back(events: list, stored: list) -> None:
 
 def match_moves(moves: tuple[str, str], a: str, b: str, rounds: int) -> None:
     """The match's move strings equal a play of the same strategies through their general ``respond`` path."""
-    from diplosim.strategies import get
-    from diplosim.strategies.base import generic_binary
+    from diplosim.play.strategies import get
+    from diplosim.play.strategies.base import generic_binary
     import random
 
     want = ["", ""]
@@ -141,7 +141,7 @@ TOURNAMENT = (("tit-for-tat", "TitForTat"), ("tit-for-two-tats", "TitFor2Tats"),
 
 
 def _check_replay(n: int, seed: int) -> str:
-    from diplosim.fold import fold
+    from diplosim.core.fold import fold
 
     events = synthetic_events(n, seed)
     replay(events, fold(events))
@@ -158,7 +158,7 @@ def _check_store(n: int, seed: int) -> str:
         db = str(Path(tmp) / "check.db")
         store_side.append(db, events, batch=max(1, n // 7))
         read_back(events, store_side.read_all(db))
-        from diplosim.fold import fold
+        from diplosim.core.fold import fold
         same_state(store_side.replay(db), fold(events), "replay from the store")
         dates = random_dates(events, 40, seed)
         state_queries(events, dates, store_side.states_at(db, dates))
@@ -166,7 +166,7 @@ def _check_store(n: int, seed: int) -> str:
 
 
 def _check_timeline(n: int, seed: int) -> str:
-    from diplosim.timeline import Timeline
+    from diplosim.core.timeline import Timeline
 
     events = synthetic_events(n, seed)
     dates = random_dates(events, 40, seed)
@@ -176,10 +176,10 @@ def _check_timeline(n: int, seed: int) -> str:
 
 
 def _check_match(n: int, seed: int) -> str:
-    if not has("diplosim.tournament"):
+    if not has("diplosim.play.tournament"):
         return "not there yet (diplosim/tournament.py)"
-    from diplosim.strategies import get
-    from diplosim.tournament import match
+    from diplosim.play.strategies import get
+    from diplosim.play.tournament import match
 
     for a, _ in TOURNAMENT:
         for b in ("tit-for-tat", "alternator", "suspicious-tit-for-tat"):
@@ -190,10 +190,10 @@ def _check_match(n: int, seed: int) -> str:
 
 
 def _check_tournament(n: int, seed: int) -> str:
-    if not has("diplosim.tournament"):
+    if not has("diplosim.play.tournament"):
         return "not there yet (diplosim/tournament.py)"
-    from diplosim.strategies import get
-    from diplosim.tournament import executor, tournament
+    from diplosim.play.strategies import get
+    from diplosim.play.tournament import executor, tournament
 
     strategies = [get(name) for name, _ in TOURNAMENT]
     one = tournament(strategies, rounds=50, repetitions=2, noise=0.05, seed=seed).rows

@@ -1,4 +1,4 @@
-"""The workloads' data: seeded synthetic logs from :mod:`diplosim.synthetic`, the bare baseline fold, and the
+"""The workloads' data: seeded synthetic logs from :mod:`diplosim.tooling.synthetic`, the bare baseline fold, and the
 comparison of states that the correctness checks use.
 
     >>> events = synthetic_events(200, seed=3)
@@ -20,7 +20,7 @@ N_COUNTRIES = 20
 
 @lru_cache(maxsize=4)
 def _cached(n: int, seed: int, n_countries: int) -> tuple:
-    from diplosim.synthetic import generate
+    from diplosim.tooling.synthetic import generate
 
     return tuple(generate(n, n_countries=n_countries, seed=seed))
 
@@ -66,7 +66,7 @@ def fold_pairs(rows: list[tuple[tuple[str, str], int]]) -> dict[tuple[str, str],
 
 
 def comparable(state: Any) -> dict[str, Any]:
-    """The parts of a :class:`diplosim.state.State` that a user sees, as plain data, for equality checks.
+    """The parts of a :class:`diplosim.core.state.State` that a user sees, as plain data, for equality checks.
 
     Left out: the replay's bookkeeping (the set of seen ids, which a store replay skips because its unique index
     vouches for ids, and the heap of deadlines, whose entries are already in each mission's departures).

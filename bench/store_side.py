@@ -10,7 +10,7 @@ import datetime
 import time
 from typing import Any
 
-from diplosim.fold import fold
+from diplosim.core.fold import fold
 from diplosim.store import open_store
 
 STREAM = "bench"
@@ -69,6 +69,6 @@ def timed_states(db: str, dates: list[datetime.date], *, keep: int | None = None
 
 
 def timeline(db: str) -> Any:
-    """The stream read once into a :class:`diplosim.timeline.Timeline` (``Store.timeline``)."""
+    """The stream read once into a :class:`diplosim.core.timeline.Timeline` (``Store.timeline``)."""
     with open_store(db, readonly=True) as store:
         return store.timeline(STREAM)

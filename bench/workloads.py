@@ -88,7 +88,7 @@ def _ratio_row(workload: str, ours: float | None, theirs: float | None, *, unit:
 
 
 def replay_memory(b: Bench) -> list[Row]:
-    from diplosim.fold import fold
+    from diplosim.core.fold import fold
 
     n = b.events
     events = b.synthetic()
@@ -195,7 +195,7 @@ def replay_store(b: Bench) -> list[Row]:
             db_s, id_s = b.es_sqlite(size)
             es_peak[size] = child("es-sqlite-replay", db_s, str(id_s))["peak_mb"]
     if "diplosim" in t:
-        from diplosim.fold import fold
+        from diplosim.core.fold import fold
 
         ours = t["diplosim"].median
         want = b.shared.get(("fold", n))
@@ -230,8 +230,8 @@ def replay_store(b: Bench) -> list[Row]:
 def time_travel(b: Bench) -> list[Row]:
     import statistics
 
-    from diplosim.fold import fold
-    from diplosim.timeline import Timeline
+    from diplosim.core.fold import fold
+    from diplosim.core.timeline import Timeline
 
     n = b.events
     events = b.synthetic()
@@ -316,9 +316,9 @@ def binary_match(b: Bench) -> list[Row]:
     if why is None:
         theirs = timed(lambda: axelrod_peer.match("TitForTat", "TitForTat", rounds), b.runs, inner=_inner(b.quick, 20))
     ours, note = None, why or ""
-    if checks.has("diplosim.tournament"):
-        from diplosim.strategies import get
-        from diplosim.tournament import match
+    if checks.has("diplosim.play.tournament"):
+        from diplosim.play.strategies import get
+        from diplosim.play.tournament import match
 
         tft = get("tit-for-tat")
         t = timed(lambda: match(tft, tft, rounds), b.runs, inner=_inner(b.quick, 200))
@@ -352,8 +352,8 @@ def tournament_times(side: str, runs: int, seed: int) -> dict[str, Any]:
         names = [cls for _, cls in checks.TOURNAMENT]
         t = timed(lambda: axelrod_peer.tournament(names, s["rounds"], s["repetitions"], s["noise"], seed), runs)
         return {"one": list(t.samples), "ranked": t.result}
-    from diplosim import tournament as tm
-    from diplosim.strategies import get
+    from diplosim.play import tournament as tm
+    from diplosim.play.strategies import get
 
     strategies = [get(name) for name, _ in checks.TOURNAMENT]
     out: dict[str, Any] = {"one": [], "two": [], "warm": []}
@@ -389,7 +389,7 @@ def tournaments(b: Bench) -> list[Row]:
     theirs = None
     if why is None:
         theirs = statistics.median(child("tournament", "axelrod", str(b.runs), str(b.seed))["one"])
-    if not checks.has("diplosim.tournament"):
+    if not checks.has("diplosim.play.tournament"):
         note = "diplosim/tournament.py " + NOT_YET + ("; " + why if why else "")
         return [Row(w, NOT_YET, "-" if theirs is None else secs(theirs), "axelrod: Tournament, 1 process",
                     None, "<= 0.5x its time", None, note),

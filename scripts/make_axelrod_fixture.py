@@ -17,7 +17,7 @@ from pathlib import Path
 
 import axelrod as axl
 
-from diplosim.strategies import REGISTRY
+from diplosim.play.strategies import REGISTRY
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "axelrod_moves.json"
 ROUNDS = (1, 2, 3, 5, 10, 50, 200)

@@ -39,7 +39,7 @@ def run_cli(*args: str, cwd: Path | None = None, input: str | None = None) -> su
 
 @pytest.fixture(scope="session")
 def real_log():
-    from diplosim.log import load_log
+    from diplosim.core.log import load_log
     return load_log(REAL_LOG)
 
 

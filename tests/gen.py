@@ -8,11 +8,11 @@ import datetime
 import attrs
 from hypothesis import strategies as st
 
-from diplosim import events as ev
-from diplosim import synthetic
-from diplosim.cameo import table
-from diplosim.provenance import SEEDS
-from diplosim.state import PROPERTY_STATUSES, State
+from diplosim.core import events as ev
+from diplosim.tooling import synthetic
+from diplosim.analysis.cameo import table
+from diplosim.core.provenance import SEEDS
+from diplosim.core.state import PROPERTY_STATUSES, State
 
 # --- arbitrary (but well-formed) field values, for serialise -> parse round trips ----------------------------------
 

@@ -1,7 +1,7 @@
 """Scripted strategies shared by the tests of matches and of calendar play."""
 from __future__ import annotations
 
-from diplosim.strategies import Measure, Strategy, View
+from diplosim.play.strategies import Measure, Strategy, View
 
 
 class Third(Strategy):

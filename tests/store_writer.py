@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import sys
 
-from diplosim import events as ev
+from diplosim.core import events as ev
 
 BASE = datetime.date(2000, 1, 1)
 SOURCE = ("public record: store test",)
@@ -22,7 +22,7 @@ def event_at(i: int, prefix: str = "e") -> ev.Event:
     """Event number ``i`` (0-based) of an endless valid log, computed from ``i`` alone (a writer restarted after a
     kill continues where the store is): two large missions, staff assigned and as many expelled, words, claims.
 
-    >>> from diplosim.fold import fold
+    >>> from diplosim.core.fold import fold
     >>> later = BASE + datetime.timedelta(days=30)
     >>> fold([event_at(i) for i in range(300)], until=later).missions["RUS", "USA"].staff
     1000000
@@ -110,8 +110,8 @@ def bench(n: int) -> None:
     import time
     import tracemalloc
 
-    from diplosim import synthetic
-    from diplosim.fold import fold
+    from diplosim.tooling import synthetic
+    from diplosim.core.fold import fold
     from diplosim.store import open_store
 
     def rate(fn) -> float:

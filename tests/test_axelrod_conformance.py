@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from diplosim.strategies import REGISTRY, get
-from diplosim.tournament import match
+from diplosim.play.strategies import REGISTRY, get
+from diplosim.play.tournament import match
 
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "axelrod_moves.json").read_text(encoding="utf-8"))
 

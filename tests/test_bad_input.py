@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import run_cli
 
-from diplosim import errors as E
+from diplosim.core import errors as E
 
 SRC = 'sources = ["public record: test log"]'
 GOOD = f"""[log]

@@ -33,7 +33,7 @@ def test_benchmarked_code_computes_what_the_library_computes(name):
 
 
 def test_a_wrong_state_fails_the_check():
-    from diplosim.fold import fold
+    from diplosim.core.fold import fold
 
     events = synthetic_events(N, seed=3)
     state = fold(events)

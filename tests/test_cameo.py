@@ -8,10 +8,10 @@ import attrs
 import pytest
 
 from conftest import REAL_LOG, ROOT, run_cli
-from diplosim import cameo
-from diplosim import events as ev
-from diplosim.errors import InputError
-from diplosim.log import parse_toml
+from diplosim.analysis import cameo
+from diplosim.core import events as ev
+from diplosim.core.errors import InputError
+from diplosim.core.log import parse_toml
 
 
 def test_table_has_every_code_of_the_reference_with_its_label():

@@ -12,8 +12,8 @@ import sys
 import pytest
 from conftest import REAL_LOG, ROOT, run_cli
 
-from diplosim.events import EVENT_TYPES
-from diplosim.log import write_log
+from diplosim.core.events import EVENT_TYPES
+from diplosim.core.log import write_log
 
 CORE = ("replay", "state", "timeline", "validate", "events")
 

@@ -9,9 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import d, run_cli
-from diplosim import cameo, synthetic
-from diplosim import events as ev
-from diplosim.escalation import acts, daily, decayed, dyad_table, escalation, match_rows
+from diplosim.analysis import cameo
+from diplosim.tooling import synthetic
+from diplosim.core import events as ev
+from diplosim.analysis.escalation import acts, daily, decayed, dyad_table, escalation, match_rows
 
 SRC = ("https://example.org/x",)
 points = st.lists(st.tuples(st.integers(0, 400), st.floats(-10, 10)), max_size=20)
@@ -81,8 +82,8 @@ def test_daily_curve_agrees_with_the_table_on_act_days(seed, n):
 
 
 def test_match_rows_score_hostile_moves_like_expulsions():
-    from diplosim.strategies import get
-    from diplosim.tournament import match
+    from diplosim.play.strategies import get
+    from diplosim.play.tournament import match
 
     r = match(get("alternator"), get("always-hostile"), rounds=4)
     rows = match_rows(r, half_life=2)

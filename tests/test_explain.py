@@ -9,11 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import d, run_cli
-from diplosim import events as ev
-from diplosim import synthetic
-from diplosim.errors import InputError
-from diplosim.explain import explain
-from diplosim.fold import fold
+from diplosim.core import events as ev
+from diplosim.tooling import synthetic
+from diplosim.core.errors import InputError
+from diplosim.analysis.explain import explain
+from diplosim.core.fold import fold
 
 MISSIONS = (("USA", "RUS"), ("RUS", "USA"))
 # every day of the real course, and the deadline passages on both sides of their day

@@ -13,12 +13,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import REAL_LOG, d, run_cli
-from diplosim import events as ev
-from diplosim import synthetic
-from diplosim.errors import InputError
-from diplosim.exports import COLUMNS, dumps, export_rows, import_file, read_rows, rows_to_events
-from diplosim.fold import fold
-from diplosim.log import load_log
+from diplosim.core import events as ev
+from diplosim.tooling import synthetic
+from diplosim.core.errors import InputError
+from diplosim.analysis.exports import COLUMNS, dumps, export_rows, import_file, read_rows, rows_to_events
+from diplosim.core.fold import fold
+from diplosim.core.log import load_log
 
 HEADER = "\t".join(COLUMNS)
 BASE = (

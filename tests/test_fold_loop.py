@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diplosim.errors import RuleViolation
-from diplosim.fold import apply_in_place, fold, settle
-from diplosim.state import State
-from diplosim.synthetic import EDGE, generate
+from diplosim.core.errors import RuleViolation
+from diplosim.core.fold import apply_in_place, fold, settle
+from diplosim.core.state import State
+from diplosim.tooling.synthetic import EDGE, generate
 
 
 def one_by_one(events, until=None):

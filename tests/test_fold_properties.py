@@ -12,12 +12,12 @@ from gen import check_invariants, valid_logs, worlds
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from diplosim import errors as E
-from diplosim import events as ev
-from diplosim.errors import RuleViolation
-from diplosim.fold import apply, apply_in_place, at, fold
-from diplosim.projections import state_json
-from diplosim.state import State
+from diplosim.core import errors as E
+from diplosim.core import events as ev
+from diplosim.core.errors import RuleViolation
+from diplosim.core.fold import apply, apply_in_place, at, fold
+from diplosim.analysis.projections import state_json
+from diplosim.core.state import State
 
 DAY = datetime.timedelta(days=1)
 

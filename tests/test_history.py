@@ -7,9 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import REAL_LOG, d
-from diplosim import synthetic
-from diplosim.fold import fold
-from diplosim.projections import state_json
+from diplosim.tooling import synthetic
+from diplosim.core.fold import fold
+from diplosim.analysis.projections import state_json
 
 
 def same_state(a, b) -> bool:
@@ -32,7 +32,7 @@ def test_points_are_event_dates_and_deadline_passages(real_log):
 
 
 def test_every_day_equals_the_fold(real_log):
-    from diplosim.over_time import history
+    from diplosim.analysis.over_time import history
 
     h = history(real_log)
     day = d("2016-12-20")
@@ -42,7 +42,7 @@ def test_every_day_equals_the_fold(real_log):
 
 
 def test_until_stops_the_history(real_log):
-    from diplosim.over_time import history
+    from diplosim.analysis.over_time import history
 
     h = history(real_log, until="2017-09-01")
     assert h.dates[-1] == d("2017-07-30") and d("2017-09-02") not in h.dates
@@ -54,7 +54,7 @@ def test_until_stops_the_history(real_log):
 def test_to_frame_is_long_format(real_log):
     import pandas as pd
 
-    from diplosim.over_time import history
+    from diplosim.analysis.over_time import history
 
     df = history(real_log).to_frame()
     assert list(df.columns) == ["date", "sending", "host", "staff", "pending", "cap"]
@@ -66,7 +66,7 @@ def test_to_frame_is_long_format(real_log):
 
 
 def test_html_for_notebooks(real_log):
-    from diplosim.over_time import history
+    from diplosim.analysis.over_time import history
 
     h = history(real_log)
     html = h._repr_html_()
@@ -77,15 +77,15 @@ def test_html_for_notebooks(real_log):
 
 def test_history_is_the_function_even_after_its_module_is_imported():
     import diplosim
-    import diplosim.over_time  # a submodule import must not shadow the function
+    import diplosim.analysis.over_time  # a submodule import must not shadow the function
 
-    assert diplosim.history is diplosim.over_time.history
+    assert diplosim.history is diplosim.analysis.over_time.history
     assert len(diplosim.history(REAL_LOG)) == 14
 
 
 @given(st.integers(0, 2**32), st.integers(0, 80), st.lists(st.integers(0, 60), max_size=5))
 def test_synthetic_histories_equal_the_fold(seed, n, offsets):
-    from diplosim.over_time import history
+    from diplosim.analysis.over_time import history
 
     events = list(synthetic.generate(n, 3, seed, profile=synthetic.EDGE))
     h = history(events)
@@ -98,7 +98,7 @@ def test_synthetic_histories_equal_the_fold(seed, n, offsets):
 
 
 def test_states_rebuilt_on_request_equal_the_fold():
-    from diplosim.over_time import history
+    from diplosim.analysis.over_time import history
 
     events = list(synthetic.generate(3000, 4, seed=11, profile=synthetic.EDGE))
     h = history(events)

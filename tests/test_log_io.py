@@ -10,9 +10,9 @@ from gen import event_of, valid_logs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from diplosim import events as ev
-from diplosim.fold import fold
-from diplosim.log import dumps_jsonl, dumps_toml, load_log, parse_jsonl, parse_toml, write_log
+from diplosim.core import events as ev
+from diplosim.core.fold import fold
+from diplosim.core.log import dumps_jsonl, dumps_toml, load_log, parse_jsonl, parse_toml, write_log
 
 FORMATS = {"toml": (dumps_toml, parse_toml), "jsonl": (dumps_jsonl, parse_jsonl)}
 

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diplosim import events as ev
-from diplosim.errors import InputError
-from diplosim.fold import fold
-from diplosim.play import CAP_DEADLINE_DAYS, EXPEL_DEADLINE_DAYS, Policy, Stop, play
-from diplosim.strategies import REGISTRY, Measure, get
+from diplosim.core import events as ev
+from diplosim.core.errors import InputError
+from diplosim.core.fold import fold
+from diplosim.play.calendar import CAP_DEADLINE_DAYS, EXPEL_DEADLINE_DAYS, Policy, Stop, play
+from diplosim.play.strategies import REGISTRY, Measure, get
 
 d = datetime.date
 START = d(2020, 1, 1)
@@ -85,7 +85,7 @@ def test_properties_posts_caps_and_sanctions_are_clamped_to_what_is_possible():
 
 
 def test_a_measure_with_its_own_deadline():
-    from diplosim.strategies import Strategy, View
+    from diplosim.play.strategies import Strategy, View
 
     class Quick(Strategy):
         name = "quick"
@@ -169,7 +169,7 @@ SPECS = sorted(REGISTRY) + ["always-hostile:kind=cap,size=30", "always-hostile:k
        round_days=st.integers(1, 30), noise=st.sampled_from([0.0, 0.1, 0.5]), seed=st.integers(0, 10**6),
        staff=st.integers(0, 80), floor=st.one_of(st.none(), st.integers(1, 60)))
 def test_any_strategy_against_any_other_keeps_the_rules(a, b, lag_a, lag_b, round_days, noise, seed, staff, floor):
-    from diplosim.strategies import parse_spec
+    from diplosim.play.strategies import parse_spec
 
     state = fold(base_events(staff_a=staff + 10, staff_b=staff))
     pols = {"USA": Policy("USA", parse_spec(a), lag_days=lag_a), "RUS": Policy("RUS", parse_spec(b), lag_days=lag_b)}
@@ -199,7 +199,7 @@ def test_play_from_the_real_log_replays(real_log):
     assert len(r) > 0
     assert fold(list(r), state=state, until=r.as_of) == r.state
     # the generated events survive a round trip through a log file
-    from diplosim.log import dumps_jsonl, parse_jsonl
+    from diplosim.core.log import dumps_jsonl, parse_jsonl
     assert list(parse_jsonl(dumps_jsonl(r)).events) == list(r)
 
 

@@ -96,8 +96,8 @@ def test_bad_plot_input_is_one_line_and_writes_nothing(args, message, tmp_path):
 
 
 def test_heatmap_numbers_are_the_sweeps():
-    from diplosim.plots import tournament_matrix
-    from diplosim.tournament import Grid, sweep
+    from diplosim.analysis.plots import tournament_matrix
+    from diplosim.play.tournament import Grid, sweep
 
     names = ["tit-for-tat", "always-hostile", "restraint"]
     labels, matrix = tournament_matrix(names, rounds=20, repetitions=3, noise=0.1, seed=4)

@@ -7,10 +7,10 @@ import json
 import pytest
 from conftest import d, run_cli
 
-from diplosim import events as ev
-from diplosim.fold import fold
-from diplosim.projections import state_json
-from diplosim.provenance import SEEDS, check_source
+from diplosim.core import events as ev
+from diplosim.core.fold import fold
+from diplosim.analysis.projections import state_json
+from diplosim.core.provenance import SEEDS, check_source
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 from conftest import REAL_LOG, d
 from test_store_cli import digest, fails, ok
 
-from diplosim import events as ev
+from diplosim.core import events as ev
 from diplosim.store import open_store
 
 SRC = ("--source", "https://example.org/report")

@@ -11,10 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import REAL_LOG, ROOT, d, run_cli
-from diplosim.errors import InputError
-from diplosim.fold import fold
-from diplosim.log import load_log
-from diplosim.scenario import Scenario, diff_results
+from diplosim.core.errors import InputError
+from diplosim.core.fold import fold
+from diplosim.core.log import load_log
+from diplosim.play.scenario import Scenario, diff_results
 
 SCENARIOS = ROOT / "scenarios"
 

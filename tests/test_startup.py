@@ -4,10 +4,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from diplosim import events
+from diplosim.core import events
 from diplosim.cli import store as cli_store
 
-HEAVY = ("diplosim.events", "diplosim.fold", "diplosim.tournament", "tabulate", "numpy", "matplotlib", "sqlite3",
+HEAVY = ("diplosim.core.events", "diplosim.core.fold", "diplosim.play.tournament", "tabulate", "numpy", "matplotlib", "sqlite3",
          "pycountry", "dask")
 
 

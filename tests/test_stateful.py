@@ -10,10 +10,10 @@ from gen import check_invariants
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from diplosim import commands as C
-from diplosim import events as ev
-from diplosim.errors import RuleViolation
-from diplosim.fold import apply, at, fold
+from diplosim.play import commands as C
+from diplosim.core import events as ev
+from diplosim.core.errors import RuleViolation
+from diplosim.core.fold import apply, at, fold
 
 COUNTRIES = ("USA", "RUS", "GBR")
 PAIRS = [(a, b) for a in COUNTRIES for b in COUNTRIES if a != b]

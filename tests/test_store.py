@@ -13,11 +13,13 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from diplosim import codec, store as store_module
-from diplosim import events as ev
-from diplosim.errors import DiplosimError, InputError, RuleViolation
-from diplosim.fold import fold
-from diplosim.log import event_from_dict, event_to_dict
+from diplosim.store import codec
+
+from diplosim.store import facade as store_module
+from diplosim.core import events as ev
+from diplosim.core.errors import DiplosimError, InputError, RuleViolation
+from diplosim.core.fold import fold
+from diplosim.core.log import event_from_dict, event_to_dict
 from diplosim.store import ConcurrencyError, Store, open_store
 
 from conftest import d

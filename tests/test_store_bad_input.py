@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from store_writer import event_at
 from test_store_cli import main as run
 
-from diplosim.errors import DiplosimError
-from diplosim.log import dumps_jsonl, load_log
+from diplosim.core.errors import DiplosimError
+from diplosim.core.log import dumps_jsonl, load_log
 from diplosim.store import open_store
 
 REAL = load_log(Path(__file__).resolve().parent.parent / "seeds" / "us-russia-2016-2017.toml")

@@ -14,7 +14,7 @@ import pytest
 from conftest import REAL_LOG, ROOT, run_cli
 
 from diplosim.cli import main as cli_main
-from diplosim.log import dumps_jsonl, parse_toml
+from diplosim.core.log import dumps_jsonl, parse_toml
 
 
 def main(*args: str) -> tuple[int, str, str]:

@@ -12,11 +12,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diplosim import codec, synthetic
-from diplosim import store as store_module
-from diplosim.errors import InputError
-from diplosim.fold import fold
-from diplosim.log import event_from_dict, event_to_dict
+from diplosim.store import codec
+
+from diplosim.tooling import synthetic
+from diplosim.store import facade as store_module
+from diplosim.core.errors import InputError
+from diplosim.core.fold import fold
+from diplosim.core.log import event_from_dict, event_to_dict
 from diplosim.store import open_store
 
 from gen import any_event, valid_logs

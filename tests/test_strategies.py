@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diplosim.errors import InputError
-from diplosim.strategies import (LADDER, REGISTRY, Measure, View, generic_binary, get, parse_spec, rung)
+from diplosim.core.errors import InputError
+from diplosim.play.strategies import (LADDER, REGISTRY, Measure, View, generic_binary, get, parse_spec, rung)
 
 X35 = Measure("expel", 35)
 CAP = Measure("cap", 455)
@@ -196,7 +196,7 @@ def test_fast_path_equals_respond(a, b, seed, flips):
        noise=st.sampled_from([0.0, 0.1, 0.6]), n=st.integers(1, 60))
 def test_match_engine_plays_what_respond_plays(a, b, seed, noise, n):
     """tournament.play_binary (memory-one tables, step functions, noise masks) against respond() step by step."""
-    from diplosim.tournament import _flips, play_binary
+    from diplosim.play.tournament import _flips, play_binary
 
     sa, sb = parse_spec(a), parse_spec(b)
     rng = random.Random(seed)
@@ -219,7 +219,7 @@ def test_memory_one_tables_match_their_step_functions():
 
 def test_diplomatic_strategies_play_tit_for_tat_in_the_binary_view():
     """What differs is the kind and size of their measures, not when they strike."""
-    from diplosim.tournament import match
+    from diplosim.play.tournament import match
 
     for opp in ("alternator", "random", "suspicious-tit-for-tat", "grim-trigger", "win-stay-lose-shift"):
         tft = match(get("tit-for-tat"), get(opp), 40, noise=0.1, seed=3).moves

@@ -11,12 +11,12 @@ from gen import check_invariants
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diplosim import countries
-from diplosim import events as ev
-from diplosim.fold import fold
-from diplosim.log import check_event, dumps_jsonl, dumps_toml, parse_jsonl, parse_toml
-from diplosim.synthetic import EDGE, REALISTIC, generate
-from diplosim.synthetic import countries as synthetic_countries
+from diplosim.core import countries
+from diplosim.core import events as ev
+from diplosim.core.fold import fold
+from diplosim.core.log import check_event, dumps_jsonl, dumps_toml, parse_jsonl, parse_toml
+from diplosim.tooling.synthetic import EDGE, REALISTIC, generate
+from diplosim.tooling.synthetic import countries as synthetic_countries
 
 
 @given(seed=st.integers(0, 2**64), n=st.integers(0, 300), k=st.integers(2, 12),

@@ -7,11 +7,11 @@ import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diplosim.events import DiplomatsExpelled
-from diplosim.fold import apply_all_in_place, fold
-from diplosim.log import default_log_path, load_log
-from diplosim.synthetic import EDGE, REALISTIC, generate
-from diplosim.timeline import Timeline, states_at
+from diplosim.core.events import DiplomatsExpelled
+from diplosim.core.fold import apply_all_in_place, fold
+from diplosim.core.log import default_log_path, load_log
+from diplosim.tooling.synthetic import EDGE, REALISTIC, generate
+from diplosim.core.timeline import Timeline, states_at
 
 TABLES = ("missions", "properties", "sanctions", "open_items")
 
@@ -76,7 +76,7 @@ def test_building_a_timeline_applies_the_rules_of_the_fold():
     broken = events + [attrs.evolve(events[-1], id=events[0].id)]  # a repeated id
     import pytest
 
-    from diplosim.errors import RuleViolation
+    from diplosim.core.errors import RuleViolation
     with pytest.raises(RuleViolation) as err:
         Timeline(broken, every=4)
     assert err.value.event_id == events[0].id
@@ -90,7 +90,7 @@ def test_states_at_equals_a_fold_per_date():
 
 @given(st.permutations(["A", "B", "C"]), st.integers(1, 6))
 def test_a_sanction_lifted_and_imposed_again_goes_where_the_fold_puts_it(names, every):
-    from diplosim.events import SanctionsImposed, SanctionsLifted, SanctionTarget
+    from diplosim.core.events import SanctionsImposed, SanctionsLifted, SanctionTarget
 
     d = datetime.date(2020, 1, 1)
 
@@ -122,7 +122,7 @@ def test_a_store_stream_read_into_a_timeline_answers_what_state_at_answers(tmp_p
 def test_bad_arguments_are_input_errors_naming_what_is_wrong():
     import pytest
 
-    from diplosim.errors import InputError
+    from diplosim.core.errors import InputError
     log = load_log(default_log_path())
     with pytest.raises(InputError, match="every must be a positive whole number, got 0"):
         Timeline(log, every=0)

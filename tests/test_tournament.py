@@ -7,9 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from diplosim.errors import InputError
-from diplosim.strategies import get
-from diplosim.tournament import Grid, _chunks, executor, match, play_binary, sweep, tournament
+from diplosim.core.errors import InputError
+from diplosim.play.strategies import get
+from diplosim.play.tournament import Grid, _chunks, executor, match, play_binary, sweep, tournament
 
 
 def test_match_moves_scores_and_the_mission_account():
@@ -136,7 +136,7 @@ def test_cli_tournament(cli):
     assert table.returncode == 0 and "random(p=0.2)" in table.stdout and "rounds_to_floor" in table.stdout
     assert table.stderr == ""      # no progress bar when stderr is not a terminal
     every = cli("tournament", "--all", "--rounds", "5", "--repetitions", "1", "--format", "csv")
-    from diplosim.strategies import REGISTRY
+    from diplosim.play.strategies import REGISTRY
     lines = every.stdout.splitlines()
     assert every.returncode == 0 and lines[0].startswith("rank,strategy,score") and len(lines) == 1 + len(REGISTRY)
 
@@ -194,7 +194,7 @@ def test_cli_tournament_on_a_dask_scheduler(cli):
 
 def test_the_command_lines_defaults_are_the_librarys():
     from diplosim.cli import strategies as cli_strategies
-    from diplosim.tournament import DEFAULT_CUT, DEFAULT_FLOOR, DEFAULT_STAFF
+    from diplosim.play.tournament import DEFAULT_CUT, DEFAULT_FLOOR, DEFAULT_STAFF
 
     assert (cli_strategies.STAFF, cli_strategies.CUT, cli_strategies.FLOOR) == \
         (DEFAULT_STAFF, DEFAULT_CUT, DEFAULT_FLOOR)

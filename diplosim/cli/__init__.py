@@ -2,7 +2,7 @@
 
 Each module in :data:`MODULES` adds its subcommands with ``register(subparsers)`` and keeps heavy imports inside
 its handlers, so ``diplosim --help`` starts fast.  A handler returns an exit code; bad input raises
-:class:`diplosim.errors.DiplosimError`, shown as one line on stderr with exit code 2.
+:class:`diplosim.core.errors.DiplosimError`, shown as one line on stderr with exit code 2.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ Start with:  diplosim replay            (the US–Russia sequence, December 2016
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="diplosim", description=DESCRIPTION,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-    from .. import __version__
+    from ..core.version import __version__
     parser.add_argument("--version", action="version", version=f"diplosim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     for name in MODULES:
@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ..errors import DiplosimError
+    from ..core.errors import DiplosimError
 
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -118,7 +118,7 @@ def _add_plot_course(p: argparse.ArgumentParser) -> None:
 def _events(args: argparse.Namespace):
     """The events of --scenario, else of --log/--store (the real log by default)."""
     if getattr(args, "scenario", None):
-        from ..scenario import load_scenario
+        from ..play.scenario import load_scenario
         return list(load_scenario(args.scenario).run().events)
     from .common import load_events
     return list(load_events(args))
@@ -126,8 +126,8 @@ def _events(args: argparse.Namespace):
 
 def _courses(args: argparse.Namespace) -> list[tuple[str, list]]:
     """(label, events): the real course (or --log/--store) first, then each --scenario."""
-    from ..errors import InputError
-    from ..scenario import load_scenario
+    from ..core.errors import InputError
+    from ..play.scenario import load_scenario
     from .common import load_events
 
     courses = []
@@ -143,14 +143,14 @@ def _courses(args: argparse.Namespace) -> list[tuple[str, list]]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from ..exports import dumps
+    from ..analysis.exports import dumps
 
     events = [e for e in _events(args) if args.until is None or e.date <= args.until]
     text = dumps(events, args.format)
     if args.out:
         from pathlib import Path
 
-        from ..errors import InputError
+        from ..core.errors import InputError
         out = Path(args.out)
         if not out.parent.exists():
             raise InputError("no such folder", str(out.parent))
@@ -162,7 +162,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from ..exports import import_file
+    from ..analysis.exports import import_file
 
     new = import_file(args.file, args.into, args.stream)
     measures = sum(1 for e in new if e.category == "measure")
@@ -172,8 +172,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_escalation(args: argparse.Namespace) -> int:
-    from .. import escalation as esc
-    from ..errors import InputError
+    from ..analysis import escalation as esc
+    from ..core.errors import InputError
 
     if bool(args.dyad) == bool(args.match):
         raise InputError("give either --dyad A-B (a log or scenario) or --match S1,S2 (a strategy match)")
@@ -186,7 +186,7 @@ def cmd_escalation(args: argparse.Namespace) -> int:
     events = _events(args)
     rows = esc.dyad_table(events, a, b, half_life=half_life, until=args.until)
     if args.plot:
-        from ..plots import escalation as draw
+        from ..analysis.plots import escalation as draw
         label = args.scenario or "real course"
         draw([(label, events)], (a, b), args.plot, half_life=half_life, until=args.until)
     if args.format == "json":
@@ -197,10 +197,10 @@ def cmd_escalation(args: argparse.Namespace) -> int:
 
 
 def _escalation_match(args: argparse.Namespace) -> int:
-    from .. import escalation as esc
-    from ..errors import InputError
-    from ..strategies import get
-    from ..tournament import match
+    from ..analysis import escalation as esc
+    from ..core.errors import InputError
+    from ..play.strategies import get
+    from ..play.tournament import match
 
     names = [n.strip() for n in args.match.split(",")]
     if len(names) != 2 or not all(names):
@@ -211,7 +211,7 @@ def _escalation_match(args: argparse.Namespace) -> int:
     result = match(get(names[0]), get(names[1]), args.rounds, noise=args.noise, seed=args.seed)
     rows = esc.match_rows(result, half_life=half_life)
     if args.plot:
-        from ..plots import escalation_rounds
+        from ..analysis.plots import escalation_rounds
         escalation_rounds(rows, result.strategies, args.plot, half_life=half_life)
     if args.format == "json":
         print_json({"match": list(result.strategies), "rounds": args.rounds, "noise": args.noise,
@@ -224,7 +224,7 @@ def _escalation_match(args: argparse.Namespace) -> int:
 
 
 def cmd_plot_staffing(args: argparse.Namespace) -> int:
-    from ..plots import staffing
+    from ..analysis.plots import staffing
 
     out = staffing(_courses(args), args.out, until=args.until)
     print(f"wrote {out}")
@@ -232,9 +232,9 @@ def cmd_plot_staffing(args: argparse.Namespace) -> int:
 
 
 def cmd_plot_escalation(args: argparse.Namespace) -> int:
-    from ..errors import InputError
-    from ..escalation import parse_dyad
-    from ..plots import escalation
+    from ..core.errors import InputError
+    from ..analysis.escalation import parse_dyad
+    from ..analysis.plots import escalation
 
     if args.half_life <= 0:
         raise InputError(f"--half-life must be positive (got {args.half_life:g})")
@@ -244,9 +244,9 @@ def cmd_plot_escalation(args: argparse.Namespace) -> int:
 
 
 def cmd_plot_heatmap(args: argparse.Namespace) -> int:
-    from ..errors import InputError
-    from ..plots import check_out, heatmap, tournament_matrix
-    from ..tournament import check_match_args
+    from ..core.errors import InputError
+    from ..analysis.plots import check_out, heatmap, tournament_matrix
+    from ..play.tournament import check_match_args
 
     check_out(args.out)
     names = list(dict.fromkeys(n.strip() for n in args.strategies.split(",") if n.strip()))
@@ -266,7 +266,7 @@ def cmd_plot_heatmap(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from ..explain import explain
+    from ..analysis.explain import explain
 
     x = explain(_events(args), args.figure, at=args.at, sending=args.sending, host=args.host,
                 property=args.property, target=args.target, imposer=args.imposer)

@@ -60,20 +60,20 @@ def add_log(p: argparse.ArgumentParser) -> None:
 def load_events(args: argparse.Namespace):
     """The events named by --log/--store (the real log by default), checked."""
     if getattr(args, "store", None):
-        from ..store import open_store
+        from ..store.facade import open_store
         with open_store(args.store, must_exist=True, readonly=True) as store:
             return list(store.read(args.stream or store.default_stream()))
-    from ..log import default_log_path, load_log
+    from ..core.log import default_log_path, load_log
     return load_log(args.log or default_log_path())
 
 
 def load_state(args: argparse.Namespace, at: datetime.date | None = None):
     """The state at ``at`` of the events named by --log/--store; from a store, via its latest snapshot before."""
     if getattr(args, "store", None):
-        from ..store import open_store
+        from ..store.facade import open_store
         with open_store(args.store, must_exist=True, readonly=True) as store:
             return store.state_at(args.stream or store.default_stream(), at)
-    from ..fold import fold
+    from ..core.fold import fold
     return fold(load_events(args), until=at)
 
 
@@ -105,7 +105,7 @@ def print_rows(rows: list[dict], fmt: str, columns: list[str] | None = None, tit
         for r in rows:
             w.writerow({k: (", ".join(map(str, v)) if isinstance(v, list) else v) for k, v in r.items()})
         return
-    from ..projections import table
+    from ..analysis.projections import table
     if title:
         print(title)
     print(table(rows, fmt, columns))

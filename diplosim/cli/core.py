@@ -56,17 +56,17 @@ def register(sub) -> None:
 def cmd_replay(args: argparse.Namespace) -> int:
     import datetime
 
-    from ..log import event_to_dict
-    from ..projections import describe, render_state, state_json
+    from ..core.log import event_to_dict
+    from ..analysis.projections import describe, render_state, state_json
 
     events = load_events_or_real(args)
-    from ..projections import replay_steps
+    from ..analysis.projections import replay_steps
     steps = list(replay_steps(events, args.until))
     final = steps[-1]["state"] if steps else None
     if args.since:
         steps = [st for st in steps if st["date"] >= args.since]
     if final is None:
-        from ..state import State
+        from ..core.state import State
         final = State()
     final.as_of = args.until or final.last_date
     if args.format == "json":
@@ -98,7 +98,7 @@ def load_events_or_real(args: argparse.Namespace):
 
 
 def cmd_state(args: argparse.Namespace) -> int:
-    from ..projections import render_state, state_json, state_tables, table
+    from ..analysis.projections import render_state, state_json, state_tables, table
     from .common import load_state
 
     s = load_state(args, args.at)
@@ -106,7 +106,7 @@ def cmd_state(args: argparse.Namespace) -> int:
         doc = state_json(s)
         if args.table:
             key = {"open": "open_proposals", "claims": None, "posts": None}.get(args.table, args.table)
-            from ..projections import claim_rows, post_rows
+            from ..analysis.projections import claim_rows, post_rows
             doc = {"as_of": doc["as_of"], args.table: doc[key] if key else
                    (claim_rows(s) if args.table == "claims" else post_rows(s))}
         print_json(doc)
@@ -128,12 +128,12 @@ def cmd_state(args: argparse.Namespace) -> int:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    from ..projections import timeline_rows
+    from ..analysis.projections import timeline_rows
 
     events = [e for e in load_events_or_real(args) if args.until is None or e.date <= args.until]
     if args.format == "json":
         try:
-            from ..cameo import timeline_json
+            from ..analysis.cameo import timeline_json
         except ImportError:  # the CAMEO table is an analysts' feature; without it, the plain rows
             timeline_json = None
         print_json(timeline_json(events) if timeline_json else timeline_rows(events, full_sources=True))
@@ -144,7 +144,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ..log import load_log
+    from ..core.log import load_log
 
     for path in args.files:
         log = load_log(path)
@@ -159,7 +159,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_events(args: argparse.Namespace) -> int:
     import attrs
 
-    from .. import events as ev
+    from ..core import events as ev
 
     base = set(ev.field_names(ev.Event))
     rows = []

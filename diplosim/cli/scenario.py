@@ -59,7 +59,7 @@ def _load(ref: str):
     (``putin-retaliates-2016``, ``scenarios/putin-retaliates-2016.toml``), found wherever diplosim is installed."""
     from pathlib import Path
 
-    from ..scenario import load_scenario, shipped
+    from ..play.scenario import load_scenario, shipped
     if ref == "real":
         return None
     if not Path(ref).exists():
@@ -71,12 +71,12 @@ def _load(ref: str):
 
 
 def _real_events():
-    from ..log import default_log_path, load_log
+    from ..core.log import default_log_path, load_log
     return load_log(default_log_path()).events
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from ..scenario import load_scenario, shipped
+    from ..play.scenario import load_scenario, shipped
 
     rows = []
     for path in shipped():
@@ -102,16 +102,16 @@ def _progress(total: int):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from ..errors import InputError
-    from ..projections import render_state, state_json, timeline_rows
-    from ..scenario import diff_results
+    from ..core.errors import InputError
+    from ..analysis.projections import render_state, state_json, timeline_rows
+    from ..play.scenario import diff_results
 
     sc = _load(args.file)
     if args.runs is not None:
         return _many_runs(sc, args)
     result = sc.run(seed=args.seed)
     if args.emit:
-        from ..log import write_log
+        from ..core.log import write_log
         if not args.emit.endswith((".toml", ".jsonl")):
             raise InputError("--emit wants a .toml or .jsonl path", args.emit)
         write_log(result.events, args.emit, title=f"scenario {sc.name}: {sc.title}", description=sc.question)
@@ -170,7 +170,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _many_runs(sc, args: argparse.Namespace) -> int:
-    from ..errors import InputError
+    from ..core.errors import InputError
 
     if args.runs < 1:
         raise InputError(f"--runs must be at least 1 (got {args.runs})")
@@ -205,7 +205,7 @@ def _many_runs(sc, args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from ..scenario import diff_results
+    from ..play.scenario import diff_results
 
     a = _load(args.a)
     b = _load(args.b)

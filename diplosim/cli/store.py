@@ -70,8 +70,8 @@ def register(sub) -> None:
 def cmd_init(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..errors import InputError
-    from ..store import open_store
+    from ..core.errors import InputError
+    from ..store.facade import open_store
 
     existed = Path(args.db).exists() and Path(args.db).stat().st_size > 0
     with open_store(args.db, snapshot_every=args.snapshot_every) as store:
@@ -87,9 +87,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from ..errors import InputError, RuleViolation
-    from ..log import load_log
-    from ..store import DEFAULT_STREAM, check_stream_name, open_store
+    from ..core.errors import InputError, RuleViolation
+    from ..core.log import load_log
+    from ..store.facade import DEFAULT_STREAM, check_stream_name, open_store
 
     stream = check_stream_name(args.stream or DEFAULT_STREAM)
     # the file's own syntax and fields are checked here, its rules in the context of the stream it extends
@@ -120,7 +120,7 @@ def _chunks(iterable, size: int = 1000):
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from ..errors import InputError
+    from ..core.errors import InputError
 
     try:
         return _export(args)
@@ -130,8 +130,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from ..log import dumps_jsonl, dumps_toml
-    from ..store import open_store
+    from ..core.log import dumps_jsonl, dumps_toml
+    from ..store.facade import open_store
 
     out = sys.stdout
     with open_store(args.db, must_exist=True, readonly=True) as store:
@@ -155,7 +155,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def cmd_streams(args: argparse.Namespace) -> int:
-    from ..store import open_store
+    from ..store.facade import open_store
 
     with open_store(args.db, must_exist=True, readonly=True) as store:
         rows = store.streams()
@@ -164,7 +164,7 @@ def cmd_streams(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from ..store import open_store
+    from ..store.facade import open_store
 
     with open_store(args.db, must_exist=True, readonly=True) as store:
         summary = store.verify()
@@ -273,7 +273,7 @@ def _example_flags(verb: str) -> str:
 
 def _append_one(store, stream: str, build, expected: int | None) -> str:
     """Read the stream's state, let ``build(state)`` make the events, append them at the version read."""
-    from ..state import State
+    from ..core.state import State
 
     version = store.version(stream)
     state = store.state_at(stream) if version else State(seen_ids=None)
@@ -283,10 +283,10 @@ def _append_one(store, stream: str, build, expected: int | None) -> str:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    from .. import commands
-    from .. import events as ev
-    from ..errors import InputError
-    from ..store import open_store
+    from ..play import commands
+    from ..core import events as ev
+    from ..core.errors import InputError
+    from ..store.facade import open_store
 
     cls = commands.COMMANDS[args.command]
     fields = {"actor": args.actor, "target": args.target, "date": args.date}
@@ -334,9 +334,9 @@ def _set_value(text: str):
 def cmd_record_event(args: argparse.Namespace) -> int:
     import json
 
-    from ..errors import InputError
-    from ..log import event_from_dict
-    from ..store import open_store
+    from ..core.errors import InputError
+    from ..core.log import event_from_dict
+    from ..store.facade import open_store
 
     data: dict = {}
     if args.json is not None:

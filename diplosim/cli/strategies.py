@@ -26,7 +26,7 @@ def _add_params(p: argparse.ArgumentParser) -> None:
                         "or write NAME:KEY=VALUE,... for one strategy")
 
 
-# the library's defaults (diplosim.tournament.DEFAULT_*), written out so that `diplosim --help` need not import it;
+# the library's defaults (diplosim.play.tournament.DEFAULT_*), written out so that `diplosim --help` need not import it;
 # tests/test_tournament.py checks that they agree
 STAFF, CUT, FLOOR = 500, 5, 250
 
@@ -135,7 +135,7 @@ def register(sub) -> None:
 
 
 def cmd_strategies(args: argparse.Namespace) -> int:
-    from ..strategies import REGISTRY, catalogue, get
+    from ..play.strategies import REGISTRY, catalogue, get
 
     if args.name:
         get(args.name)
@@ -163,7 +163,7 @@ def cmd_strategies(args: argparse.Namespace) -> int:
 
 def _strategy(spec: str, params: list[tuple[str, str]], used: set[str]):
     """A strategy from NAME[:K=V,...] plus the --param values it takes."""
-    from ..strategies import get, parse_spec
+    from ..play.strategies import get, parse_spec
 
     base = parse_spec(spec)
     own = {k: v for k, v in params if k in base.params() or (base.name == "delayed" and k in ("days", "trigger"))}
@@ -174,7 +174,7 @@ def _strategy(spec: str, params: list[tuple[str, str]], used: set[str]):
 
 
 def _strategies(specs: list[str], params: list[tuple[str, str]]):
-    from ..errors import InputError
+    from ..core.errors import InputError
 
     used: set[str] = set()
     out = [_strategy(s, params, used) for s in specs]
@@ -185,8 +185,8 @@ def _strategies(specs: list[str], params: list[tuple[str, str]]):
 
 
 def _check(args: argparse.Namespace) -> None:
-    from ..errors import InputError
-    from ..tournament import check_match_args
+    from ..core.errors import InputError
+    from ..play.tournament import check_match_args
 
     rounds = getattr(args, "rounds", None)
     check_match_args(200 if rounds is None else rounds, args.noise if isinstance(args.noise, float) else 0.0,
@@ -201,7 +201,7 @@ def cmd_match(args: argparse.Namespace) -> int:
     if args.calendar:
         return _calendar_match(args, a, b)
     _check(args)
-    from ..tournament import DEFAULT_FLOOR, match
+    from ..play.tournament import DEFAULT_FLOOR, match
 
     r = match(a, b, args.rounds or 200, noise=args.noise, seed=args.seed, lag=args.lag, staff=args.staff,
               cut=args.cut, floor=DEFAULT_FLOOR if args.floor is None else args.floor)
@@ -219,11 +219,11 @@ def cmd_match(args: argparse.Namespace) -> int:
 def _calendar_match(args: argparse.Namespace, a, b) -> int:
     import datetime
 
-    from ..errors import InputError
-    from ..fold import fold
-    from ..log import event_to_dict
-    from ..play import Policy, Stop, play
-    from ..projections import state_json, table, timeline_rows
+    from ..core.errors import InputError
+    from ..core.fold import fold
+    from ..core.log import event_to_dict
+    from ..play.calendar import Policy, Stop, play
+    from ..analysis.projections import state_json, table, timeline_rows
     from .common import load_events
 
     if args.rounds is not None and args.rounds < 1:
@@ -259,7 +259,7 @@ def _calendar_match(args: argparse.Namespace, a, b) -> int:
           f"{r.stopped}")
     print(f"moves  A {moves['A']}\n       B {moves['B']}\n")
     print(table(timeline_rows(list(r)), fmt, ["date", "actor", "target", "type", "what"]))
-    from ..projections import mission_rows
+    from ..analysis.projections import mission_rows
     print()
     print(table(mission_rows(r.state), fmt, ["sending", "host", "staff", "pending_departures", "cap", "posts_open",
                                               "posts_closed"]))
@@ -274,9 +274,9 @@ def _bar(args: argparse.Namespace, total: int):
 
 
 def cmd_tournament(args: argparse.Namespace) -> int:
-    from ..errors import InputError
-    from ..strategies import REGISTRY
-    from ..tournament import DEFAULT_FLOOR, TournamentResult, executor, tournament
+    from ..core.errors import InputError
+    from ..play.strategies import REGISTRY
+    from ..play.tournament import DEFAULT_FLOOR, TournamentResult, executor, tournament
 
     specs = list(args.strategies) + ([n for n in REGISTRY if n not in args.strategies] if args.all else [])
     if len(specs) < 2:
@@ -302,9 +302,9 @@ def cmd_tournament(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from ..errors import InputError
-    from ..strategies import parse_spec
-    from ..tournament import DEFAULT_FLOOR, Grid, SweepResult, executor, sweep
+    from ..core.errors import InputError
+    from ..play.strategies import parse_spec
+    from ..play.tournament import DEFAULT_FLOOR, Grid, SweepResult, executor, sweep
 
     for spec in list(args.strategies) + list(args.against or []):
         parse_spec(spec)

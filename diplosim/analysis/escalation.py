@@ -15,7 +15,7 @@ existed before the first act, not what anyone did, and are left out.
 
 The same decayed sum runs over rounds instead of days for tournament matches (:func:`decayed`).
 
-    >>> from diplosim.log import load_log, default_log_path
+    >>> from diplosim.core.log import load_log, default_log_path
     >>> rows = escalation(load_log(default_log_path()).events, "USA", "RUS")
     >>> rows[0]["date"], rows[0]["index"]          # 29 December 2016: 174, 171, 171 and 163
     ('2016-12-29', 31.4)
@@ -26,7 +26,7 @@ import datetime
 from typing import Any, Iterable, Sequence
 
 from . import cameo
-from . import events as ev
+from ..core import events as ev
 
 Date = datetime.date
 DEFAULT_HALF_LIFE = 30.0
@@ -93,7 +93,7 @@ def dyad_table(events: Iterable[ev.Event], a: str, b: str, *, half_life: float =
                until: Date | None = None) -> list[dict[str, Any]]:
     """Both directions of a dyad side by side, on every date on which either side acted (and on ``until``).
 
-    >>> from diplosim.log import load_log, default_log_path
+    >>> from diplosim.core.log import load_log, default_log_path
     >>> t = dyad_table(load_log(default_log_path()).events, "USA", "RUS")
     >>> t[1]["date"], t[1]["USA→RUS"], t[1]["RUS→USA"]
     ('2016-12-30', 27.28, 10.0)
@@ -118,11 +118,11 @@ def dyad_json(events: Iterable[ev.Event], a: str, b: str, *, half_life: float = 
 
 
 def match_rows(result: Any, half_life: float = DEFAULT_HALF_LIFE_ROUNDS) -> list[dict[str, Any]]:
-    """The index per round of a tournament match (:class:`diplosim.tournament.MatchResult`): each hostile move
+    """The index per round of a tournament match (:class:`diplosim.play.tournament.MatchResult`): each hostile move
     (D) is an act scored like an expulsion (CAMEO 174), a restrained move (C) no act.
 
-    >>> from diplosim.strategies import get
-    >>> from diplosim.tournament import match
+    >>> from diplosim.play.strategies import get
+    >>> from diplosim.play.tournament import match
     >>> rows = match_rows(match(get("always-hostile"), get("restraint"), rounds=3), half_life=1)
     >>> [(r["round"], r["A→B"], r["B→A"]) for r in rows]
     [(1, 5.0, 0.0), (2, 7.5, 0.0), (3, 8.75, 0.0)]
@@ -154,8 +154,8 @@ def daily(events: Iterable[ev.Event], actor: str, target: str, *, half_life: flo
 
 def parse_dyad(text: str) -> tuple[str, str]:
     """``USA-RUS`` -> ("USA", "RUS"), country codes checked."""
-    from . import countries
-    from .errors import InputError
+    from ..core import countries
+    from ..core.errors import InputError
 
     parts = text.replace("→", "-").split("-")
     if len(parts) != 2 or not all(parts):

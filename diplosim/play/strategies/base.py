@@ -19,7 +19,7 @@ from typing import Any, Callable, ClassVar
 import attrs
 from attrs import define, field, frozen
 
-from ..errors import InputError
+from ...core.errors import InputError
 
 #: What a measure can be; ``size`` means people (expel), the cap (cap), how many (posts, properties), targets
 #: (sanction).
@@ -311,7 +311,7 @@ def get(name: str, **params: Any) -> Strategy:
     0.1
     >>> get("random", p=1.5)
     Traceback (most recent call last):
-    diplosim.errors.InputError: strategy 'random': p must be between 0 and 1 (got 1.5)
+    diplosim.core.errors.InputError: strategy 'random': p must be between 0 and 1 (got 1.5)
     """
     cls = REGISTRY.get(name)
     if cls is None:

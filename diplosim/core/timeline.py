@@ -4,7 +4,7 @@ A :class:`Timeline` folds the log once and keeps a *checkpoint* every ``every`` 
 then the nearest checkpoint at or before it, brought forward by the few events between the two: the same state as
 ``fold(events, until=date, check_ids=False)`` (tests hold the two equal, down to the order of every table).
 
-    >>> from diplosim.log import default_log_path, load_log
+    >>> from diplosim.core.log import default_log_path, load_log
     >>> import datetime
     >>> t = Timeline(load_log(default_log_path()), every=4)
     >>> t.at(datetime.date(2017, 9, 1)).missions["USA", "RUS"].staff     # still there on the deadline day
@@ -87,7 +87,7 @@ class Timeline:
     """The states of one log at any date, from checkpoints kept every ``every`` events.
 
     ``events`` must be in date order and valid under the fold (building the timeline folds them once and raises
-    :class:`~diplosim.errors.RuleViolation` as :func:`~diplosim.fold.fold` would).  The timeline keeps a reference
+    :class:`~diplosim.core.errors.RuleViolation` as :func:`~diplosim.core.fold.fold` would).  The timeline keeps a reference
     to the list; do not change it afterwards.
     """
 
@@ -259,7 +259,7 @@ class Timeline:
 def states_at(events: Sequence[ev.Event], dates: Sequence[Date], *, every: int = 1000) -> list[State]:
     """The state at each of ``dates`` (a :class:`Timeline` built once), or the full fold when the log is short.
 
-    >>> from diplosim.log import default_log_path, load_log
+    >>> from diplosim.core.log import default_log_path, load_log
     >>> [s.missions["USA", "RUS"].staff for s in states_at(load_log(default_log_path()),
     ...                                                    [datetime.date(2017, 9, 1), datetime.date(2017, 9, 2)])]
     [1210, 455]

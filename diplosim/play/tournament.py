@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from attrs import field, frozen
 
-from .errors import InputError
+from ..core.errors import InputError
 from .strategies import Strategy, get
 from .strategies.base import seed_for
 
@@ -49,7 +49,7 @@ def check_match_args(rounds: int, noise: float, lag: int = 0) -> None:
 
     >>> check_match_args(0, 0.0)
     Traceback (most recent call last):
-    diplosim.errors.InputError: rounds must be a whole number of at least 1 (got 0)
+    diplosim.core.errors.InputError: rounds must be a whole number of at least 1 (got 0)
     """
     if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
         raise InputError(f"rounds must be a whole number of at least 1 (got {rounds})")

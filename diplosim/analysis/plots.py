@@ -11,8 +11,8 @@ import datetime
 from pathlib import Path
 from typing import Any, Sequence
 
-from . import events as ev
-from .errors import InputError
+from ..core import events as ev
+from ..core.errors import InputError
 
 Date = datetime.date
 FORMATS = (".png", ".svg")
@@ -133,7 +133,7 @@ def staffing(courses: Sequence[Course], out: str | Path, *, pairs: Sequence[tupl
         for day, text in sorted(deadlines.items()):
             ax.axvline(day, color="#777777", ls="--", lw=1)
             band.label(ax, day, (0.97, 0.92), text, "#555555")
-        from .countries import name
+        from ..core.countries import name
         ax.set_title(f"{name(sending)} mission in {name(host)} ({sending} in {host})", fontsize=10, loc="left")
         ax.set_ylabel("people")
         ax.set_ylim(bottom=0, top=ax.get_ylim()[1] * 1.5)  # a band above the data for the labels
@@ -241,7 +241,7 @@ def escalation(courses: Sequence[Course], dyad: tuple[str, str], out: str | Path
 
 def escalation_rounds(rows: Sequence[dict[str, Any]], strategies: Sequence[str], out: str | Path, *,
                       half_life: float) -> Path:
-    """The escalation index per round of one match (rows of :func:`diplosim.escalation.match_rows`)."""
+    """The escalation index per round of one match (rows of :func:`diplosim.analysis.escalation.match_rows`)."""
     out = check_out(out)
     fig = _figure(10, 4.2)
     ax = fig.subplots()
@@ -288,9 +288,9 @@ def tournament_matrix(names: Sequence[str], *, rounds: int, repetitions: int, no
                       executor: Any = None) -> tuple[list[str], list[list[float]]]:
     """Labels, and the mean payoff per round of each strategy (row) against each (column).
 
-    The matches are a :func:`diplosim.tournament.sweep` over every ordered pair (``repetitions`` seeded matches a
+    The matches are a :func:`diplosim.play.tournament.sweep` over every ordered pair (``repetitions`` seeded matches a
     cell, on any executor), so the figure shows exactly the numbers ``diplosim sweep`` would."""
-    from .tournament import Grid, sweep
+    from ..play.tournament import Grid, sweep
 
     result = sweep(Grid(pairs=tuple((a, b) for a in names for b in names), noise=(noise,)), rounds=rounds,
                    repetitions=repetitions, seed=seed, executor=executor)

@@ -3,7 +3,7 @@
 The API (used by matches, tournaments, calendar play and scenarios):
 
 - ``get(name, **params) -> Strategy``: a strategy by registry name.  An unknown name, an unknown parameter or a
-  bad value (p outside [0, 1], a negative lag or size) raises :class:`diplosim.errors.InputError` with one line
+  bad value (p outside [0, 1], a negative lag or size) raises :class:`diplosim.core.errors.InputError` with one line
   naming it.  ``parse_spec("random:p=0.2")`` does the same from the command line's ``name:key=value`` form.
 - ``REGISTRY``: registry name -> class.  Each class has ``name``, ``display_name``, a docstring (how it plays,
   where it comes from), ``memory_depth``, ``stochastic``, ``axelrod`` (the axelrod class it matches in the binary
@@ -21,7 +21,7 @@ The API (used by matches, tournaments, calendar play and scenarios):
 - ``strategy.binary(rng) -> (first_move, step)``: the fast path of a match of rounds, on 0 (C) and 1 (D);
   ``step(my_last, their_last)`` gives the next move.  It plays exactly what ``respond`` would in the binary view.
 
-    >>> from diplosim.strategies import get, View, Measure
+    >>> from diplosim.play.strategies import get, View, Measure
     >>> tft = get("tit-for-tat")
     >>> tft.respond(View(own_moves=[None], other_moves=[Measure("expel", 35)]))
     Measure(kind='expel', size=35)

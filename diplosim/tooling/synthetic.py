@@ -3,13 +3,13 @@
 :func:`generate` yields ``n_events`` events among ``n_countries`` countries in rough real-world proportions: mostly
 speech acts and expulsions (with tit-for-tat replies), fewer caps, property acts and sanctions.  It keeps its own
 small book of what is legal (people left in each mission, caps, post and property statuses, sanctions in force,
-open proposals), so every event it yields folds without a :class:`~diplosim.errors.RuleViolation`, and the same
+open proposals), so every event it yields folds without a :class:`~diplosim.core.errors.RuleViolation`, and the same
 seed gives the same log.
 
     >>> events = list(generate(300, n_countries=5, seed=7))
     >>> len(events), events == list(generate(300, n_countries=5, seed=7))
     (300, True)
-    >>> from diplosim.fold import fold
+    >>> from diplosim.core.fold import fold
     >>> fold(events).events_applied
     300
 """
@@ -23,7 +23,7 @@ from typing import Any, Iterator
 
 from attrs import field, frozen
 
-from . import events as ev
+from ..core import events as ev
 
 Date = datetime.date
 

@@ -17,7 +17,7 @@ keeps beside the events, so every stored payload can be read back by name even a
 Each event type has a version (:data:`TYPE_VERSIONS`).  Change a type's fields and you bump its version and, where a
 field was renamed or its meaning changed, register an :func:`upcaster` that turns the plain dict of the old version
 (the form of a JSON Lines log) into the next one.  Reading an older payload goes: stored positions -> plain dict by
-the stored shape -> upcasters -> :func:`diplosim.log.event_from_dict`, so it comes back as the current class,
+the stored shape -> upcasters -> :func:`diplosim.core.log.event_from_dict`, so it comes back as the current class,
 checked.  Reading a current payload takes a generated fast path that builds the object without re-validating it
 (the store validated it on the way in, and its hash chain vouches for it).
 
@@ -37,8 +37,8 @@ from typing import Any, Callable
 
 import attrs
 
-from . import events as ev
-from .errors import InputError
+from ..core import events as ev
+from ..core.errors import InputError
 
 Date = datetime.date
 NoneType = type(None)
@@ -206,7 +206,7 @@ def _conv(tp: Any, x: str, ns: _Namespace, mode: str) -> str:
 def _function(arg: str, expr: str, ns: _Namespace) -> Callable:
     src = f"def f({arg}):\n    return {expr}\n"
     local: dict[str, Any] = {}
-    exec(compile(src, "<diplosim.codec>", "exec"), dict(ns), local)  # noqa: S102 - generated from attrs field types
+    exec(compile(src, "<diplosim.store.codec>", "exec"), dict(ns), local)  # noqa: S102 - generated from attrs field types
     return local["f"]
 
 
@@ -404,7 +404,7 @@ def to_plain(value: Any, desc: Any) -> Any:
 
 def decode_by_shape(type_name: str, version: int, shape: str, event_id: str, date: str, values: list) -> ev.Event:
     """Read a payload written under another shape or version: by name, upcast to the current version, checked."""
-    from .log import event_from_dict
+    from ..core.log import event_from_dict
 
     current = TYPE_VERSIONS.get(type_name)
     if current is None:
@@ -444,7 +444,7 @@ def _same(plain: Any, default: Any) -> bool:
 
 
 def _state_classes() -> type:
-    from .state import State
+    from ..core.state import State
     return State
 
 
@@ -457,8 +457,8 @@ def state_model() -> str:
 def encode_state(state: Any) -> bytes:
     """A state as compact JSON (deterministic: sets sorted, dicts in insertion order).
 
-    >>> from diplosim.fold import fold
-    >>> from diplosim.log import load_log, default_log_path
+    >>> from diplosim.core.fold import fold
+    >>> from diplosim.core.log import load_log, default_log_path
     >>> s = fold(load_log(default_log_path()), check_ids=False)
     >>> decode_state(encode_state(s)) == s
     True

@@ -6,7 +6,7 @@ an event: rows whose code the model understands *and* that carry the data a meas
 change the state (see :func:`row_to_event`); every other row becomes a speech act that keeps its code.  A file
 with one bad row imports nothing.
 
-    >>> from diplosim.log import load_log, default_log_path
+    >>> from diplosim.core.log import load_log, default_log_path
     >>> rows = export_rows(load_log(default_log_path()).events)
     >>> r = rows[6]
     >>> r["SQLDATE"], r["Actor1Code"], r["Actor2Code"], r["EventCode"], r["Count"], r["Deadline"]
@@ -25,10 +25,11 @@ from typing import Any, Iterable
 import attrs
 from attrs import frozen
 
-from . import cameo, countries
-from . import events as ev
-from .errors import InputError, RuleViolation
-from .state import State
+from . import cameo
+from ..core import countries
+from ..core import events as ev
+from ..core.errors import InputError, RuleViolation
+from ..core.state import State
 
 Date = datetime.date
 
@@ -235,7 +236,7 @@ def read_rows(path: str | Path) -> list[Row]:
     The first line of a TSV or CSV file is its header; lines starting with ``#`` are skipped.  The first problem
     raises InputError naming ``file:line``.
     """
-    from .log import read_text
+    from ..core.log import read_text
 
     name = str(path)
     text = read_text(path)
@@ -374,7 +375,7 @@ def _speech(code: str, count: int | None, props: tuple[str, ...]) -> tuple[type[
 
 
 def _refs(row: Row, source_file: str) -> tuple[str, ...]:
-    from .provenance import check_source
+    from ..core.provenance import check_source
 
     out = []
     for ref in row.refs:
@@ -387,8 +388,8 @@ def rows_to_events(rows: list[Row], base: Iterable[ev.Event], source_file: str) 
     """The rows as events appended after ``base``: rows in date order (stable), each read against the state
     before it and checked by the fold.  Any problem raises InputError naming ``file:line``; nothing is returned
     half-done."""
-    from .fold import apply_in_place
-    from .log import check_event
+    from ..core.fold import apply_in_place
+    from ..core.log import check_event
 
     s = State()
     for e in base:
@@ -429,7 +430,7 @@ def import_file(path: str | Path, into: str | Path, stream: str | None = None) -
         return _into_store(rows, str(path), into, stream)
     if into.suffix not in LOG_SUFFIXES:
         raise InputError("unknown target: want a log file (.toml, .jsonl) or a store (.db)", str(into))
-    from .log import dumps_jsonl, dumps_toml, load_log, read_text
+    from ..core.log import dumps_jsonl, dumps_toml, load_log, read_text
 
     old_text, base = "", []
     if into.exists():
@@ -451,7 +452,7 @@ def import_file(path: str | Path, into: str | Path, stream: str | None = None) -
 
 
 def _into_store(rows: list[Row], source_file: str, into: Path, stream: str | None) -> list[ev.Event]:
-    from .store import open_store
+    from ..store.facade import open_store
 
     if not into.exists():
         # check everything before the store file is created, so a bad file leaves no empty store behind

@@ -12,7 +12,7 @@ Then it writes the events with a SHA-256 hash chained to the previous event of t
 state every ``snapshot_every`` events.  Nothing is ever updated or deleted (triggers refuse it).
 
     >>> import tempfile, os
-    >>> from diplosim.log import load_log, default_log_path
+    >>> from diplosim.core.log import load_log, default_log_path
     >>> log = load_log(default_log_path())
     >>> path = os.path.join(tempfile.mkdtemp(), "my.db")
     >>> with open_store(path) as store:
@@ -27,7 +27,7 @@ state every ``snapshot_every`` events.  Nothing is ever updated or deleted (trig
     (['ryabkov-overdue', 'report-over-1200'], {'streams': 1, 'events': 35, 'snapshots': 0})
 
 Reading trusts what was checked on the way in: a page leaves SQLite as one text per column and each event is built
-by its type's generated decoder without its validators (see :mod:`diplosim.codec`); a page that does not split or
+by its type's generated decoder without its validators (see :mod:`diplosim.store.codec`); a page that does not split or
 decode cleanly is read row by row, which names the damaged row.  :meth:`Store.verify` checks the hash chain.
 
 Durability: the file is in WAL mode with ``synchronous=FULL``: a commit returns only after the write-ahead log is
@@ -47,10 +47,10 @@ from typing import Any, Iterable, Iterator, Sequence
 from urllib.parse import quote
 
 from . import codec
-from . import errors as E
-from . import events as ev
-from .errors import DiplosimError, InputError, RuleViolation
-from .state import State
+from ..core import errors as E
+from ..core import events as ev
+from ..core.errors import DiplosimError, InputError, RuleViolation
+from ..core.state import State
 
 Date = datetime.date
 
@@ -84,7 +84,7 @@ CREATE TABLE streams (
     title TEXT NOT NULL DEFAULT '',
     description TEXT NOT NULL DEFAULT ''
 );
-CREATE TABLE shapes (                         -- what the positions of a payload mean (diplosim.codec)
+CREATE TABLE shapes (                         -- what the positions of a payload mean (diplosim.store.codec)
     type TEXT NOT NULL,
     type_version INTEGER NOT NULL,
     shape TEXT NOT NULL,
@@ -314,7 +314,7 @@ class Store:
                 return
             for statement in _split_sql(_SCHEMA):
                 conn.execute(statement)
-            from . import __version__
+            from ..core.version import __version__
             conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
                 ("schema_version", str(SCHEMA_VERSION)), ("snapshot_every", str(snapshot_every)),
                 ("created_with", f"diplosim {__version__}")])
@@ -557,7 +557,7 @@ class Store:
 
     def _replay(self, stream: str, s: State, after: int, *, until: Date | None = None,
                 to_version: int | None = None) -> State:
-        from .fold import apply_all_in_place
+        from ..core.fold import apply_all_in_place
 
         try:
             apply_all_in_place(s, self.read(stream, after, until=until, to_version=to_version))
@@ -615,7 +615,7 @@ class Store:
         Equal to ``fold(store.read(stream), until=date, check_ids=False)``, without reading the events before the
         snapshot.
         """
-        from .fold import settle
+        from ..core.fold import settle
 
         row = self._existing_stream(stream)
         found = self._snapshot(row, version=row.version, date=date)
@@ -638,12 +638,12 @@ class Store:
         return self.state_at(stream)
 
     def timeline(self, stream: str, *, every: int = 1000) -> "Timeline":
-        """The whole stream read once into a :class:`~diplosim.timeline.Timeline`, for the state at many dates.
+        """The whole stream read once into a :class:`~diplosim.core.timeline.Timeline`, for the state at many dates.
 
         Each ``.at(date)`` then takes milliseconds, where :meth:`state_at` decodes a snapshot as big as the state
         (and the events after it) for every date; the timeline holds the stream's events in memory.
         """
-        from .timeline import Timeline
+        from ..core.timeline import Timeline
 
         events = list(self.read(stream))
         try:
@@ -683,7 +683,7 @@ class Store:
 
     def _prepare(self, events: Sequence[ev.Event]) -> list[tuple[str, int, str, str, str]]:
         """Check and encode events before taking the lock: (type, type_version, payload, shape tag, date) each."""
-        from .log import check_event
+        from ..core.log import check_event
 
         out = []
         append = out.append
@@ -772,7 +772,7 @@ class Store:
                                       (type_name, type_version, shape))
                 elif row[0] != shape:
                     raise self._fail(f"the fields of {type_name} changed without a new type version: bump "
-                                     f"TYPE_VERSIONS[{type_name!r}] in diplosim.codec (and add an upcaster)")
+                                     f"TYPE_VERSIONS[{type_name!r}] in diplosim.store.codec (and add an upcaster)")
             self._shapes[key] = shape
 
     def _append_locked(self, row: _StreamRow, events: Sequence[ev.Event],
@@ -781,7 +781,7 @@ class Store:
 
         The batch is folded in one loop per stretch between snapshots (the fold's fast path), then hashed and
         inserted: what is stored is exactly what appending the events one by one would store."""
-        from .fold import apply_all_in_place
+        from ..core.fold import apply_all_in_place
 
         self._ensure_shapes(prepared)
         w = self._writer_state(row)
@@ -862,7 +862,7 @@ class Store:
         ``expected_version``: the version the caller last saw (0 for a new stream); if the stream is elsewhere,
         :class:`ConcurrencyError` and nothing is written.  ``None`` appends wherever the stream is (the rules are
         still checked against its actual state).  A broken rule raises
-        :class:`~diplosim.errors.RuleViolation` and nothing is written.
+        :class:`~diplosim.core.errors.RuleViolation` and nothing is written.
         """
         self._writable()
         events = list(events)
@@ -961,7 +961,7 @@ class Store:
         the previous one, the head recorded in ``streams``; every event decodes and the stream replays under the
         fold's rules; every snapshot of the current state model equals the state replayed to its version.
         """
-        from .fold import apply_in_place
+        from ..core.fold import apply_in_place
 
         with self._sql():
             problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check(5)")]

@@ -5,7 +5,7 @@ status, or the measures on a sanctioned target.  :func:`explain` replays the log
 every step that changed the figure, so the chain always ends where ``diplosim state`` does.
 
     >>> import datetime
-    >>> from diplosim.log import load_log, default_log_path
+    >>> from diplosim.core.log import load_log, default_log_path
     >>> x = explain(load_log(default_log_path()).events, "staff", sending="RUS", host="USA",
     ...             at=datetime.date(2017, 1, 2))
     >>> [(r["date"], r["change"]) for r in x.steps]
@@ -20,10 +20,10 @@ from typing import Any, Callable, Iterable
 
 from attrs import frozen
 
-from . import events as ev
-from .errors import InputError
+from ..core import events as ev
+from ..core.errors import InputError
 from .over_time import Step, walk
-from .state import State
+from ..core.state import State
 
 Date = datetime.date
 FIGURES = ("staff", "pending", "cap", "property", "sanction")
@@ -52,7 +52,7 @@ class Explanation:
 
     def rows(self) -> list[dict[str, Any]]:
         """The chain as table rows, ending in the figure itself."""
-        from .projections import short_source
+        from .wording import short_source
         rows = [{"date": r["date"], "event": r["event_id"], "effect": r["effect"], "from": _text(r["from"]),
                  "to": _text(r["to"]),
                  "sources": sorted({short_source(s) for s in r["sources"]})

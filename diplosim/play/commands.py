@@ -4,8 +4,8 @@ The command side of diplosim.  Strategies, scenarios and ``diplosim record`` ask
 events that come out are ordinary events, checked against the current state before anything is appended.
 
     >>> import datetime
-    >>> from diplosim.fold import fold
-    >>> from diplosim.log import load_log, default_log_path
+    >>> from diplosim.core.fold import fold
+    >>> from diplosim.core.log import load_log, default_log_path
     >>> s = fold(load_log(default_log_path()))
     >>> [e] = decide(s, ExpelDiplomats(actor="USA", target="RUS", date=datetime.date(2017, 8, 1), count=60,
     ...                                deadline=datetime.date(2017, 8, 8)), sources=("public record: example",))
@@ -20,10 +20,10 @@ from typing import Any, ClassVar
 import attrs
 from attrs import frozen
 
-from . import events as ev
-from .errors import InputError
-from .fold import apply
-from .state import State
+from ..core import events as ev
+from ..core.errors import InputError
+from ..core.fold import apply
+from ..core.state import State
 
 Date = datetime.date
 
@@ -148,9 +148,9 @@ def decide(state: State, command: Command, *, id: str | None = None, check: bool
 
     ``provenance`` goes onto the event (``sources``, ``summary``, ``generated_by``, ...).  With ``check`` the event
     is applied to a copy of the state first, so a command that would break a rule raises
-    :class:`~diplosim.errors.RuleViolation` and nothing is produced.
+    :class:`~diplosim.core.errors.RuleViolation` and nothing is produced.
     """
-    from .log import check_event
+    from ..core.log import check_event
 
     event = to_event(command, id=id or new_id(state, command), **provenance)
     check_event(event)

@@ -6,7 +6,7 @@
   ``play``'s), at most ``stop.rounds`` times.  Decisions on the same day are simultaneous: each side sees only what
   took effect on earlier days.
 - **Lag.**  A decision takes effect ``lag_days`` later: that day it becomes commands and then events, checked
-  against the state of that day (:func:`diplosim.commands.decide`), tagged ``generated_by="<strategy> (<country>)"``.
+  against the state of that day (:func:`diplosim.play.commands.decide`), tagged ``generated_by="<strategy> (<country>)"``.
 - **What a side sees.**  At its first decision, ``other_moves`` holds each measure the other side took against it
   in ``history`` (the events before ``start``), ``own_moves`` its own.  At each later decision one entry is added
   per side: the other side's last measure that took effect since my previous decision (None if none did), and my
@@ -27,8 +27,8 @@ The result is a list of the events (a :class:`PlayResult`, so ``fold(result, sta
 final state, the stop reason and one record per decision.
 
     >>> import datetime
-    >>> from diplosim.fold import fold
-    >>> from diplosim.log import load_log, default_log_path
+    >>> from diplosim.core.fold import fold
+    >>> from diplosim.core.log import load_log, default_log_path
     >>> log = load_log(default_log_path())
     >>> d = datetime.date
     >>> s = fold([e for e in log if e.date <= d(2016, 12, 29)])
@@ -49,10 +49,10 @@ import attrs
 from attrs import define, field, frozen
 
 from . import commands as cmd
-from . import events as ev
-from .errors import InputError
-from .fold import apply_in_place, settle
-from .state import State
+from ..core import events as ev
+from ..core.errors import InputError
+from ..core.fold import apply_in_place, settle
+from ..core.state import State
 from .strategies import DEFAULT_SIZE, Measure, Strategy, View, get
 from .strategies.base import seed_for
 

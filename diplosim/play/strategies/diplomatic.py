@@ -11,7 +11,7 @@ from typing import Any
 
 from attrs import field
 
-from ..errors import InputError
+from ...core.errors import InputError
 from .base import C, D, REGISTRY, Measure, Move, Step, Strategy, View, count, factor, register, text
 from .classic import _same
 

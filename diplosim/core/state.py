@@ -1,12 +1,12 @@
 """The state model: missions (staff, cap, pending departures, posts), properties, sanctions, open proposals.
 
-A :class:`State` is what :func:`diplosim.fold.fold` returns.  It is keyed by ordered pairs of countries, so any
+A :class:`State` is what :func:`diplosim.core.fold.fold` returns.  It is keyed by ordered pairs of countries, so any
 number of countries can take part.  Treat a state as a value: the fold never changes the state it is given (it
 works on a copy), and nothing else should either.
 
 Inside a working state the fold changes a :class:`Mission` in place (its staff moves with every expulsion) but
 replaces every other record (a departure, a post, a property, a sanction) with a new one when it changes, so two
-states may share a record safely; :class:`diplosim.timeline.Timeline` relies on it.
+states may share a record safely; :class:`diplosim.core.timeline.Timeline` relies on it.
 """
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ import datetime
 from typing import Iterator
 
 from attrs import define, field
+
+from . import hooks
 
 Date = datetime.date
 
@@ -144,11 +146,11 @@ class State:
         for key in sorted(self.missions):
             yield self.missions[key]
 
-    # Rendering: tables in a terminal, HTML in Jupyter.
+    # Rendering: tables in a terminal, HTML in Jupyter.  Drawing tables is a projection's job, so the state asks
+    # the renderer in core.hooks (the package installs diplosim.analysis.projections.render_state there on import).
     def __str__(self) -> str:
-        from .projections import render_state
-        return render_state(self, "simple")
+        return hooks.render_state(self, "simple")
 
     def _repr_html_(self) -> str:
-        from .projections import render_state
-        return render_state(self, "html")
+        return hooks.render_state(self, "html")
+

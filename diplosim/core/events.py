@@ -2,7 +2,7 @@
 
 Every event shares the fields of :class:`Event` (id, date, actor, target, sources and the provenance notes); each
 subclass adds the data of one kind of act.  Events carry data, never behaviour: what an event does to the state
-lives in :mod:`diplosim.fold`.
+lives in :mod:`diplosim.core.fold`.
 
     >>> import datetime
     >>> e = DiplomatsExpelled(id="x1", date=datetime.date(2016, 12, 29), actor="USA", target="RUS",

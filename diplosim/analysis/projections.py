@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime
 from typing import Any, Iterable, Iterator
 
-from . import events as ev
-from .fold import apply_in_place, settle
-from .log import default_log_path  # noqa: F401  (used by the doctest)
-from .state import State
+from ..core import events as ev
+from ..core.fold import apply_in_place, settle
+from ..core.log import default_log_path  # noqa: F401  (used by the doctest)
+from ..core.state import State
+from .wording import describe, short_source  # noqa: F401  (public here too)
 
 Row = dict[str, Any]
 
@@ -91,7 +92,7 @@ def state_json(s: State) -> dict[str, Any]:
                            for d in s.missions[key].departures],
             "posts": posts.get(key, []), "reported": claims.get(key, []),
         })
-    from .countries import name
+    from ..core.countries import name
     return {
         "as_of": _d(s.as_of),
         "missions": missions,
@@ -103,52 +104,6 @@ def state_json(s: State) -> dict[str, Any]:
 
 
 # --- events -> rows -------------------------------------------------------------------------------------------------
-
-
-def describe(e: ev.Event) -> str:
-    """What happened, in one line: the event's own summary, or one built from its fields."""
-    if e.summary:
-        return e.summary
-    t = e.target or ""
-    if isinstance(e, ev.DiplomatsExpelled):
-        return f"{e.actor} expels {e.count} of {t}'s mission, to leave by {e.deadline}"
-    if isinstance(e, ev.MissionCapped):
-        return f"{e.actor} caps {t}'s mission at {e.cap} by {e.deadline}"
-    if isinstance(e, ev.MissionCapLifted):
-        return f"{e.actor} lifts its cap on {t}'s mission"
-    if isinstance(e, ev.MissionEstablished):
-        return f"{e.actor} has a mission of {e.staff} in {t}"
-    if isinstance(e, ev.StaffAssigned):
-        return f"{e.actor} adds {e.count} staff to its mission in {t}"
-    if isinstance(e, ev.PostClosed):
-        return f"{e.actor} closes {t}'s {e.post}"
-    if isinstance(e, ev.PostOpened):
-        return f"{e.actor} opens {e.post.name} in {t}"
-    if isinstance(e, ev._PropertyAct):
-        verb = {"PropertyAccessSuspended": "bars access to", "PropertyClosed": "closes",
-                "PropertySeized": "seizes", "PropertyReturned": "returns"}[e.type]
-        return f"{e.actor} {verb} {t}'s property {e.property}"
-    if isinstance(e, ev.PropertyRegistered):
-        return f"{e.actor} holds {e.name} ({e.kind}) in {t}"
-    if isinstance(e, ev.SanctionsImposed):
-        return f"{e.actor} imposes {', '.join(e.measures)} on {len(e.targets)} target(s) of {t}"
-    if isinstance(e, ev.SanctionsLifted):
-        return f"{e.actor} lifts sanctions on {len(e.targets)} target(s)"
-    if isinstance(e, ev.StaffingReported):
-        return f"{e.by or e.actor}: {e.sending} mission in {e.host} has {e.qualifier} {e.figure}"
-    if isinstance(e, ev.VoteHeld) and e.yes is not None:
-        return f"{e.chamber} vote {e.yes}-{e.no}"
-    return f"{e.type} by {e.actor}" + (f" toward {t}" if t else "")
-
-
-def short_source(src: str) -> str:
-    """Seed files by their number (``002``), public records abbreviated: for narrow tables."""
-    from .provenance import is_seed
-    if is_seed(src):
-        return src[:3]
-    if src.startswith("public record:"):
-        return "public record"
-    return src
 
 
 def timeline_rows(events: Iterable[ev.Event], *, full_sources: bool = False) -> list[Row]:

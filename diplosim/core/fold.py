@@ -1,7 +1,7 @@
 """The fold: events -> state.  One apply handler per event type; every invariant is checked where it applies.
 
     >>> import datetime
-    >>> from diplosim.events import MissionEstablished, DiplomatsExpelled
+    >>> from diplosim.core.events import MissionEstablished, DiplomatsExpelled
     >>> d = datetime.date
     >>> log = [MissionEstablished(id="m", date=d(2016, 12, 28), actor="RUS", target="USA", staff=490),
     ...        DiplomatsExpelled(id="x", date=d(2016, 12, 29), actor="USA", target="RUS", count=35,

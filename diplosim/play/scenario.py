@@ -42,12 +42,12 @@ from typing import Any, Iterable
 import attrs
 from attrs import field, frozen
 
-from . import errors as E
-from . import events as ev
-from .errors import InputError, RuleViolation
-from .fold import apply_in_place, fold
-from .log import data_dir, default_log_path, event_from_dict, field_mentioned, load_log, read_text
-from .state import State
+from ..core import errors as E
+from ..core import events as ev
+from ..core.errors import InputError, RuleViolation
+from ..core.fold import apply_in_place, fold
+from ..core.log import data_dir, default_log_path, event_from_dict, field_mentioned, load_log, read_text
+from ..core.state import State
 
 Date = datetime.date
 AFTER_FORK = ("keep", "drop", "keep-possible")
@@ -278,7 +278,7 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
                          f"{p}:{lines.get('noise', 1)}")
     pair = head.get("countries")
     if pair is not None:
-        from . import countries as _countries
+        from ..core import countries as _countries
         if (not isinstance(pair, list) or len(pair) != 2 or pair[0] == pair[1]
                 or not all(isinstance(c, str) and _countries.is_known(c) for c in pair)):
             raise InputError(f"countries must name two different known countries, like [\"USA\", \"RUS\"] "
@@ -362,7 +362,7 @@ def _parse_edits(raw: Any, text: str, p: str, name: str, ids: set[str], first: D
 
 
 def _parse_policies(raw: Any, text: str, p: str) -> tuple[Policy, ...]:
-    from . import countries
+    from ..core import countries
 
     if not isinstance(raw, list):
         raise InputError("'policy' must be an array of tables: write [[policy]]", p)
@@ -500,8 +500,8 @@ def _run(sc: Scenario, seed: int, on_round) -> ScenarioResult:
 
 def _play(sc: Scenario, s: State, kept: list[ev.Event], fork: Date | None, seed: int, on_round):
     """Let the scenario's policies answer each other from the day after the fork (they remember the events up to
-    and including the fork day) until the horizon or a stop condition; see :mod:`diplosim.play`."""
-    from . import play as pl
+    and including the fork day) until the horizon or a stop condition; see :mod:`diplosim.play.calendar`."""
+    from . import calendar as pl
     from .strategies import get
 
     start = (fork or kept[-1].date) + datetime.timedelta(days=1)

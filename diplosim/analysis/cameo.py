@@ -6,7 +6,7 @@ Every event type has a default CAMEO code (:data:`DEFAULT_CODES`, a few refined 
 Goldstein score; the root code (the first two digits) gives the quad class.
 
     >>> import datetime
-    >>> from diplosim.events import DiplomatsExpelled
+    >>> from diplosim.core.events import DiplomatsExpelled
     >>> e = DiplomatsExpelled(id="x", date=datetime.date(2016, 12, 29), actor="USA", target="RUS", count=35,
     ...                       deadline=datetime.date(2017, 1, 1))
     >>> c = coded(e)
@@ -15,73 +15,14 @@ Goldstein score; the root code (the first two digits) gives the quad class.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Iterable
 
-from attrs import frozen
 
-from . import events as ev
-from .errors import InputError
+from ..core import events as ev
+from ..core.errors import InputError
+from .wording import describe
 
-TABLE_PATH = Path(__file__).resolve().parent / "data" / "cameo_codes.tsv"
-
-#: The four quad classes of event data (GDELT's ``QuadClass``), by root code: 01-05 verbal cooperation, 06-08
-#: material cooperation, 09-13 verbal conflict, 14-20 material conflict.
-QUAD_CLASSES = {1: "Verbal Cooperation", 2: "Material Cooperation", 3: "Verbal Conflict", 4: "Material Conflict"}
-
-
-@frozen
-class Code:
-    """One CAMEO code: its label and Goldstein score (``inherited``: the parent's, none being published)."""
-    code: str
-    label: str
-    goldstein: float
-    inherited: bool = False
-
-    @property
-    def root(self) -> str:
-        return self.code[:2]
-
-    @property
-    def quad_class(self) -> int:
-        return quad_class(self.root)
-
-    @property
-    def quad_label(self) -> str:
-        return QUAD_CLASSES[self.quad_class]
-
-
-def quad_class(root: str) -> int:
-    """The quad class (1-4) of a root code.
-
-    >>> quad_class("05"), quad_class("06"), quad_class("13"), quad_class("14")
-    (1, 2, 3, 4)
-    """
-    n = int(root)
-    return 1 if n <= 5 else 2 if n <= 8 else 3 if n <= 13 else 4
-
-
-@lru_cache(maxsize=1)
-def table() -> dict[str, Code]:
-    """Every code in the shipped table, by code (root codes included)."""
-    raw: dict[str, tuple[str, str]] = {}
-    for line in TABLE_PATH.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        code, label, score = (line.split("\t") + ["", ""])[:3]
-        if code == "cameo_code":
-            continue
-        raw[code] = (label, score.strip())
-    out: dict[str, Code] = {}
-    for code in sorted(raw, key=len):  # parents (shorter codes) first
-        label, score = raw[code]
-        if score:
-            out[code] = Code(code, label, float(score))
-        else:
-            parent = out[code[:-1]]
-            out[code] = Code(code, label, parent.goldstein, inherited=True)
-    return out
+from ..core.codes import QUAD_CLASSES, TABLE_PATH, Code, quad_class, table  # noqa: F401  (public here too)
 
 
 def lookup(code: str, where: str | None = None) -> Code:
@@ -147,7 +88,7 @@ def code_of(event: ev.Event) -> str:
     """The CAMEO code of an event: its ``cameo`` override, else the default for its type (refined by its data).
 
     >>> import datetime
-    >>> from diplosim.events import VoteHeld
+    >>> from diplosim.core.events import VoteHeld
     >>> v = VoteHeld(id="v", date=datetime.date(2017, 7, 27), actor="USA", target="RUS", chamber="Senate")
     >>> code_of(v), code_of(VoteHeld(id="w", date=v.date, actor="USA", target="RUS", chamber="Senate",
     ...                              passed=False))
@@ -183,13 +124,11 @@ def target_of(event: ev.Event) -> str | None:
 def timeline_json(events: Iterable[ev.Event]) -> list[dict[str, Any]]:
     """The contract of ``diplosim timeline --format json``: one object per event with its code and score.
 
-    >>> from diplosim.log import load_log, default_log_path
+    >>> from diplosim.core.log import load_log, default_log_path
     >>> first = timeline_json(load_log(default_log_path()).events)[6]
     >>> first["id"], first["cameo"], first["goldstein"], first["quad_class"]
     ('usa-expels-35', '174', -5.0, 4)
     """
-    from .projections import describe
-
     out = []
     for e in events:
         c = coded(e)

@@ -21,10 +21,10 @@ from typing import Any, Iterable, Iterator
 
 from attrs import frozen
 
-from . import events as ev
-from .fold import apply_in_place, settle
-from .state import Departure, State
-from .timeline import Timeline
+from ..core import events as ev
+from ..core.fold import apply_in_place, settle
+from ..core.state import Departure, State
+from ..core.timeline import Timeline
 
 Date = datetime.date
 
@@ -77,7 +77,7 @@ class History:
     """States at each event date and deadline passage, in date order.  ``at(date)`` gives the state on any date.
 
     The missions' figures are kept at every point; a full state is made on request by a
-    :class:`~diplosim.timeline.Timeline` of the same events (built at the first request), so a long log's history
+    :class:`~diplosim.core.timeline.Timeline` of the same events (built at the first request), so a long log's history
     costs little memory and time.
     """
 
@@ -147,7 +147,7 @@ def history(log: Iterable[ev.Event] | str | Path, until: Date | str | None = Non
     state at the end of that day.  ``until`` stops early (deadline passages up to it are included).
     """
     if isinstance(log, (str, Path)):
-        from .log import load_log
+        from ..core.log import load_log
         log = load_log(log)
     if isinstance(until, str):
         until = Date.fromisoformat(until)

@@ -1,7 +1,7 @@
 """Event logs on disk: TOML (for people, reviewed in git) and JSON Lines (for machines), read with file:line errors.
 
 A TOML log is a ``[log]`` table (title, description) and one ``[[event]]`` table per event; a JSON Lines log is one
-object per line.  Either way each event has a ``type`` from :data:`diplosim.events.EVENT_TYPES` and that type's
+object per line.  Either way each event has a ``type`` from :data:`diplosim.core.events.EVENT_TYPES` and that type's
 fields.  :func:`load_log` reads and checks a file: syntax, types, country codes, sources, and (with
 ``check_rules=True``) every rule of the fold, so a log that loads is a log that replays.
 
@@ -148,7 +148,7 @@ def check_event(event: ev.Event) -> None:
         if problem:
             raise InputError(problem)
     if event.cameo is not None:
-        from .cameo import table
+        from .codes import table
         if event.cameo not in table():
             raise InputError(f"unknown CAMEO code {event.cameo!r} in field cameo (not in the CAMEO table)")
 
@@ -377,11 +377,11 @@ def write_log(events: Iterable[ev.Event], path: str | Path, title: str = "", des
 
 def data_dir(name: str) -> Path:
     """``seeds`` or ``scenarios``: inside the installed package (wheel) or beside it (editable install, checkout)."""
-    here = Path(__file__).resolve().parent
-    inside = here / "_data" / name
+    package = Path(__file__).resolve().parent.parent
+    inside = package / "_data" / name
     if inside.is_dir():
         return inside
-    return here.parent / name
+    return package.parent / name
 
 
 REAL_LOG = "us-russia-2016-2017.toml"
