@@ -12,6 +12,7 @@ from diplosim.core import events as ev
 from diplosim.tooling import synthetic
 from diplosim.analysis.cameo import table
 from diplosim.core.provenance import SEEDS
+from diplosim.core.limits import MAX_FIGURE
 from diplosim.core.state import PROPERTY_STATUSES, State
 
 # --- arbitrary (but well-formed) field values, for serialise -> parse round trips ----------------------------------
@@ -26,13 +27,14 @@ nonempty_text = st.text(st.characters(codec="utf-8"), min_size=1, max_size=30)
 reference = nonempty_text.filter(lambda t: t.strip())
 dates = st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2200, 12, 31))
 codes = st.sampled_from(CODES)
-# TOML integers are 64-bit
-counts = st.integers(min_value=0, max_value=2**63 - 1)
+# figures are bounded by the core's limit (TOML integers are 64-bit, but no mission is a billion strong)
+counts = st.integers(min_value=0, max_value=MAX_FIGURE)
 sources = st.lists(
     st.one_of(st.sampled_from(sorted(SEEDS)), reference.map(lambda t: "public record: " + t),
               st.sampled_from(["https://example.org/a?b=1", "import: rows.csv:3", "scenario: test"])),
     min_size=1, max_size=3).map(tuple)
 optional_text = st.none() | text
+figures = st.integers(min_value=0, max_value=MAX_FIGURE)
 words = st.lists(text, max_size=3).map(tuple)
 
 def _cameo_codes() -> st.SearchStrategy[str]:
@@ -42,7 +44,7 @@ def _cameo_codes() -> st.SearchStrategy[str]:
 
 _COMMON = {
     "id": nonempty_text, "date": dates, "actor": codes, "target": codes, "summary": text, "by": optional_text,
-    "sources": sources, "derived": optional_text, "disputed": optional_text,
+    "sources": sources, "derived": optional_text, "assumed": optional_text, "disputed": optional_text,
     "date_precision": st.sampled_from(ev.DATE_PRECISIONS), "date_note": optional_text, "note": optional_text,
     "resolves": st.lists(nonempty_text, max_size=2).map(tuple), "cameo": st.none() | _cameo_codes(),
     "generated_by": optional_text,
@@ -56,7 +58,9 @@ _SPECIFIC = {
     "post": nonempty_text, "property": nonempty_text, "name": nonempty_text,
     "legal_basis": optional_text, "reported_by": optional_text, "stance": st.sampled_from(ev.STANCES),
     "chamber": nonempty_text, "passed": st.booleans(), "place": optional_text, "sending": codes, "host": codes,
-    "qualifier": text,
+    "qualifier": text, "deadline_assumed": st.booleans(), "staff_basis": st.none() | st.sampled_from(ev.STAFF_BASES),
+    "effective": st.none() | dates, "law": nonempty_text, "scope": nonempty_text, "order": nonempty_text,
+    "kind": st.sampled_from(ev.INCIDENT_KINDS), "suspected": st.none() | codes,
 }
 
 
@@ -68,7 +72,21 @@ def _field(cls: type[ev.Event], a: attrs.Attribute) -> st.SearchStrategy:
     if name in ("count", "yes", "no") and a.default is None:
         return st.none() | counts
     if name in ("count", "staff") and cls in (ev.StaffAssigned, ev.DiplomatsExpelled):
-        return st.integers(min_value=1, max_value=2**63 - 1)
+        return st.integers(min_value=1, max_value=MAX_FIGURE)
+    if name == "count" and cls is ev.AccreditationRefused:
+        return st.none() | st.integers(min_value=1, max_value=MAX_FIGURE)
+    if cls is ev.MissionEstablished and name.startswith("staff"):
+        return st.none()  # drawn together by _mission_figures, which keeps them consistent
+    if cls is ev.MissionCapped and name in ("cap", "parity"):
+        return figures if name == "cap" else st.just(False)  # a number; event_of turns some into parity caps
+    if name == "deadline" and a.default is None:
+        return st.none() | dates
+    if cls is ev.PostListed and name == "post":
+        return st.builds(ev.Post, name=nonempty_text, kind=st.sampled_from(ev.POST_KINDS))
+    if cls is ev.ForeignAgentDesignated and name == "targets":
+        target = st.builds(ev.SanctionTarget, name=nonempty_text, kind=st.sampled_from(ev.TARGET_KINDS),
+                           country=st.none() | codes)
+        return st.lists(target, min_size=1, max_size=3).map(tuple)
     if cls is ev.PostOpened and name == "post":
         return st.builds(ev.Post, name=nonempty_text, kind=st.sampled_from(ev.POST_KINDS))
     if cls is ev.PropertyRegistered and name == "kind":
@@ -87,7 +105,36 @@ def _field(cls: type[ev.Event], a: attrs.Attribute) -> st.SearchStrategy:
 
 def event_of(cls: type[ev.Event]) -> st.SearchStrategy[ev.Event]:
     """Events of one class, every field drawn (``st.builds`` on the attrs class)."""
-    return st.builds(cls, **{a.name: _field(cls, a) for a in attrs.fields(cls)})
+    base = st.builds(cls, **{a.name: _field(cls, a) for a in attrs.fields(cls)})
+    if cls is ev.MissionEstablished:
+        return st.tuples(base, _mission_figures()).map(lambda pair: attrs.evolve(pair[0], **pair[1]))
+    if cls is ev.MissionCapped:
+        return st.tuples(base, st.booleans()).map(
+            lambda pair: attrs.evolve(pair[0], cap=None, parity=True) if pair[1] else pair[0])
+    if cls is ev.SanctionsImposed:
+        return st.tuples(base, st.none() | st.integers(0, 5)).map(
+            lambda pair: pair[0] if pair[1] is None else attrs.evolve(pair[0], count=len(pair[0].targets) + pair[1]))
+    return base
+
+
+@st.composite
+def _mission_figures(draw) -> dict:
+    """A baseline's size: exact, at least, at most, between, about (with or without bounds), or unknown."""
+    kind = draw(st.sampled_from(["exact", "at_least", "at_most", "between", "about", "unknown"]))
+    out: dict = {"staff_basis": draw(st.none() | st.sampled_from(ev.STAFF_BASES))}
+    if kind == "exact":
+        out["staff"] = draw(figures)
+    elif kind == "between":
+        low, high = sorted((draw(figures), draw(figures)))
+        out.update(staff_min=low, staff_max=high)
+    elif kind == "at_least":
+        out["staff_min"] = draw(figures)
+    elif kind == "at_most":
+        out["staff_max"] = draw(figures)
+    elif kind == "about":
+        out["staff_about"] = draw(figures)
+    return out
+
 
 
 def any_event() -> st.SearchStrategy[ev.Event]:

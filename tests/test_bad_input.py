@@ -71,7 +71,7 @@ CASES = {
     "a post without a name": ("bad.toml", GOOD.replace("staff = 20", 'staff = 20\nposts = [{ kind = "annex" }]'),
                               'posts = [{ kind = "annex" }]', "posts[0].name"),
     "unknown field": ("bad.toml", expel(colour='"red"'), 'colour = "red"', "unknown field 'colour'"),
-    "missing required field": ("bad.toml", expel(deadline=None), "# the event under test", "needs field 'deadline'"),
+    "missing required field": ("bad.toml", expel(count=None), "# the event under test", "needs field 'count'"),
     "source naming no seed or public record": (
         "bad.toml", GOOD + '\n# the event under test\n[[event]]\nid = "x"\ntype = "StatementMade"\n'
                            'date = 2017-02-01\nactor = "RUS"\ntarget = "USA"\nsources = ["my neighbour"]\n',

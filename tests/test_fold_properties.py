@@ -270,7 +270,11 @@ BASE = [
     ev.ThreatIssued(id="t", date=d0, actor="RUS", target="USA"),
 ]
 OTHER_RULES = [
-    (ev.StaffAssigned(id="e", date=d1, actor="RUS", target="USA", count=1), E.UNKNOWN_MISSION),
+    # acts that create a mission of unknown size when there is none (expulsions, caps, staff assigned, posts listed)
+    # are tested in tests/test_uncertain.py; these still need a mission
+    (ev.PostOpened(id="e", date=d1, actor="RUS", target="USA", post=ev.Post("Embassy")), E.UNKNOWN_MISSION),
+    (ev.PostClosed(id="e", date=d1, actor="USA", target="RUS", post="Embassy"), E.UNKNOWN_MISSION),
+    (ev.MissionCapLifted(id="e", date=d1, actor="GBR", target="RUS"), E.UNKNOWN_MISSION),
     (ev.PropertyClosed(id="e", date=d1, actor="RUS", target="USA", property="nowhere"), E.UNKNOWN_PROPERTY),
     (ev.PropertyClosed(id="e", date=d1, actor="USA", target="RUS", property="dacha"), E.WRONG_PARTIES),
     (ev.DiplomatsExpelled(id="e", date=d1, actor="RUS", target="USA", count=1, deadline=d0),

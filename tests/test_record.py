@@ -138,9 +138,9 @@ def test_record_into_a_missing_store_or_stream(tmp_path, db):
     fails("record", str(tmp_path / "none.db"), "lift-cap", "--actor", "RUS", "--target", "USA", "--date",
           "2018-03-26", *SRC, where="none.db: no such store")
     assert not (tmp_path / "none.db").exists()
-    # a new stream starts from an empty state: there is no mission to cap yet
-    fails("record", db, "cap", "--stream", "fresh", "--actor", "USA", "--target", "RUS", "--cap", "1", "--date",
-          "2018-03-26", "--deadline", "2018-04-01", *SRC, where="a mission must exist before it is acted on")
+    # a new stream starts from an empty state: there is no mission whose cap could be lifted
+    fails("record", db, "lift-cap", "--stream", "fresh", "--actor", "USA", "--target", "RUS", "--date",
+          "2018-03-26", *SRC, where="a mission must exist before it is acted on")
     c = sqlite3.connect(db)
     assert c.execute("SELECT name FROM streams").fetchall() == [("main",)]
     c.close()

@@ -109,10 +109,10 @@ def test_every_length_a_payload_can_have_decodes_to_the_event_the_validating_pat
 
 def test_a_payload_of_an_impossible_length_is_refused_by_its_decoder():
     c = codec.event_codec("DiplomatsExpelled")
-    with pytest.raises(ValueError, match="want 4 to 16 values for DiplomatsExpelled, got 2"):
+    with pytest.raises(ValueError, match="want 4 to 18 values for DiplomatsExpelled, got 2"):
         c.decode("x", None, [1, "2017-01-01"])
-    with pytest.raises(ValueError, match="got 17"):
-        c.decode("x", None, [0] * 17)
+    with pytest.raises(ValueError, match="got 19"):
+        c.decode("x", None, [0] * 19)
 
 
 def test_every_event_type_reads_back_through_the_page_path(tmp_path):

@@ -47,21 +47,28 @@ def check_code(code: str) -> None:
 
 #: The default CAMEO code of each event type.  The reasons are in the README ("CAMEO coding").
 DEFAULT_CODES: dict[str, str] = {
+    # records (baselines, departures that took place) are not acts and have no code: see RECORDS
     # measures
-    "MissionEstablished": "050",       # engage in diplomatic cooperation: keeping a mission (a baseline)
     "StaffAssigned": "050",            # engage in diplomatic cooperation: staffing a mission up
     "DiplomatsExpelled": "174",        # expel or deport individuals (persona non grata), not 166
     "MissionCapped": "172",            # impose administrative sanctions: a ceiling on accredited staff
     "MissionCapLifted": "081",         # ease administrative sanctions
     "PostOpened": "050",               # engage in diplomatic cooperation
     "PostClosed": "161",               # reduce or break diplomatic relations: a consular post shut
-    "PropertyRegistered": "050",       # engage in diplomatic cooperation: a property in use (a baseline)
     "PropertyAccessSuspended": "172",  # impose administrative sanctions: use barred, ownership untouched
     "PropertyClosed": "171",           # seize or damage property: shut and taken out of the owner's use
     "PropertySeized": "1711",          # confiscate property
     "PropertyReturned": "0842",        # return, release property
     "SanctionsImposed": "163",         # impose embargo, boycott or sanctions
     "SanctionsLifted": "085",          # ease economic sanctions, boycott, embargo
+    "ForeignAgentDesignated": "1721",  # impose restrictions on freedoms of speech and expression: media as agents
+    "LawEnacted": "160",               # reduce relations: a law aimed at the other country (override by its kind)
+    "AccreditationRefused": "161",     # reduce or break diplomatic relations: diplomats not let in
+    "AmbassadorRecalled": "161",       # reduce or break diplomatic relations: the head of mission called home
+    "AmbassadorReturned": "050",       # engage in diplomatic cooperation: the head of mission back
+    "ContactsSuspended": "161",        # reduce or break diplomatic relations: contacts frozen
+    "ContactsResumed": "050",          # engage in diplomatic cooperation
+    "IncidentOccurred": "180",         # use unconventional violence; refined by kind, coded as the suspect's act
     # speech acts
     "ProposalMade": "014",             # consider policy option: measures proposed inside a government
     "ProposalDeclined": "013",         # make optimistic comment: restraint announced, not 124
@@ -70,6 +77,8 @@ DEFAULT_CODES: dict[str, str] = {
     "IntentStated": "130",             # threaten (not specified); refined by stance
     "InvolvementDenied": "016",        # deny responsibility
     "CriticismVoiced": "111",          # criticize or denounce
+    "AmbassadorSummoned": "111",       # criticize or denounce: a formal protest to the envoy
+    "AccusationMade": "112",           # accuse
     "PraiseExpressed": "051",          # praise or endorse
     "DemandMade": "100",               # demand (not specified)
     "VoteHeld": "1312",                # threaten to sanction: a chamber passes measures; refined when it fails
@@ -84,8 +93,14 @@ DEFAULT_CODES: dict[str, str] = {
 INTENT_CODES = {"retaliate": "130", "reciprocity": "130", "restraint": "013", "hope": "013", "other": "010"}
 
 
-def code_of(event: ev.Event) -> str:
-    """The CAMEO code of an event: its ``cameo`` override, else the default for its type (refined by its data).
+#: IncidentOccurred by kind.
+INCIDENT_CODES = {"poisoning": "185", "assassination": "186", "attack": "180", "cyber-attack": "180",
+                  "arrest": "173", "other": "180"}
+
+
+def code_of(event: ev.Event) -> str | None:
+    """The CAMEO code of an event: its ``cameo`` override, else the default for its type (refined by its data);
+    None for a record (a baseline, departures that took place), which is not an act.
 
     >>> import datetime
     >>> from diplosim.core.events import VoteHeld
@@ -96,26 +111,49 @@ def code_of(event: ev.Event) -> str:
     """
     if event.cameo:
         return event.cameo
+    if event.category == "record":
+        return None
     if isinstance(event, ev.IntentStated):
         return INTENT_CODES[event.stance]
     if isinstance(event, ev.VoteHeld) and not event.passed:
         return "010"
+    if isinstance(event, ev.IncidentOccurred):
+        return INCIDENT_CODES[event.kind]
     return DEFAULT_CODES[event.type]
 
 
-def coded(event: ev.Event) -> Code:
-    """The table entry of an event's code; an override not in the table is an InputError naming the event."""
-    return lookup(code_of(event), f"event {event.id}")
+def coded(event: ev.Event) -> Code | None:
+    """The table entry of an event's code (None for a record); an override not in the table is an InputError
+    naming the event."""
+    code = code_of(event)
+    return None if code is None else lookup(code, f"event {event.id}")
 
 
 def goldstein(event: ev.Event) -> float:
-    """The Goldstein score of an event (-10 conflict .. +10 cooperation)."""
-    return coded(event).goldstein
+    """The Goldstein score of an event (-10 conflict .. +10 cooperation; 0 for a record, which is no act)."""
+    c = coded(event)
+    return 0.0 if c is None else c.goldstein
+
+
+def is_act(event: ev.Event) -> bool:
+    """Whether event data counts the event as an act (records are not, unless a ``cameo`` override says so)."""
+    return code_of(event) is not None
+
+
+def source_of(event: ev.Event) -> str | None:
+    """The source actor in event-data terms: the actor, but for an incident the country suspected of it (None
+    when the sources name none)."""
+    if isinstance(event, ev.IncidentOccurred):
+        return event.suspected
+    return event.actor
 
 
 def target_of(event: ev.Event) -> str | None:
     """The target actor in event-data terms.  A staffing claim with no target is about the other country of the
-    mission: a host's claim is about the sending country, anyone else's about the host."""
+    mission: a host's claim is about the sending country, anyone else's about the host.  An incident's target is the
+    country it happened in."""
+    if isinstance(event, ev.IncidentOccurred):
+        return event.actor
     if event.target is not None or not isinstance(event, ev.StaffingReported):
         return event.target
     return event.sending if event.actor == event.host else event.host
@@ -134,10 +172,15 @@ def timeline_json(events: Iterable[ev.Event]) -> list[dict[str, Any]]:
         c = coded(e)
         row: dict[str, Any] = {
             "id": e.id, "date": e.date.isoformat(), "date_precision": e.date_precision, "type": e.type,
-            "actor": e.actor, "target": target_of(e), "cameo": c.code, "cameo_label": c.label,
-            "root_code": c.root, "quad_class": c.quad_class, "goldstein": c.goldstein,
-            "summary": describe(e), "sources": list(e.sources),
-        }
+            "actor": e.actor, "target": target_of(e) if not isinstance(e, ev.IncidentOccurred) else e.target}
+        if c is None:
+            row["record"] = True  # a baseline or a completed departure: no act, so no code and no score
+        else:
+            row.update({"cameo": c.code, "cameo_label": c.label, "root_code": c.root, "quad_class": c.quad_class,
+                        "goldstein": c.goldstein})
+            if isinstance(e, ev.IncidentOccurred):
+                row.update({"cameo_source": source_of(e), "cameo_target": target_of(e)})
+        row.update({"summary": describe(e), "sources": list(e.sources)})
         if e.generated_by:
             row["generated_by"] = e.generated_by
         out.append(row)

@@ -66,7 +66,7 @@ def decayed(points: Iterable[tuple[float, float]], half_life: float, times: Iter
 
 def acts(events: Iterable[ev.Event], actor: str, target: str, until: Date | None = None) -> list[ev.Event]:
     """The acts of ``actor`` toward ``target`` that count in the index (baselines left out)."""
-    return [e for e in events if e.actor == actor and cameo.target_of(e) == target
+    return [e for e in events if cameo.source_of(e) == actor and cameo.target_of(e) == target and cameo.is_act(e)
             and not isinstance(e, BASELINE_TYPES) and (until is None or e.date <= until)]
 
 

@@ -85,8 +85,10 @@ def export_rows(events: Iterable[ev.Event]) -> list[dict[str, Any]]:
     rows = []
     for e in events:
         c = cameo.coded(e)
+        if c is None:  # a record (a baseline, departures that took place) is no act: event data has no row for it
+            continue
         rows.append({
-            "SQLDATE": _yyyymmdd(e.date), "Actor1Code": e.actor, "Actor2Code": cameo.target_of(e),
+            "SQLDATE": _yyyymmdd(e.date), "Actor1Code": cameo.source_of(e), "Actor2Code": cameo.target_of(e),
             "EventCode": c.code, "EventRootCode": c.root, "QuadClass": c.quad_class, "GoldsteinScale": c.goldstein,
             "Count": _count(e), "EventId": e.id, "Sources": MULTI.join(e.sources),
             "Deadline": _yyyymmdd(getattr(e, "deadline", None)), "Post": MULTI.join(_posts(e)) or None,

@@ -44,8 +44,8 @@ def _passages(s: State, limit: Date | None) -> Iterator[Step]:
     """Deadline passages before ``limit`` (all of them when ``limit`` is None), one step per deadline day."""
     while s.deadlines and (limit is None or s.deadlines[0][0] < limit):
         day = s.deadlines[0][0] + datetime.timedelta(days=1)
-        departed = tuple((m.sending, m.host, Departure(d.count, d.deadline, d.event_id, d.reason))
-                         for m in s.iter_missions() for d in m.departures if d.deadline < day)
+        departed = tuple((m.sending, m.host, d)
+                         for m in s.iter_missions() for d in m.departures if d.deadline is not None and d.deadline < day)
         settle(s, day)
         if departed:
             yield Step(day, None, departed, s)

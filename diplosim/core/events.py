@@ -18,6 +18,8 @@ from typing import ClassVar
 import attrs
 from attrs import field, frozen
 
+from .limits import MAX_FIGURE
+
 Date = datetime.date
 
 #: How precisely an event's date is known.  ``month``: only the month is known and ``date`` is its first day.
@@ -26,16 +28,30 @@ POST_KINDS = ("embassy", "consulate", "consulate-general", "annex", "mission", "
 PROPERTY_KINDS = ("compound", "dacha", "warehouse", "residence", "office", "other")
 TARGET_KINDS = ("agency", "entity", "person", "sector", "country")
 STANCES = ("retaliate", "restraint", "reciprocity", "hope", "other")
+#: What a figure rests on.  ``reported``: a source states it; ``derived``: computed from reported figures (the
+#: ``derived`` note says how); ``assumed``: chosen by the log's author where no source gives it (``assumed`` note);
+#: ``inferred``: implied by later acts (the fold's own); ``unknown``: nothing is known.
+STAFF_BASES = ("reported", "derived", "assumed", "inferred", "unknown")
+INCIDENT_KINDS = ("poisoning", "attack", "assassination", "cyber-attack", "arrest", "other")
 
 
 def _non_negative(instance, attribute, value):
     if value is not None and value < 0:
         raise ValueError(f"{attribute.name} must not be negative (got {value})")
+    if value is not None and value > MAX_FIGURE:
+        raise ValueError(f"{attribute.name} must be at most {MAX_FIGURE:,} (got {_short(value)})")
 
 
 def _positive(instance, attribute, value):
     if value is not None and value <= 0:
         raise ValueError(f"{attribute.name} must be positive (got {value})")
+    if value is not None and value > MAX_FIGURE:
+        raise ValueError(f"{attribute.name} must be at most {MAX_FIGURE:,} (got {_short(value)})")
+
+
+def _short(value: int) -> str:
+    digits = int(abs(value).bit_length() * 0.30103) + 1  # never str(): Python refuses to print huge numbers
+    return str(value) if digits <= 20 else f"a number of about {digits} digits"
 
 
 def _one_of(options):
@@ -69,8 +85,9 @@ class SanctionTarget:
 class Event:
     """Fields every event has.
 
-    ``sources`` names where the fact comes from: a seed file name (``002_75852e39d8adb4be.txt``) or a public record
-    (``public record: ...``).  ``derived`` says how a figure was derived, ``disputed`` what the sources disagree on,
+    ``sources`` names where the fact comes from: a seed file name (``002_75852e39d8adb4be.txt``), a public page by its
+    URL, or a public record (``public record: ...``).  ``derived`` says how a figure was derived, ``assumed`` which
+    figure the log's author chose where no source gives one, ``disputed`` what the sources disagree on,
     ``date_note`` how an approximate date was resolved.  ``resolves`` lists open proposals or threats that this
     event enacts, declines or overtakes.  ``generated_by`` marks an event made by a strategy or a scenario.
     """
@@ -82,6 +99,7 @@ class Event:
     by: str | None = None
     sources: tuple[str, ...] = ()
     derived: str | None = None
+    assumed: str | None = None
     disputed: str | None = None
     date_precision: str = field(default="day", validator=_one_of(DATE_PRECISIONS))
     date_note: str | None = None
@@ -90,7 +108,9 @@ class Event:
     cameo: str | None = None
     generated_by: str | None = None
 
-    #: ``measure``: changes mission, posts, properties or sanctions.  ``speech``: words, votes, meetings.
+    #: ``measure``: an act that changes mission, posts, properties or sanctions.  ``speech``: words, votes,
+    #: meetings.  ``record``: how things stood or what completed (a baseline, departures that took place): not an
+    #: act, never coded as one.
     category: ClassVar[str] = "speech"
     #: For speech acts that stay open until enacted, declined or overtaken (proposals, threats).
     opens: ClassVar[str | None] = None
@@ -105,14 +125,32 @@ class Event:
 # --- measures: these change the state -------------------------------------------------------------------------
 
 
+def _staff_figure(instance, attribute, value):
+    """The staff figure of a baseline: exact (``staff``), bounded (``staff_min``/``staff_max``), about a figure
+    (``staff_about``), or none of them (unknown)."""
+    lo, hi = instance.staff_min, instance.staff_max
+    if instance.staff is not None and (lo is not None or hi is not None or instance.staff_about is not None):
+        raise ValueError("staff is exact: give either staff = N or a range (at_least / between / about), not both")
+    if lo is not None and hi is not None and lo > hi:
+        raise ValueError(f"staff range is empty: low {lo} is above high {hi}")
+
+
 @frozen(kw_only=True)
 class MissionEstablished(Event):
-    """The sending country (actor) has a mission of ``staff`` people in the host (target), with these posts.
+    """The sending country (actor) has a mission in the host (target), with these posts: a baseline, not an act.
 
-    Used for baselines: the state of a mission before the first recorded act."""
-    staff: int = field(validator=_non_negative)
+    Its size may be exact (``staff``), bounded (``staff_min``, ``staff_max``), about a figure (``staff_about``) or
+    unknown (none of them); ``staff_basis`` says what the figure rests on (default: ``derived`` when the event has a
+    ``derived`` note, ``assumed`` with an ``assumed`` note, ``reported`` otherwise, ``unknown`` without a figure).
+    In a TOML log: ``staff = 490``, ``staff = { at_least = 9 }``, ``staff = { about = 1100 }``,
+    ``staff = { between = [1000, 1200] }``."""
+    staff: int | None = field(default=None, validator=_non_negative)
+    staff_min: int | None = field(default=None, validator=_non_negative)
+    staff_max: int | None = field(default=None, validator=_non_negative)
+    staff_about: int | None = field(default=None, validator=[_non_negative, _staff_figure])
+    staff_basis: str | None = field(default=None, validator=_one_of(STAFF_BASES))
     posts: tuple[Post, ...] = ()
-    category: ClassVar[str] = "measure"
+    category: ClassVar[str] = "record"
 
 
 @frozen(kw_only=True)
@@ -124,18 +162,32 @@ class StaffAssigned(Event):
 
 @frozen(kw_only=True)
 class DiplomatsExpelled(Event):
-    """The host (actor) orders ``count`` members of the sending country's (target) mission to leave by ``deadline``."""
+    """The host (actor) orders ``count`` members of the sending country's (target) mission to leave by ``deadline``.
+
+    Without a deadline they are pending, "deadline unknown", until :class:`DiplomatsDeparted` says they left, or the
+    log's ``departure_days`` gives one (then ``deadline_assumed`` is true)."""
     count: int = field(validator=_positive)
-    deadline: Date
+    deadline: Date | None = None
+    deadline_assumed: bool = False
     from_posts: tuple[str, ...] = ()
     category: ClassVar[str] = "measure"
 
 
+def _cap_figure(instance, attribute, value):
+    if (instance.cap is None) == (not value):
+        raise ValueError("a cap is a number (cap = N) or parity with the other side's mission (cap = \"parity\")")
+
+
 @frozen(kw_only=True)
 class MissionCapped(Event):
-    """The host (actor) caps the sending country's (target) mission at ``cap`` people, to be met by ``deadline``."""
-    cap: int = field(validator=_non_negative)
-    deadline: Date
+    """The host (actor) caps the sending country's (target) mission at ``cap`` people, to be met by ``deadline``.
+
+    ``parity`` instead of a number: the cap is the size of the host's own mission in the sending country, and follows
+    it (``cap = "parity"`` in a log).  Without a deadline, whoever is over the cap is pending, "deadline unknown"."""
+    cap: int | None = field(default=None, validator=_non_negative)
+    parity: bool = field(default=False, validator=_cap_figure)
+    deadline: Date | None = None
+    deadline_assumed: bool = False
     category: ClassVar[str] = "measure"
 
 
@@ -154,23 +206,34 @@ class PostOpened(Event):
 
 @frozen(kw_only=True)
 class PostClosed(Event):
-    """The host (actor) closes a post of the sending country's (target) mission."""
+    """The host (actor) closes a post of the sending country's (target) mission, from ``effective`` if given
+    (until then the post shows as closing)."""
     post: str = field(validator=_nonempty)
+    effective: Date | None = None
     category: ClassVar[str] = "measure"
 
 
 @frozen(kw_only=True)
+class PostListed(Event):
+    """The sending country (actor) has this post in the host (target), as it stood: a baseline, not an act (never
+    coded as cooperation).  Creates the mission, of unknown size, if it was never declared."""
+    post: Post
+    category: ClassVar[str] = "record"
+
+
+@frozen(kw_only=True)
 class PropertyRegistered(Event):
-    """The owner (actor) holds a diplomatic property in the host (target), in use."""
+    """The owner (actor) holds a diplomatic property in the host (target), in use: a baseline, not an act."""
     property: str = field(validator=_nonempty)
     name: str = field(validator=_nonempty)
     kind: str = field(default="other", validator=_one_of(PROPERTY_KINDS))
-    category: ClassVar[str] = "measure"
+    category: ClassVar[str] = "record"
 
 
 @frozen(kw_only=True)
 class _PropertyAct(Event):
     property: str = field(validator=_nonempty)
+    effective: Date | None = None  # the act takes effect on this day (the property shows as closing until then)
     category: ClassVar[str] = "measure"
 
 
@@ -194,12 +257,23 @@ class PropertyReturned(_PropertyAct):
     """The host (actor) gives a suspended, closed or seized property back to the owner (target)."""
 
 
+def _designated(instance, attribute, value):
+    if value is not None and value < len(instance.targets):
+        raise ValueError(f"count is {value} but {len(instance.targets)} targets are named")
+    if value is None and not instance.targets:
+        raise ValueError("targets must not be empty (or give count, the number of targets designated)")
+
+
 @frozen(kw_only=True)
 class SanctionsImposed(Event):
-    """The imposer (actor) puts ``measures`` on each of ``targets`` (of the target country)."""
-    targets: tuple[SanctionTarget, ...] = field(validator=_nonempty)
+    """The imposer (actor) puts ``measures`` on each of ``targets`` (of the target country).
+
+    ``count``: how many targets were designated, when only some are named (``count = 24`` with three names).  A
+    target already under these measures by another ``legal_basis`` gains that authority."""
+    targets: tuple[SanctionTarget, ...] = ()
     measures: tuple[str, ...] = field(validator=_nonempty)
     legal_basis: str | None = None
+    count: int | None = field(default=None, validator=[_positive, _designated])
     category: ClassVar[str] = "measure"
 
 
@@ -209,6 +283,77 @@ class SanctionsLifted(Event):
     targets: tuple[str, ...] = field(validator=_nonempty)
     measures: tuple[str, ...] = ()
     category: ClassVar[str] = "measure"
+
+
+@frozen(kw_only=True)
+class DiplomatsDeparted(Event):
+    """The people the host ordered out (by the expulsion or cap ``order``) have left: a record, not a new act.
+
+    The sending country is the actor, the host the target.  It settles a departure whose deadline was unknown, or
+    one that came before its deadline."""
+    order: str = field(validator=_nonempty)
+    category: ClassVar[str] = "record"
+
+
+@frozen(kw_only=True)
+class ForeignAgentDesignated(Event):
+    """The actor designates an organisation of the target country (a broadcaster, say) as a foreign agent; shown
+    beside the sanctions as the measure ``foreign-agent designation``."""
+    targets: tuple[SanctionTarget, ...] = field(validator=_nonempty)
+    legal_basis: str | None = None
+    category: ClassVar[str] = "measure"
+
+
+@frozen(kw_only=True)
+class LawEnacted(Event):
+    """The actor enacts a law aimed at the target (sanctions written into law, a foreign-agent law)."""
+    law: str = field(validator=_nonempty)
+    category: ClassVar[str] = "measure"
+
+
+@frozen(kw_only=True)
+class AccreditationRefused(Event):
+    """The host (actor) refuses accreditation to ``count`` people the sending country (target) put forward."""
+    count: int | None = field(default=None, validator=_positive)
+    category: ClassVar[str] = "measure"
+
+
+@frozen(kw_only=True)
+class AmbassadorRecalled(Event):
+    """The actor calls its head of mission home from the target (for consultations, say): the mission is without
+    its head until :class:`AmbassadorReturned`."""
+    category: ClassVar[str] = "measure"
+
+
+@frozen(kw_only=True)
+class AmbassadorReturned(Event):
+    """The actor's head of mission goes back to the target."""
+    category: ClassVar[str] = "measure"
+
+
+@frozen(kw_only=True)
+class ContactsSuspended(Event):
+    """The actor suspends contacts with the target (``scope``: "high-level bilateral", say) until resumed."""
+    scope: str = "all"
+    category: ClassVar[str] = "measure"
+
+
+@frozen(kw_only=True)
+class ContactsResumed(Event):
+    """The actor resumes the contacts with the target it had suspended."""
+    category: ClassVar[str] = "measure"
+
+
+@frozen(kw_only=True)
+class IncidentOccurred(Event):
+    """An incident that sets off a crisis (a poisoning, an attack) in the actor's country (``place``).
+
+    ``suspected``: the country the log's sources name as behind it, if any; event data then codes it as an act of
+    that country against the actor.  Not a diplomatic act of the actor's."""
+    kind: str = field(validator=_one_of(INCIDENT_KINDS))
+    place: str | None = None
+    suspected: str | None = None
+    needs_target: ClassVar[bool] = False
 
 
 # --- speech acts: words, votes and meetings; only proposals and threats touch the state ---------------------------
@@ -253,6 +398,16 @@ class IntentStated(Event):
     @property
     def is_open(self) -> bool:
         return self.stance in ("retaliate", "reciprocity")
+
+
+@frozen(kw_only=True)
+class AmbassadorSummoned(Event):
+    """The actor summons the target's ambassador (or chargé) to protest."""
+
+
+@frozen(kw_only=True)
+class AccusationMade(Event):
+    """The actor accuses the target (of an attack, of espionage)."""
 
 
 @frozen(kw_only=True)
@@ -332,6 +487,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ProposalMade, ProposalDeclined, ThreatIssued, MeasureReported, IntentStated, InvolvementDenied,
         CriticismVoiced, PraiseExpressed, DemandMade, VoteHeld, MeetingHeld, MeetingPlanned, MeetingCancelled,
         StatementMade, StaffingReported,
+        # added with real 2017-2018 history: records, and the acts real crises need
+        PostListed, DiplomatsDeparted, ForeignAgentDesignated, LawEnacted, AccreditationRefused, AmbassadorRecalled,
+        AmbassadorReturned, ContactsSuspended, ContactsResumed, IncidentOccurred, AmbassadorSummoned, AccusationMade,
     )
 }
 

@@ -25,6 +25,7 @@ from attrs import frozen
 from . import countries, provenance
 from . import events as ev
 from .errors import InputError, RuleViolation
+from .limits import MAX_CHAIN, MAX_FIGURE
 
 Date = datetime.date
 _BASE_FIELDS = ev.field_names(ev.Event)
@@ -97,6 +98,63 @@ def _format_leaf(exc: BaseException, _type: type | None) -> str:
     return f"invalid value ({exc})"
 
 
+_STAFF_KEYS = {"at_least": "staff_min", "at_most": "staff_max", "about": "staff_about"}
+
+
+def _whole(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(f"{what} must be a whole number, got {value!r}")
+    if not 0 <= value <= MAX_FIGURE:
+        raise InputError(f"{what} must be between 0 and {MAX_FIGURE:,}, got {value}")
+    return value
+
+
+def _staff_in(data: dict[str, Any]) -> None:
+    """``staff = { at_least = 9 }``, ``{ about = 1100 }``, ``{ between = [1000, 1200] }`` (or a mix of at_least,
+    at_most and about) -> the flat fields of MissionEstablished."""
+    figure = data.get("staff")
+    if not isinstance(figure, dict):
+        return
+    del data["staff"]
+    if not figure:
+        raise InputError("field 'staff' is an empty table: give a number, or at_least, at_most, about or between "
+                         "(or leave staff out when the size is unknown)")
+    for key, value in figure.items():
+        if key == "between":
+            if not isinstance(value, list) or len(value) != 2:
+                raise InputError(f"field 'staff': between wants [low, high], got {value!r}")
+            low, high = (_whole(v, "field 'staff': between") for v in value)
+            if low > high:
+                raise InputError(f"field 'staff': between [{low}, {high}] has its low end above its high end")
+            data["staff_min"], data["staff_max"] = low, high
+        elif key in _STAFF_KEYS:
+            data[_STAFF_KEYS[key]] = _whole(value, f"field 'staff': {key}")
+        else:
+            raise InputError(f"field 'staff': unknown key {key!r} (want at_least, at_most, about or between)")
+
+
+def _staff_out(out: dict[str, Any]) -> None:
+    figure = {}
+    low, high = out.pop("staff_min", None), out.pop("staff_max", None)
+    if low is not None and high is not None:
+        figure["between"] = [low, high]
+    elif low is not None:
+        figure["at_least"] = low
+    elif high is not None:
+        figure["at_most"] = high
+    about = out.pop("staff_about", None)
+    if about is not None:
+        figure["about"] = about
+    if figure:
+        rest = list(out.items())
+        out.clear()
+        for k, v in rest:  # the figure where staff = N would stand, before the posts
+            if k == "posts":
+                out["staff"] = figure
+            out[k] = v
+        out.setdefault("staff", figure)
+
+
 def event_from_dict(data: dict[str, Any]) -> ev.Event:
     """Build an event from a plain dict with a ``type`` key.  Raises InputError (no location) if it is wrong."""
     if not isinstance(data, dict):
@@ -108,6 +166,13 @@ def event_from_dict(data: dict[str, Any]) -> ev.Event:
     cls = ev.EVENT_TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
         raise InputError(f"unknown event type {kind!r} (see `diplosim events` for the catalogue)")
+    if cls is ev.MissionEstablished:
+        _staff_in(data)
+    elif cls is ev.MissionCapped and data.get("cap") == "parity":
+        if "parity" in data:
+            raise InputError("field 'cap': write cap = \"parity\" or parity = true, not both")
+        data["cap"], data["parity"] = None, True
+        del data["cap"]
     known = set(ev.field_names(cls))
     extra = sorted(set(data) - known)
     if extra:
@@ -162,6 +227,10 @@ def event_to_dict(event: ev.Event, *, dates_as_text: bool = False) -> dict[str, 
             out[key] = body.pop(key)
     specific = {k: v for k, v in body.items() if k not in _BASE_FIELDS}
     common = {k: v for k, v in body.items() if k in _BASE_FIELDS}
+    if isinstance(event, ev.MissionEstablished):
+        _staff_out(specific)
+    elif isinstance(event, ev.MissionCapped) and specific.pop("parity", False):
+        specific = {"cap": "parity", **specific}
     out.update(specific)
     out.update(common)
     return out
@@ -172,12 +241,19 @@ def event_to_dict(event: ev.Event, *, dates_as_text: bool = False) -> dict[str, 
 
 @frozen
 class Log:
-    """An event log read from a file: its events in order, and where each one is in the file."""
+    """An event log read from a file: its events in order, and where each one is in the file.
+
+    A log that continues another (``[log] continues = "earlier.toml"``) holds the whole chain: the events of the
+    logs it continues first, then its own.  ``chain`` lists the files, earliest first; ``files`` names the file of
+    each event that is not in ``path``."""
     events: tuple[ev.Event, ...]
     path: str = "<memory>"
     title: str = ""
     description: str = ""
     lines: dict[str, int] = attrs.field(factory=dict, eq=False, repr=False)
+    files: dict[str, str] = attrs.field(factory=dict, eq=False, repr=False)
+    chain: tuple[str, ...] = attrs.field(default=(), eq=False, repr=False)
+    settings: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
     def __iter__(self) -> Iterator[ev.Event]:
         return iter(self.events)
@@ -188,7 +264,8 @@ class Log:
     def where(self, event_id: str) -> str:
         """``path:line`` of an event, for messages."""
         line = self.lines.get(event_id)
-        return f"{self.path}:{line}" if line else self.path
+        path = self.files.get(event_id, self.path)
+        return f"{path}:{line}" if line else path
 
     def by_id(self) -> dict[str, ev.Event]:
         return {e.id: e for e in self.events}
@@ -281,8 +358,8 @@ def parse_toml(text: str, path: str = "<toml>") -> Log:
             _duplicate(e, lines[e.id], f"{path}:{start}" if start else path)
         events.append(e)
         lines[e.id] = start
-    meta = doc.get("log", {})
-    return Log(tuple(events), path, str(meta.get("title", "")), str(meta.get("description", "")), lines)
+    meta = _log_table(doc.get("log", {}), text, path)
+    return Log(tuple(events), path, meta.get("title", ""), meta.get("description", ""), lines, settings=meta)
 
 
 def _duplicate(e: ev.Event, first_line: int, where: str) -> None:
@@ -292,8 +369,40 @@ def _duplicate(e: ev.Event, first_line: int, where: str) -> None:
                      where)
 
 
+#: The keys of a log's ``[log]`` table and what each must be.
+LOG_KEYS = {"title": str, "description": str, "continues": str, "departure_days": int}
+
+
+def _log_table(meta: Any, text: str, path: str) -> dict[str, Any]:
+    """The checked ``[log]`` table (a TOML log's, or a JSON Lines log's first line ``{"log": {...}}``)."""
+    def where(key: str) -> str:
+        lines = _split_lines(text)
+        for n, line in enumerate(lines, 1):
+            if re.match(rf"^\s*{re.escape(key)}\s*=", line) or f'"{key}"' in line:
+                return f"{path}:{n}"
+        return path
+    if not isinstance(meta, dict):
+        raise InputError("[log] must be a table", path)
+    for key, value in meta.items():
+        want = LOG_KEYS.get(key)
+        if want is None:
+            raise InputError(f"unknown key {key!r} in [log] (want {', '.join(LOG_KEYS)})", where(key))
+        if isinstance(value, bool) or not isinstance(value, want):
+            raise InputError(f"[log] {key} must be {'a string' if want is str else 'a whole number'}, "
+                             f"got {value!r:.40}", where(key))
+    days = meta.get("departure_days")
+    if days is not None and not 0 <= days <= 3650:
+        raise InputError(f"[log] departure_days must be between 0 and 3650, got {_num(days)}", where("departure_days"))
+    return dict(meta)
+
+
+def _num(value: int) -> str:
+    return str(value) if abs(value) < 10 ** 18 else "a huge number"
+
+
 def parse_jsonl(text: str, path: str = "<jsonl>") -> Log:
     events, lines = [], {}
+    meta: dict[str, Any] = {}
     for n, line in enumerate(_split_lines(text), 1):
         if not line.strip() or line.lstrip().startswith("//"):
             continue
@@ -301,6 +410,11 @@ def parse_jsonl(text: str, path: str = "<jsonl>") -> Log:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", f"{path}:{n}") from None
+        if isinstance(item, dict) and set(item) == {"log"}:
+            if events or meta:
+                raise InputError("the {\"log\": {...}} line must come first", f"{path}:{n}")
+            meta = _log_table(item["log"], line, f"{path}:{n}") or {"title": ""}
+            continue
         try:
             e = event_from_dict(item)
         except InputError as exc:
@@ -310,15 +424,23 @@ def parse_jsonl(text: str, path: str = "<jsonl>") -> Log:
             _duplicate(e, lines[e.id], f"{path}:{n}")
         events.append(e)
         lines[e.id] = n
-    return Log(tuple(events), path, "", "", lines)
+    return Log(tuple(events), path, meta.get("title", ""), meta.get("description", ""), lines, settings=meta)
 
 
 def load_log(path: str | Path, *, check_rules: bool = True) -> Log:
-    """Read a log file (``.toml`` or ``.jsonl``/``.json``), check it, and return it.
+    """Read a log file (``.toml`` or ``.jsonl``/``.json``), with every log it continues, check it, and return it.
 
-    Raises :class:`InputError` naming ``file:line`` for any problem, including a broken domain rule.
+    ``path`` may also name a shipped log by its name (``us-russia-2016-2017``; see :func:`shipped_logs`).  Raises
+    :class:`InputError` naming ``file:line`` for any problem, including a broken domain rule.
     """
-    path = str(path)
+    path = _named(path)
+    log = _read_chain(Path(path), Path(path).resolve().parent, ())
+    if check_rules:
+        check_log(log)
+    return log
+
+
+def _parse_file(path: str) -> Log:
     text = read_text(path)
     if path.endswith((".jsonl", ".json", ".ndjson")):
         log = parse_jsonl(text, path)
@@ -326,9 +448,69 @@ def load_log(path: str | Path, *, check_rules: bool = True) -> Log:
         log = parse_toml(text, path)
     else:
         raise InputError("unknown log format: want a .toml or .jsonl file", path)
-    if check_rules:
-        check_log(log)
+    days = log.settings.get("departure_days")
+    if days is not None:
+        log = attrs.evolve(log, events=tuple(_default_deadline(e, days) for e in log.events))
     return log
+
+
+def _default_deadline(e: ev.Event, days: int) -> ev.Event:
+    if not isinstance(e, ev.DiplomatsExpelled) or e.deadline is not None:
+        return e
+    note = f"deadline: the log's departure_days ({days}), no source gives one"
+    return attrs.evolve(e, deadline=e.date + datetime.timedelta(days=days), deadline_assumed=True,
+                        assumed=f"{e.assumed}; {note}" if e.assumed else note)
+
+
+def _read_chain(path: Path, root: Path, seen: tuple[Path, ...]) -> Log:
+    """The log at ``path`` preceded by the logs it continues, each resolved relative to the file that names it and
+    kept inside ``root`` (the folder of the file the user gave)."""
+    log = _parse_file(str(path))
+    parent_name = log.settings.get("continues")
+    if parent_name is None:
+        return attrs.evolve(log, chain=(str(path),))
+    where = _where_key(log, "continues")
+    if parent_name.strip() == "" or Path(parent_name).is_absolute() or parent_name.startswith("~"):
+        raise InputError(f"[log] continues must be a path relative to this file, got {parent_name!r}", where)
+    parent = path.parent / parent_name
+    real = parent.resolve()
+    try:
+        real.relative_to(root)
+    except ValueError:
+        raise InputError(f"[log] continues {parent_name!r} leads outside {root}: a log may continue only logs in "
+                         f"its own folder tree", where) from None
+    here = path.resolve()
+    if real == here or real in seen:
+        names = " -> ".join(p.name for p in (*seen, here, real))
+        raise InputError(f"[log] continues makes a cycle: {names}", where)
+    if len(seen) + 2 > MAX_CHAIN:
+        raise InputError(f"[log] continues: a chain of more than {MAX_CHAIN} logs", where)
+    if not real.is_file():
+        raise InputError(f"[log] continues {parent_name!r}: no such file", where)
+    earlier = _read_chain(parent, root, (*seen, here))
+    files = dict(earlier.files)
+    files.update({e.id: earlier.path for e in earlier.events if e.id not in earlier.files})
+    lines = dict(earlier.lines)
+    for e in log.events:
+        if e.id in lines:
+            first = f"{files.get(e.id, earlier.path)}:{lines[e.id]}"
+            from .errors import UNIQUE_IDS
+            raise InputError(str(RuleViolation(e.id, UNIQUE_IDS, f"the id is used by the event at {first}")),
+                             log.where(e.id))
+    lines.update(log.lines)
+    return Log(earlier.events + log.events, log.path, log.title or earlier.title, log.description, lines, files,
+               earlier.chain + (str(path),), log.settings)
+
+
+def _where_key(log: Log, key: str) -> str:
+    try:
+        text = read_text(log.path)
+    except InputError:
+        return log.path
+    for n, line in enumerate(_split_lines(text), 1):
+        if re.match(rf"^\s*{key}\s*=", line) or f'"{key}"' in line:
+            return f"{log.path}:{n}"
+    return log.path
 
 
 def check_log(log: Log) -> None:
@@ -384,9 +566,31 @@ def data_dir(name: str) -> Path:
     return package.parent / name
 
 
-REAL_LOG = "us-russia-2016-2017.toml"
+#: The seeds' log: the US–Russia sequence of December 2016 – July 2017, the start of the shipped record.
+SEED_LOG = "us-russia-2016-2017.toml"
+#: The last log of the shipped record's chain: loading it loads the whole record, December 2016 – April 2018.
+RECORD_LOG = "us-russia-2016-2017.toml"
+REAL_LOG = RECORD_LOG
 
 
 def default_log_path() -> Path:
-    """The curated log of the real US–Russia sequence, December 2016 – July 2017."""
-    return data_dir("seeds") / REAL_LOG
+    """The shipped record: the last log of its chain (loading it reads every log it continues)."""
+    return data_dir("seeds") / RECORD_LOG
+
+
+def seed_log_path() -> Path:
+    """The seeds' log alone: the US–Russia sequence of December 2016 – July 2017."""
+    return data_dir("seeds") / SEED_LOG
+
+
+def shipped_logs() -> dict[str, Path]:
+    """The shipped logs by name (file name without extension)."""
+    return {p.stem: p for p in sorted(data_dir("seeds").glob("*.toml"))}
+
+
+def _named(path: str | Path) -> str:
+    """A shipped log's name (``us-russia-2016-2017``) as its path; anything else as given."""
+    text = str(path)
+    if not text.endswith((".toml", ".jsonl", ".json", ".ndjson")) and "/" not in text and text in shipped_logs():
+        return str(shipped_logs()[text])
+    return text

@@ -20,47 +20,114 @@ from . import hooks
 
 Date = datetime.date
 
-PROPERTY_STATUSES = ("in_use", "access_suspended", "closed", "seized", "returned")
+PROPERTY_STATUSES = ("in_use", "closing", "access_suspended", "closed", "seized", "returned")
 
 
 @define(slots=True)
 class Departure:
-    """People ordered out of a mission, still present until the end of ``deadline``."""
+    """People ordered out of a mission, still present until the end of ``deadline``.
+
+    ``deadline`` None: not known (pending until a :class:`~diplosim.core.events.DiplomatsDeparted` settles it);
+    ``assumed``: the deadline is the log's default, not a reported one.  ``upto``: when the number is not known
+    exactly (the excess over a cap on a mission of uncertain size), between ``count`` and ``upto`` people leave
+    (``upto`` None with ``exact`` False: an unknown number, at least ``count``)."""
     count: int
-    deadline: Date
+    deadline: Date | None
     event_id: str
     reason: str  # "expelled" or "cap"
+    upto: int | None = None
+    exact: bool = True
+    assumed: bool = False
+
+    @property
+    def most(self) -> int | None:
+        """The most people who may leave (None: no bound known)."""
+        return self.count if self.exact else self.upto
 
 
 @define(slots=True)
 class PostState:
+    """A post of a mission.  ``status``: ``open``, ``closing`` (ordered closed, ``effective`` in the future) or
+    ``closed``."""
     name: str
     kind: str
-    status: str  # "open" or "closed"
+    status: str
     since: Date
     event_id: str
+    effective: Date | None = None
 
 
 @define(slots=True)
 class Mission:
-    """The mission of ``sending`` in ``host``.  ``staff`` counts everyone present, pending departures included."""
+    """The mission of ``sending`` in ``host``.
+
+    Its size is a range: at least ``low`` and at most ``high`` people present, pending departures included (``high``
+    None: no upper bound is known).  ``about``: a central figure when the sources give one ("about 1,100"), which
+    moves with every change.  ``basis`` says what the figures rest on (see
+    :data:`diplosim.core.events.STAFF_BASES`); ``change`` is the net change since the mission's baseline (people who
+    left count negative, people assigned positive), known even when the size is not (None once a cap's uncertain
+    excess has left).  ``inferred``: the fold raised ``low`` because an act implied more people than were known.  ``staff`` is the size when
+    it is known exactly, else None.  ``implicit``: the id of the act that brought the mission into the state
+    without a baseline.  ``head``: ``present`` or ``recalled`` once an event says so, else None (not recorded)."""
     sending: str
     host: str
-    staff: int
+    low: int
+    high: int | None
     since: Date
+    basis: str = "reported"
+    about: int | None = None
+    change: int | None = 0
+    inferred: bool = False
     cap: int | None = None
+    cap_parity: bool = False
     cap_deadline: Date | None = None
     cap_event: str | None = None
     departures: list[Departure] = field(factory=list)
     posts: dict[str, PostState] = field(factory=dict)
+    implicit: str | None = None
+    head: str | None = None
+
+    @property
+    def staff(self) -> int | None:
+        """The number of people present, pending departures included, when it is known exactly; else None."""
+        return self.low if self.low == self.high else None
+
+    @staff.setter
+    def staff(self, value: int) -> None:
+        self.low = self.high = value
+
+    @property
+    def exact(self) -> bool:
+        return self.low == self.high
 
     @property
     def pending_departures(self) -> int:
+        """People ordered out and not gone yet (the least number, when a departure's size is uncertain)."""
         return sum(d.count for d in self.departures)
+
+    @property
+    def pending_most(self) -> int | None:
+        """The most people ordered out and not gone yet (None: no bound known)."""
+        total = 0
+        for d in self.departures:
+            most = d.most
+            if most is None:
+                return None
+            total += most
+        return total
+
+    def remaining(self) -> tuple[int, int | None]:
+        """The range of people who will be left once every pending departure has happened."""
+        most = self.pending_most
+        low = self.low - most if most is not None else 0
+        high = self.high - self.pending_departures if self.high is not None else None
+        return max(low, 0), high
 
 
 @define(slots=True)
 class PropertyState:
+    """A property.  ``status`` ``closing``: an act on it takes effect on ``effective``, when the status becomes
+    ``becomes``."""
     id: str
     name: str
     owner: str
@@ -69,16 +136,42 @@ class PropertyState:
     status: str
     since: Date
     event_id: str
+    effective: Date | None = None
+    becomes: str | None = None
 
 
 @define(slots=True)
 class SanctionState:
+    """A target under the imposer's measures; ``authorities``: every legal basis it is designated under."""
     imposer: str
     target: str
     target_kind: str
     target_country: str | None
     measures: list[str]
     legal_basis: str | None
+    since: Date
+    event_id: str
+    authorities: list[str] = field(factory=list)
+
+
+@define(slots=True)
+class Designation:
+    """Targets designated by a sanctions act without being named: ``count`` of them, of ``target_country``."""
+    imposer: str
+    target_country: str
+    count: int
+    measures: list[str]
+    legal_basis: str | None
+    since: Date
+    event_id: str
+
+
+@define(slots=True)
+class ContactsState:
+    """Contacts the actor suspended with the target, since when and how far (``scope``)."""
+    actor: str
+    target: str
+    scope: str
     since: Date
     event_id: str
 
@@ -123,6 +216,8 @@ class State:
     missions: dict[tuple[str, str], Mission] = field(factory=dict)
     properties: dict[str, PropertyState] = field(factory=dict)
     sanctions: dict[tuple[str, str], SanctionState] = field(factory=dict)
+    designations: list[Designation] = field(factory=list)
+    contacts: dict[tuple[str, str], ContactsState] = field(factory=dict)
     open_items: dict[str, OpenItem] = field(factory=dict)
     resolved: list[Resolution] = field(factory=list)
     claims: list[Claim] = field(factory=list)
@@ -135,6 +230,9 @@ class State:
     seen_ids: set[str] | None = field(factory=set, repr=False, eq=False)
     # (deadline, sending, host) of pending departures and caps, earliest first (a heap; stale entries are skipped)
     deadlines: list[tuple[Date, str, str]] = field(factory=list, repr=False)
+    # (effective date, kind, event id, key, key, key) of closures that take effect later, earliest first (a heap):
+    # ("post", sending, host, post name) or ("property", property id, "", "")
+    effects: list[tuple[Date, str, str, str, str, str]] = field(factory=list, repr=False)
 
     def copy(self) -> "State":
         return copy.deepcopy(self)

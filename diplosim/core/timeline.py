@@ -49,8 +49,12 @@ _MISSION_OF = {
     ev.MissionCapped: lambda e: (e.target, e.actor),
     ev.MissionCapLifted: lambda e: (e.target, e.actor),
     ev.PostClosed: lambda e: (e.target, e.actor),
+    ev.PostListed: lambda e: (e.actor, e.target),
+    ev.DiplomatsDeparted: lambda e: (e.actor, e.target),
+    ev.AmbassadorRecalled: lambda e: (e.actor, e.target),
+    ev.AmbassadorReturned: lambda e: (e.actor, e.target),
 }
-_POSTS_CHANGE = (ev.MissionEstablished, ev.PostOpened, ev.PostClosed)
+_POSTS_CHANGE = (ev.MissionEstablished, ev.PostOpened, ev.PostClosed, ev.PostListed)
 
 
 @frozen
@@ -67,20 +71,25 @@ class _Checkpoint:
     deltas: dict[str, _Delta] | None  # otherwise the changes since the checkpoint before
     resolved: int
     claims: int
+    designations: int
     countries: frozenset[str]
     deadlines: tuple
+    effects: tuple
     events_applied: int  # how many events of the log it has applied
     last_date: Date | None
     last_event: str | None
 
 
 def _frozen_mission(m: Mission, posts: dict) -> tuple:
-    return (m.sending, m.host, m.staff, m.since, m.cap, m.cap_deadline, m.cap_event, tuple(m.departures), posts)
+    return (m.sending, m.host, m.low, m.high, m.since, m.basis, m.about, m.change, m.inferred, m.cap, m.cap_parity,
+            m.cap_deadline, m.cap_event, tuple(m.departures), m.implicit, m.head, posts)
 
 
 def _thawed_mission(t: tuple) -> Mission:
-    sending, host, staff, since, cap, cap_deadline, cap_event, departures, posts = t
-    return Mission(sending, host, staff, since, cap, cap_deadline, cap_event, list(departures), dict(posts))
+    (sending, host, low, high, since, basis, about, change, inferred, cap, cap_parity, cap_deadline, cap_event,
+     departures, implicit, head, posts) = t
+    return Mission(sending, host, low, high, since, basis, about, change, inferred, cap, cap_parity, cap_deadline,
+                   cap_event, list(departures), dict(posts), implicit, head)
 
 
 class Timeline:
@@ -112,15 +121,16 @@ class Timeline:
     def _build(self) -> None:
         s = State(seen_ids=set())
         self._frozen: dict[tuple[str, str], tuple] = {}  # the latest frozen version of each mission
-        self._pending: set[tuple[str, str]] = set()  # missions with departures at the last checkpoint
+        self._pending: set[tuple[str, str]] = set()  # missions with departures or closing posts at the last checkpoint
+        self._closing: set[str] = set()  # properties closing at the last checkpoint (the clock may close them)
         self._checkpoint(s, [])
         events, k = self.events, self.every
         for start in range(0, len(events), k):
             chunk = events[start:start + k]
             apply_all_in_place(s, chunk)
             self._checkpoint(s, chunk)
-        self._resolved, self._claims = s.resolved, s.claims
-        del self._frozen, self._pending
+        self._resolved, self._claims, self._designations = s.resolved, s.claims, s.designations
+        del self._frozen, self._pending, self._closing
 
     def _checkpoint(self, s: State, chunk: list[ev.Event]) -> None:
         missions = self._missions_changed(s, chunk)
@@ -129,17 +139,18 @@ class Timeline:
         countries = prev.countries if prev is not None and len(prev.countries) == len(s.countries) \
             else frozenset(s.countries)
         common: dict[str, Any] = dict(
-            resolved=len(s.resolved), claims=len(s.claims), countries=countries,
-            deadlines=tuple(s.deadlines), events_applied=s.events_applied, last_date=s.last_date,
+            resolved=len(s.resolved), claims=len(s.claims), designations=len(s.designations), countries=countries,
+            deadlines=tuple(s.deadlines), effects=tuple(s.effects), events_applied=s.events_applied, last_date=s.last_date,
             last_event=s.last_event)
         if n % self.keyframe_every == 0:
             tables = {"open_items": dict(s.open_items), "sanctions": dict(s.sanctions),
-                      "properties": dict(s.properties), "missions": dict(self._frozen)}
+                      "properties": dict(s.properties), "contacts": dict(s.contacts), "missions": dict(self._frozen)}
             self._checkpoints.append(_Checkpoint(keyframe=tables, deltas=None, **common))
         else:
-            deltas = self._deltas(s, chunk)
+            deltas = self._deltas(s, chunk, self._closing)
             deltas["missions"] = _Delta((), missions)
             self._checkpoints.append(_Checkpoint(keyframe=None, deltas=deltas, **common))
+        self._closing = {k for k, p in s.properties.items() if p.status == "closing"}
 
     def _missions_changed(self, s: State, chunk: list[ev.Event]) -> dict:
         """Freeze the missions the chunk may have changed: those it acts on, and those that had people due to
@@ -155,6 +166,7 @@ class Timeline:
                     posts_changed.add(key)
         for key in self._pending:
             touched.setdefault(key, None)
+            posts_changed.add(key)  # a closing post may have closed
         changed = {}
         frozen_now = self._frozen
         pending = set()
@@ -165,14 +177,15 @@ class Timeline:
             old = frozen_now.get(key)
             posts = dict(m.posts) if old is None or key in posts_changed else old[-1]
             changed[key] = frozen_now[key] = _frozen_mission(m, posts)
-            if m.departures:
+            if m.departures or any(p.status == "closing" for p in m.posts.values()):
                 pending.add(key)
         self._pending = pending
         return changed
 
     @staticmethod
-    def _deltas(s: State, chunk: list[ev.Event]) -> dict[str, _Delta]:
+    def _deltas(s: State, chunk: list[ev.Event], closing: set[str]) -> dict[str, _Delta]:
         opened: dict[str, None] = {}
+        contacts: dict[tuple[str, str], None] = {}
         closed: list[str] = []
         sanctions: dict[tuple[str, str], Any] = {}
         moved: list[tuple[str, str]] = []
@@ -181,7 +194,7 @@ class Timeline:
             opened[e.id] = None
             if e.resolves:
                 closed.extend(e.resolves)
-            if isinstance(e, ev.SanctionsImposed):
+            if isinstance(e, (ev.SanctionsImposed, ev.ForeignAgentDesignated)):
                 for t in e.targets:
                     key = (e.actor, t.name)
                     x = s.sanctions.get(key)
@@ -194,13 +207,19 @@ class Timeline:
                     sanctions.setdefault((e.actor, name), None)
             elif isinstance(e, (ev.PropertyRegistered, ev._PropertyAct)):
                 props[e.property] = None
+            elif isinstance(e, (ev.ContactsSuspended, ev.ContactsResumed)):
+                contacts.pop((e.actor, e.target), None)  # to the end: the fold's order is the order of last touch
+                contacts[e.actor, e.target] = None
+        for k in closing:  # the clock may have let a closure take effect
+            props.setdefault(k, None)
         items = s.open_items
         open_put = {k: items[k] for k in opened if k in items}
         sanction_put = {k: s.sanctions[k] for k in sanctions if k in s.sanctions}
         sanction_drop = tuple(moved) + tuple(k for k in sanctions if k not in s.sanctions)
         return {"open_items": _Delta(tuple(closed), open_put),
                 "sanctions": _Delta(sanction_drop, sanction_put),
-                "properties": _Delta((), {k: s.properties[k] for k in props})}
+                "properties": _Delta((), {k: s.properties[k] for k in props}),
+                "contacts": _Delta(tuple(contacts), {k: s.contacts[k] for k in contacts if k in s.contacts})}
 
     # --- queries ---------------------------------------------------------------------------------------------------
 
@@ -251,9 +270,10 @@ class Timeline:
             as_of=None,
             missions={k: _thawed_mission(t) for k, t in tables["missions"].items()},
             properties=tables["properties"], sanctions=tables["sanctions"], open_items=tables["open_items"],
+            contacts=tables["contacts"], designations=self._designations[:cp.designations],
             resolved=self._resolved[:cp.resolved], claims=self._claims[:cp.claims], countries=set(cp.countries),
             events_applied=cp.events_applied, last_date=cp.last_date, last_event=cp.last_event, seen_ids=None,
-            deadlines=list(cp.deadlines))
+            deadlines=list(cp.deadlines), effects=list(cp.effects))
 
 
 def states_at(events: Sequence[ev.Event], dates: Sequence[Date], *, every: int = 1000) -> list[State]:

@@ -247,12 +247,17 @@ _COMMON_ORDER = ("actor", "target", "sources", "generated_by", "summary", "resol
 _COLUMNS = ("id", "date")  # stored as columns of the events table, not in the payload
 
 
+#: A type's own fields that are rarely set, stored after the common ones (so that trailing defaults drop out, and a
+#: payload without them has the layout it had before they were added).
+_RARE = ("deadline_assumed", "staff_min", "staff_max", "staff_about", "staff_basis", "parity", "effective")
+
+
 def storage_order(cls: type[ev.Event]) -> tuple[str, ...]:
     """The fields of ``cls`` in the order its payload lists them."""
     base = ev.field_names(ev.Event)
     own = [n for n in ev.field_names(cls) if n not in base]
     common = [n for n in _COMMON_ORDER if n in base] + [n for n in base if n not in _COMMON_ORDER + _COLUMNS]
-    return tuple(own + common)
+    return tuple([n for n in own if n not in _RARE] + common + [n for n in own if n in _RARE])
 
 
 @attrs.frozen

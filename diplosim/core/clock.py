@@ -1,0 +1,122 @@
+"""The clock of the fold: people ordered out leave after their deadline day, closures take effect on theirs.
+
+A departure is present through its deadline day and gone the next; a closure with an effective date shows as
+closing until that day and closed from it.  A cap whose excess is not known exactly clamps the mission to the cap
+when its deadline passes.
+"""
+from __future__ import annotations
+
+import datetime
+import heapq
+
+from . import errors as E
+from .errors import RuleViolation
+from .state import Mission, PostState, PropertyState, State
+
+Date = datetime.date
+
+
+def settle(s: State, date: Date) -> None:
+    """Let every departure whose deadline is before ``date``, and every closure effective by ``date``, happen."""
+    dl = s.deadlines
+    while dl and dl[0][0] < date:
+        _, sending, host = heapq.heappop(dl)
+        m = s.missions.get((sending, host))
+        if m is not None:
+            _leave(s, m, date)
+    if s.effects and s.effects[0][0] <= date:
+        _take_effect(s, date)
+
+
+def _leave(s: State, m: Mission, date: Date) -> None:
+    """The departures of ``m`` due before ``date`` happen; a cap whose deadline passed is checked."""
+    keep, clamp = [], None
+    for d in m.departures:
+        if d.deadline is None or d.deadline >= date:
+            keep.append(d)
+        elif d.exact:
+            _gone(m, d.count, d.count)
+            if m.low < 0:
+                raise RuleViolation(d.event_id, E.NEGATIVE_HEADCOUNT, f"{m.sending} mission in {m.host} below zero")
+        elif d.reason == "cap":
+            clamp = d  # the excess over the cap leaves, however many that is: after the others
+        else:
+            _gone(m, d.count, d.most)
+    m.departures = keep
+    if clamp is not None:
+        _clamp(s, m)
+    if m.cap_deadline is not None and m.cap_deadline < date:
+        _, cap_high = cap_range(s, m)
+        if m.cap is not None or m.cap_parity:
+            if cap_high is not None and m.low > cap_high:
+                raise RuleViolation(m.cap_event or "?", E.CAP_NOT_MET,
+                                    f"{m.sending} mission in {m.host} has {_fig(m)} after the deadline, "
+                                    f"cap {_cap_text(s, m)}")
+
+
+def _gone(m: Mission, least: int, most: int | None) -> None:
+    """Between ``least`` and ``most`` people (None: any number) left the mission."""
+    m.low = max(m.low - most, 0) if most is not None else 0
+    if m.high is not None:
+        m.high -= least
+    if most == least and m.change is not None:
+        m.change -= least
+        if m.about is not None:
+            m.about -= least
+    else:
+        m.change = m.about = None
+    if m.about is not None and not (m.low <= m.about and (m.high is None or m.about <= m.high)):
+        m.about = None
+
+
+def _clamp(s: State, m: Mission) -> None:
+    cap_low, cap_high = cap_range(s, m)
+    low, high = min(m.low, cap_low), (cap_high if m.high is None else
+                                      m.high if cap_high is None else min(m.high, cap_high))
+    if (low, high) != (m.low, m.high):
+        m.change = m.about = None
+    m.low, m.high = low, high
+
+
+def cap_range(s: State, m: Mission) -> tuple[int, int | None]:
+    """The range of the cap on ``m``: its number, or for a parity cap the size of the host's mission in the
+    sending country (unknown when there is none)."""
+    if m.cap is not None:
+        return m.cap, m.cap
+    if m.cap_parity:
+        other = s.missions.get((m.host, m.sending))
+        return (other.low, other.high) if other is not None else (0, None)
+    return 0, None
+
+
+def _fig(m: Mission) -> str:
+    if m.high == m.low:
+        return str(m.low)
+    return f"at least {m.low}" if m.high is None else f"{m.low}-{m.high}"
+
+
+def _cap_text(s: State, m: Mission) -> str:
+    if m.cap is not None:
+        return str(m.cap)
+    low, high = cap_range(s, m)
+    return "parity" + ("" if high is None else f" ({low}-{high})" if low != high else f" ({low})")
+
+
+def _take_effect(s: State, date: Date) -> None:
+    ef = s.effects
+    while ef and ef[0][0] <= date:
+        when, kind, event_id, a, b, c = heapq.heappop(ef)
+        if kind == "post":
+            m = s.missions.get((a, b))
+            post = m.posts.get(c) if m is not None else None
+            if post is not None and post.status == "closing" and post.event_id == event_id:
+                m.posts[c] = PostState(post.name, post.kind, "closed", when, event_id)
+        else:
+            p = s.properties.get(a)
+            if p is not None and p.status == "closing" and p.event_id == event_id:
+                s.properties[a] = PropertyState(p.id, p.name, p.owner, p.host, p.kind, p.becomes, when, event_id)
+
+
+def _schedule(s: State, deadline: Date | None, sending: str, host: str) -> None:
+    if deadline is not None:
+        heapq.heappush(s.deadlines, (deadline, sending, host))
