@@ -37,16 +37,42 @@ def test_root_and_quad_class(code, root, quad):
     assert (c.root, c.quad_class) == (root, quad)
 
 
-def test_every_event_type_has_a_default_code_in_the_table():
-    assert set(cameo.DEFAULT_CODES) == set(ev.EVENT_TYPES)
-    for code in list(cameo.DEFAULT_CODES.values()) + list(cameo.INTENT_CODES.values()):
+def test_every_act_type_has_a_default_code_in_the_table_and_records_have_none():
+    assert set(cameo.DEFAULT_CODES) | set(cameo.RECORDS) == set(ev.EVENT_TYPES)
+    assert not set(cameo.DEFAULT_CODES) & set(cameo.RECORDS)
+    assert set(cameo.RECORDS) == {"MissionEstablished", "PropertyRegistered", "PostListed", "DiplomatsDeparted"}
+    for code in (list(cameo.DEFAULT_CODES.values()) + list(cameo.INTENT_CODES.values())
+                 + list(cameo.INCIDENT_CODES.values())):
         assert code in cameo.table()
 
 
-def test_every_event_of_the_real_log_is_coded(real_log):
+def test_every_act_of_the_real_log_is_coded_and_no_record_is(real_log):
+    records = 0
     for e in real_log.events:
         c = cameo.coded(e)
-        assert c.code == cameo.code_of(e) and -10 <= c.goldstein <= 10
+        if e.category == "record":
+            records += 1
+            assert c is None and cameo.code_of(e) is None and cameo.goldstein(e) == 0.0 and not cameo.is_act(e)
+        else:
+            assert c.code == cameo.code_of(e) and -10 <= c.goldstein <= 10 and cameo.is_act(e)
+    assert records == 6  # two missions and four properties: the baselines of 2016-12-28
+
+
+def test_a_record_with_an_override_is_coded_as_the_override_says(real_log):
+    base = real_log.by_id()["base-rus-mission"]
+    e = attrs.evolve(base, cameo="050")
+    assert cameo.is_act(e) and cameo.coded(e).goldstein == cameo.lookup("050").goldstein
+
+
+def test_an_incident_is_coded_as_an_act_of_the_suspect_against_the_country_it_happened_in():
+    import datetime
+    e = ev.IncidentOccurred(id="i", date=datetime.date(2018, 3, 4), actor="GBR", kind="poisoning", suspected="RUS",
+                            sources=("https://example.org/i",))
+    assert (cameo.code_of(e), cameo.source_of(e), cameo.target_of(e)) == ("185", "RUS", "GBR")
+    row = cameo.timeline_json([e])[0]
+    assert (row["actor"], row["cameo_source"], row["cameo_target"]) == ("GBR", "RUS", "GBR")
+    unknown = attrs.evolve(e, suspected=None)
+    assert cameo.source_of(unknown) is None and cameo.target_of(unknown) == "GBR"
 
 
 def test_measures_carry_their_codes(real_log):
@@ -109,7 +135,15 @@ def test_timeline_json_contract_from_the_installed_script():
     assert out.returncode == 0, out.stderr
     rows = json.loads(out.stdout)
     assert len(rows) == 35
+    records = [r for r in rows if r.get("record")]
+    assert {r["type"] for r in records} == {"MissionEstablished", "PropertyRegistered"} and len(records) == 6
+    for r in records:  # a record is no act: no code, no score, not even empty ones
+        assert r["record"] is True and not {"cameo", "cameo_label", "root_code", "quad_class", "goldstein"} & set(r)
+        assert {"id", "date", "type", "actor", "target", "summary", "sources"} <= set(r)
     for r in rows:
+        if r.get("record"):
+            continue
+        assert "record" not in r
         assert {"id", "date", "type", "actor", "target", "cameo", "goldstein", "sources"} <= set(r)
         assert isinstance(r["cameo"], str) and r["cameo"] in cameo.table()
         assert isinstance(r["goldstein"], (int, float)) and not isinstance(r["goldstein"], bool)
@@ -134,3 +168,5 @@ def test_readme_mapping_table_matches_the_code():
     text = (ROOT / "docs" / "readme" / "60-analysis.md").read_text()
     rows = re.findall(r"^\| `(\w+)` \| `(\d+)`", text, re.M)
     assert dict(rows) == cameo.DEFAULT_CODES
+    # records are listed too, as having no code
+    assert set(re.findall(r"^\| `(\w+)` \| — \|", text, re.M)) == set(cameo.RECORDS)

@@ -8,12 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import d, run_cli
+from conftest import REAL_LOG, d, run_cli
 from diplosim.core import events as ev
 from diplosim.tooling import synthetic
 from diplosim.core.errors import InputError
 from diplosim.analysis.explain import explain
 from diplosim.core.fold import fold
+from diplosim.core.log import load_log
 
 MISSIONS = (("USA", "RUS"), ("RUS", "USA"))
 # every day of the real course, and the deadline passages on both sides of their day
@@ -105,7 +106,12 @@ def test_explain_cli_table_and_json():
     lines = out.stdout.splitlines()
     assert lines[0] == "staff of the USA mission in RUS on 2017-09-02: 455"
     assert lines[1].split() == ["date", "event", "effect", "from", "to", "sources"]
-    assert lines[-1].split()[:4] == ["2017-09-02", "(state)", "=", "455"]
+    [end] = [n for n, line in enumerate(lines) if "(state)" in line]
+    assert lines[end].split()[:4] == ["2017-09-02", "(state)", "=", "455"]
+    # the baseline is derived, and its derivation is printed under the table, numbered as in the event column
+    assert lines[3].split()[1:3] == ["base-usa-mission", "[1]"]
+    notes = lines[end + 1:]
+    assert notes[0] == "[1] derived: " + load_log(REAL_LOG).by_id()["base-usa-mission"].derived
     out = run_cli("explain", "staff", "--sending", "USA", "--host", "RUS", "--at", "2017-09-01", "--format", "json")
     doc = json.loads(out.stdout)
     assert doc["value"] == 1210 and sum(s["change"] for s in doc["steps"]) == 1210

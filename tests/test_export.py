@@ -8,19 +8,22 @@ import json
 import tempfile
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import REAL_LOG, d, run_cli
+from conftest import REAL_LOG, ROOT, d, run_cli
+from gen import valid_logs
+from diplosim.analysis.cameo import table
 from diplosim.core import events as ev
-from diplosim.tooling import synthetic
 from diplosim.core.errors import InputError
 from diplosim.analysis.exports import COLUMNS, dumps, export_rows, import_file, read_rows, rows_to_events
 from diplosim.core.fold import fold
 from diplosim.core.log import load_log
 
 HEADER = "\t".join(COLUMNS)
+UNCERTAIN = ROOT / "tests" / "fixtures" / "uncertain.toml"
 BASE = (
     "SQLDATE\tActor1Code\tActor2Code\tEventCode\tCount\tDeadline\tProperty\tEventId\tSources\n"
     "20200101\tGBR\tFRA\t050\t20\t\t\tgbr-mission\thttps://example.org/gbr\n"
@@ -48,30 +51,54 @@ def test_export_cameo_tsv_from_the_installed_script():
     out = run_cli("export")
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
-    assert lines[0] == HEADER and len(lines) == 1 + len(load_log(REAL_LOG).events)
+    real = load_log(REAL_LOG).events
+    acts = [e for e in real if e.category != "record"]  # the six baselines of 2016-12-28 are no acts
+    assert lines[0] == HEADER and len(lines) == 1 + len(acts) == 1 + len(real) - 6
     rows = list(csv.DictReader(io.StringIO(out.stdout), delimiter="\t"))
+    assert [r["EventId"] for r in rows] == [e.id for e in acts]
     expel = next(r for r in rows if r["EventId"] == "usa-expels-35")
     assert expel == {**expel, "SQLDATE": "20161229", "Actor1Code": "USA", "Actor2Code": "RUS", "EventCode": "174",
                      "EventRootCode": "17", "QuadClass": "4", "GoldsteinScale": "-5.0", "Count": "35",
-                     "Deadline": "20170101"}
+                     "Deadline": "20170101", "DiplosimType": "DiplomatsExpelled"}
     assert "public record: White House" in expel["Sources"]
+    data = json.loads(expel["DiplosimData"])
+    assert (data["actor"], data["target"], data["count"], data["deadline"]) == ("USA", "RUS", 35, "2017-01-01")
+    assert not {"id", "type", "date", "sources"} & set(data)  # those are in their own columns
     cap = next(r for r in rows if r["EventId"] == "rus-caps-us-mission")
     assert (cap["Actor1Code"], cap["Actor2Code"], cap["EventCode"], cap["Count"]) == ("RUS", "USA", "172", "455")
     dacha = next(r for r in rows if r["EventId"] == "rus-takes-dacha")
     assert (dacha["EventCode"], dacha["Property"]) == ("1711", "usa-serebryany-bor-dacha")
 
 
-def test_export_csv_and_jsonl_carry_the_same_rows(tmp_path):
-    out = run_cli("export", "--format", "csv", "--out", str(tmp_path / "e.csv"), "--until", "2016-12-29")
+def test_export_with_baselines_gives_records_empty_cameo_columns():
+    out = run_cli("export", "--baselines")
     assert out.returncode == 0, out.stderr
-    from_csv = list(csv.DictReader((tmp_path / "e.csv").open()))
-    out = run_cli("export", "--format", "jsonl", "--until", "2016-12-29")
-    from_jsonl = [json.loads(line) for line in out.stdout.splitlines()]
-    assert len(from_csv) == len(from_jsonl) == 10
-    for a, b in zip(from_csv, from_jsonl):
-        assert a["EventId"] == b["EventId"] and a["EventCode"] == b["EventCode"]
-        assert isinstance(b["EventCode"], str) and isinstance(b["SQLDATE"], int)
-        assert a["Count"] == ("" if b["Count"] is None else str(b["Count"]))
+    rows = list(csv.DictReader(io.StringIO(out.stdout), delimiter="\t"))
+    assert [r["EventId"] for r in rows] == [e.id for e in load_log(REAL_LOG).events]
+    base = next(r for r in rows if r["EventId"] == "base-usa-mission")
+    assert all(base[c] == "" for c in ("EventCode", "EventRootCode", "QuadClass", "GoldsteinScale"))
+    assert (base["Actor1Code"], base["Actor2Code"], base["Count"], base["DiplosimType"]) == (
+        "USA", "RUS", "1210", "MissionEstablished")
+    assert json.loads(base["DiplosimData"])["staff"] == 1210
+
+
+def test_export_csv_and_jsonl_carry_the_same_rows(tmp_path):
+    # up to 2016-12-29 the log holds the six baselines and the four US acts of that day
+    for extra, count in (([], 4), (["--baselines"], 10)):
+        out = run_cli("export", "--format", "csv", "--out", str(tmp_path / "e.csv"), "--until", "2016-12-29", *extra)
+        assert out.returncode == 0, out.stderr
+        assert out.stderr.strip() == f"wrote {count} events to {tmp_path / 'e.csv'} (csv)"
+        from_csv = list(csv.DictReader((tmp_path / "e.csv").open()))
+        out = run_cli("export", "--format", "jsonl", "--until", "2016-12-29", *extra)
+        from_jsonl = [json.loads(line) for line in out.stdout.splitlines()]
+        assert len(from_csv) == len(from_jsonl) == count
+        for a, b in zip(from_csv, from_jsonl):
+            assert a["EventId"] == b["EventId"] and a["EventCode"] == (b["EventCode"] or "")
+            assert b["EventCode"] is None or isinstance(b["EventCode"], str)
+            assert isinstance(b["SQLDATE"], int)
+            assert a["Count"] == ("" if b["Count"] is None else str(b["Count"]))
+            assert json.loads(a["DiplosimData"]) == b["DiplosimData"] and isinstance(b["DiplosimData"], dict)
+    assert sum(r["EventCode"] is None for r in from_jsonl) == 6
 
 
 def test_export_bad_folder_is_one_line(tmp_path):
@@ -84,40 +111,160 @@ def test_export_bad_folder_is_one_line(tmp_path):
 
 def test_real_log_round_trip_through_the_installed_script(tmp_path):
     tsv = tmp_path / "events.tsv"
-    tsv.write_text(run_cli("export").stdout)
+    tsv.write_text(run_cli("export", "--baselines").stdout)
     out = run_cli("import-events", str(tsv), "--into", str(tmp_path / "back.jsonl"))
     assert out.returncode == 0, out.stderr
     real, back = load_log(REAL_LOG).events, load_log(tmp_path / "back.jsonl").events
-    # every measure comes back as a measure except sanctions (rows carry no designated names)
-    measures = sum(e.category == "measure" and not isinstance(e, ev.SanctionsImposed) for e in real)
-    assert out.stdout.startswith(f"imported {len(real)} events") and f": {measures} change the state" in out.stdout
+    # every event comes back as what it was: its row carries it, sanctions with their designated names too
+    assert [(e.id, e.type) for e in back] == [(e.id, e.type) for e in real]
+    measures = sum(e.category == "measure" for e in real)
+    assert out.stdout.startswith(f"imported {len(real)} events") and f": {measures} change the state, 6 records" \
+        in out.stdout
     day = d("2016-12-27")
     while day <= d("2017-09-05"):
-        assert missions_and_properties(back, day) == missions_and_properties(real, day), day
+        assert fold(back, until=day) == fold(real, until=day), day
         day += datetime.timedelta(days=1)
     assert all(e.sources[0].startswith(f"import: {tsv}:") for e in back)
 
 
-logs = st.builds(lambda n, k, seed, profile: list(synthetic.generate(n, k, seed, profile=profile)),
-                 st.integers(1, 60), st.integers(2, 4), st.integers(0, 2**32),
-                 st.sampled_from([synthetic.EDGE, synthetic.REALISTIC]))
+def test_rows_without_the_diplosim_columns_follow_the_import_rule(tmp_path):
+    """Event data from elsewhere (GDELT-style rows, no DiplosimType): the acts of the real log, read by the import
+    rule onto its baselines, give the same missions and properties (sanctions cannot come back: no names)."""
+    from diplosim.core.log import write_log
+
+    real = load_log(REAL_LOG).events
+    write_log([e for e in real if e.category == "record"], tmp_path / "base.toml")
+    rows = export_rows(real)
+    text = "\t".join(COLUMNS[:-2]) + "\n" + "".join(
+        "\t".join("" if r[c] is None else str(r[c]) for c in COLUMNS[:-2]) + "\n" for r in rows)
+    (tmp_path / "acts.tsv").write_text(text)
+    new = import_file(tmp_path / "acts.tsv", tmp_path / "base.toml")
+    assert [e.id for e in new] == [e.id for e in real if e.category != "record"]
+    assert {e.type for e in new if e.id == "usa-sanctions-nine"} == {"StatementMade"}
+    back = load_log(tmp_path / "base.toml").events
+    day = d("2016-12-27")
+    while day <= d("2017-09-05"):
+        assert missions_and_properties(back, day) == missions_and_properties(real, day), day
+        day += datetime.timedelta(days=1)
 
 
-@given(events=logs, fmt=st.sampled_from(["cameo-tsv", "csv", "jsonl"]))
-def test_round_trip_keeps_missions_and_properties(events, fmt):
+def _with_overrides(events, picks):
+    """``events`` with some CAMEO overrides: (index, code) pairs, records included."""
+    events = list(events)
+    for i, code in picks:
+        if events:
+            k = i % len(events)
+            events[k] = attrs.evolve(events[k], cameo=code)
+    return events
+
+
+def _days(events):
+    days = {e.date for e in events}
+    for e in events:
+        for when in (getattr(e, "deadline", None), getattr(e, "effective", None)):
+            if when is not None:
+                days |= {when, when + datetime.timedelta(days=1)}
+    return sorted(days)
+
+
+@given(events=valid_logs(), picks=st.lists(st.tuples(st.integers(0, 10**6), st.sampled_from(sorted(table()))),
+                                           max_size=4),
+       fmt=st.sampled_from(["cameo-tsv", "csv", "jsonl"]))
+def test_an_export_with_baselines_reimports_to_the_same_state_whatever_its_codes(events, picks, fmt):
+    events = _with_overrides(events, picks)
     suffix = {"cameo-tsv": ".tsv", "csv": ".csv", "jsonl": ".jsonl"}[fmt]
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / f"rows{suffix}"
-        src.write_text(dumps(events, fmt))
+        src.write_text(dumps(events, fmt, baselines=True))
         back = import_file(src, Path(tmp) / "back.toml")
         assert back == list(load_log(Path(tmp) / "back.toml").events)
-    assert [e.id for e in back] == [e.id for e in events]
-    dates = sorted({e.date for e in events} | {e.deadline + datetime.timedelta(days=1) for e in events
-                                                if hasattr(e, "deadline")})
-    for day in dates:
-        assert missions_and_properties(back, day) == missions_and_properties(events, day)
-    for e, b in zip(events, back):
-        assert export_rows([b])[0]["EventCode"] == export_rows([e])[0]["EventCode"]
+    assert [(e.id, e.type, e.cameo) for e in back] == [(e.id, e.type, e.cameo) for e in events]
+    for day in _days(events):
+        assert fold(back, until=day) == fold(events, until=day), day
+    assert [r["EventCode"] for r in export_rows(back, baselines=True)] == \
+        [r["EventCode"] for r in export_rows(events, baselines=True)]
+
+
+def test_a_sanctions_act_coded_172_reimports_as_sanctions_not_as_a_cap(tmp_path):
+    events = [
+        ev.MissionEstablished(id="m", date=d("2020-01-01"), actor="FRA", target="GBR", staff=30,
+                              sources=("https://example.org/m",)),
+        ev.SanctionsImposed(id="s", date=d("2020-01-02"), actor="GBR", target="FRA", cameo="172", count=5,
+                            targets=(ev.SanctionTarget("Acme SA", "entity", "FRA"),), measures=("asset freeze",),
+                            sources=("https://example.org/s",))]
+    src = tmp_path / "rows.tsv"
+    src.write_text(dumps(events, "cameo-tsv", baselines=True))
+    back = import_file(src, tmp_path / "back.jsonl")
+    assert [(e.type, e.cameo) for e in back] == [("MissionEstablished", None), ("SanctionsImposed", "172")]
+    s = fold(back)
+    assert s.missions["FRA", "GBR"].cap is None and s.missions["FRA", "GBR"].staff == 30
+    assert set(s.sanctions) == {("GBR", "Acme SA")} and s.designations[0].count == 4
+    assert fold(back) == fold(events)
+
+
+def test_an_edited_code_becomes_the_events_override(tmp_path):
+    events = load_log(REAL_LOG).events
+    text = dumps(events, "cameo-tsv", baselines=True)
+    lines = text.splitlines()
+    n = next(i for i, line in enumerate(lines) if "\tusa-expels-35\t" in line)
+    cells = lines[n].split("\t")
+    cells[COLUMNS.index("EventCode")] = "166"
+    lines[n] = "\t".join(cells)
+    (tmp_path / "rows.tsv").write_text("\n".join(lines) + "\n")
+    back = {e.id: e for e in import_file(tmp_path / "rows.tsv", tmp_path / "back.jsonl")}
+    assert (back["usa-expels-35"].type, back["usa-expels-35"].cameo) == ("DiplomatsExpelled", "166")
+    assert back["rus-caps-us-mission"].cameo is None  # rows whose code is the type's own add no override
+    assert fold(list(back.values())) == fold(events)  # the code changes what the act is called, not what it does
+
+
+def test_the_made_up_uncertain_log_round_trips_every_day(tmp_path):
+    events = load_log(UNCERTAIN).events
+    for fmt, suffix in (("cameo-tsv", ".tsv"), ("jsonl", ".jsonl")):
+        src = tmp_path / f"rows{suffix}"
+        src.write_text(dumps(events, fmt, baselines=True))
+        back = import_file(src, tmp_path / f"back{suffix}.toml")
+        day = d("2030-02-28")
+        while day <= d("2030-04-20"):
+            assert fold(back, until=day) == fold(events, until=day), (fmt, day)
+            day += datetime.timedelta(days=1)
+
+
+def test_records_are_left_out_unless_asked_for():
+    events = load_log(UNCERTAIN).events
+    records = {e.id for e in events if e.category == "record"}
+    assert records == {"base-swe-in-nor", "base-nor-in-swe", "base-swe-in-fin", "base-swe-lake-house", "finns-left"}
+    assert not records & {r["EventId"] for r in export_rows(events)}
+    rows = {r["EventId"]: r for r in export_rows(events, baselines=True)}
+    assert set(rows) == {e.id for e in events}
+    for rid in records:
+        assert [rows[rid][c] for c in ("EventCode", "EventRootCode", "QuadClass", "GoldsteinScale")] == [None] * 4
+    assert rows["finns-left"]["DiplosimData"]["order"] == "swe-expels-13-finns"
+
+
+def test_an_incident_is_exported_as_the_suspects_act_and_comes_back(tmp_path):
+    events = [ev.IncidentOccurred(id="i1", date=d("2018-03-04"), actor="GBR", kind="poisoning", suspected="RUS",
+                                  place="Salisbury", sources=("https://example.org/i",)),
+              ev.IncidentOccurred(id="i2", date=d("2018-03-05"), actor="GBR", kind="attack",
+                                  sources=("https://example.org/i",))]
+    rows = export_rows(events)
+    assert [(r["Actor1Code"], r["Actor2Code"], r["EventCode"]) for r in rows] == [("RUS", "GBR", "185"),
+                                                                                 (None, "GBR", "180")]
+    src = tmp_path / "rows.csv"
+    src.write_text(dumps(events, "csv"))
+    back = import_file(src, tmp_path / "back.jsonl")
+    assert [(e.actor, e.target, e.suspected, e.place) for e in back] == [("GBR", None, "RUS", "Salisbury"),
+                                                                         ("GBR", None, None, None)]
+
+
+def test_text_that_looks_like_a_line_break_survives_the_round_trip(tmp_path):
+    summary = "line\u2028separator, tab\tand\nnewline"
+    events = [ev.StatementMade(id="s", date=d("2020-01-01"), actor="GBR", target="FRA", summary=summary,
+                               sources=("https://example.org/a\u2028b",))]
+    for fmt, suffix in (("cameo-tsv", ".tsv"), ("csv", ".csv"), ("jsonl", ".jsonl")):
+        src = tmp_path / f"rows{suffix}"
+        src.write_text(dumps(events, fmt), encoding="utf-8")
+        [back] = import_file(src, tmp_path / f"back{suffix}.jsonl")
+        assert back.summary == summary, fmt
 
 
 # --- the import rule --------------------------------------------------------------------------------------------------
@@ -276,7 +423,7 @@ def test_import_into_a_store_appends_once(tmp_path):
     from diplosim.store import open_store
 
     tsv, db = tmp_path / "events.tsv", tmp_path / "my.db"
-    tsv.write_text(run_cli("export").stdout)
+    tsv.write_text(run_cli("export", "--baselines").stdout)
     out = run_cli("import-events", str(tsv), "--into", str(db))
     assert out.returncode == 0, out.stderr
     with open_store(db, must_exist=True) as store:

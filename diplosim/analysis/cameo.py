@@ -45,7 +45,10 @@ def check_code(code: str) -> None:
     lookup(code)
 
 
-#: The default CAMEO code of each event type.  The reasons are in the README ("CAMEO coding").
+#: The event types that are records (baselines, departures that took place): not acts, so no default code.
+RECORDS: tuple[str, ...] = tuple(name for name, cls in ev.EVENT_TYPES.items() if cls.category == "record")
+
+#: The default CAMEO code of each event type that is an act.  The reasons are in the README ("CAMEO coding").
 DEFAULT_CODES: dict[str, str] = {
     # records (baselines, departures that took place) are not acts and have no code: see RECORDS
     # measures

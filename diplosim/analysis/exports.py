@@ -1,16 +1,25 @@
 """Event data in and out: CAMEO-coded rows (TSV, CSV, JSON Lines) from a log, and such rows into a log or store.
 
-Export writes one row per event with the columns of :data:`COLUMNS` (GDELT's names where GDELT has the column).
-Import reads rows with at least a date, two actor codes and a CAMEO code, in the same formats, and turns each into
-an event: rows whose code the model understands *and* that carry the data a measure needs become measures that
-change the state (see :func:`row_to_event`); every other row becomes a speech act that keeps its code.  A file
-with one bad row imports nothing.
+Export writes one row per act with the columns of :data:`COLUMNS` (GDELT's names where GDELT has the column);
+records (baselines, departures that took place) are no acts and are left out unless ``baselines`` is asked for,
+when their CAMEO columns stay empty.  Two last columns carry the diplosim event itself (``DiplosimType`` and
+``DiplosimData``, its fields as JSON), so that an export re-imports to the same events whatever code a row carries.
+
+Import reads rows with at least a date, two actor codes and a CAMEO code, in the same formats.  A row with a
+``DiplosimType`` is that event again; any other row is turned into an event by the import rule: rows whose code
+the model understands *and* that carry the data a measure needs become measures that change the state (see
+:func:`row_to_event`); every other row becomes a speech act that keeps its code.  A file with one bad row imports
+nothing.
 
     >>> from diplosim.core.log import load_log, default_log_path
     >>> rows = export_rows(load_log(default_log_path()).events)
-    >>> r = rows[6]
+    >>> r = rows[0]
     >>> r["SQLDATE"], r["Actor1Code"], r["Actor2Code"], r["EventCode"], r["Count"], r["Deadline"]
     (20161229, 'USA', 'RUS', '174', 35, 20170101)
+    >>> r["DiplosimType"], r["DiplosimData"]["deadline"]
+    ('DiplomatsExpelled', '2017-01-01')
+    >>> len(rows), len(export_rows(load_log(default_log_path()).events, baselines=True))
+    (29, 35)
 """
 from __future__ import annotations
 
@@ -35,7 +44,9 @@ Date = datetime.date
 
 #: The export columns, in order.  SQLDATE and Deadline are YYYYMMDD numbers, as in GDELT.
 COLUMNS = ["SQLDATE", "Actor1Code", "Actor2Code", "EventCode", "EventRootCode", "QuadClass", "GoldsteinScale",
-           "Count", "EventId", "Sources", "Deadline", "Post", "Property"]
+           "Count", "EventId", "Sources", "Deadline", "Post", "Property", "DiplosimType", "DiplosimData"]
+#: The event's own fields that the data column leaves to other columns (SQLDATE, EventId, Sources).
+_IN_COLUMNS = ("id", "type", "date", "sources")
 FORMATS = ("cameo-tsv", "csv", "jsonl")
 #: Separator of several values in one cell (sources, posts, properties).
 MULTI = "; "
@@ -51,7 +62,9 @@ def _count(e: ev.Event) -> int | None:
         return e.cap
     if isinstance(e, ev.StaffingReported):
         return e.figure
-    if isinstance(e, (ev.SanctionsImposed, ev.SanctionsLifted)):
+    if isinstance(e, ev.SanctionsImposed):
+        return e.count if e.count is not None else len(e.targets)
+    if isinstance(e, (ev.SanctionsLifted, ev.ForeignAgentDesignated)):
         return len(e.targets)
     return getattr(e, "count", None)
 
@@ -80,26 +93,32 @@ def _yyyymmdd(d: Date | None) -> int | None:
     return None if d is None else d.year * 10000 + d.month * 100 + d.day
 
 
-def export_rows(events: Iterable[ev.Event]) -> list[dict[str, Any]]:
-    """One row per event, keyed by :data:`COLUMNS` (None where a column does not apply)."""
+def export_rows(events: Iterable[ev.Event], *, baselines: bool = False) -> list[dict[str, Any]]:
+    """One row per act, keyed by :data:`COLUMNS` (None where a column does not apply).  Records (baselines, departures
+    that took place) are left out unless ``baselines``; their CAMEO columns are then None (a record is no act)."""
+    from ..core.log import event_to_dict
+
     rows = []
     for e in events:
         c = cameo.coded(e)
-        if c is None:  # a record (a baseline, departures that took place) is no act: event data has no row for it
+        if c is None and not baselines:  # a record is no act: event data has no row for it
             continue
+        data = {k: v for k, v in event_to_dict(e, dates_as_text=True).items() if k not in _IN_COLUMNS}
         rows.append({
             "SQLDATE": _yyyymmdd(e.date), "Actor1Code": cameo.source_of(e), "Actor2Code": cameo.target_of(e),
-            "EventCode": c.code, "EventRootCode": c.root, "QuadClass": c.quad_class, "GoldsteinScale": c.goldstein,
+            "EventCode": c and c.code, "EventRootCode": c and c.root, "QuadClass": c and c.quad_class,
+            "GoldsteinScale": c and c.goldstein,
             "Count": _count(e), "EventId": e.id, "Sources": MULTI.join(e.sources),
             "Deadline": _yyyymmdd(getattr(e, "deadline", None)), "Post": MULTI.join(_posts(e)) or None,
-            "Property": MULTI.join(_properties(e)) or None,
+            "Property": MULTI.join(_properties(e)) or None, "DiplosimType": e.type, "DiplosimData": data,
         })
     return rows
 
 
-def dumps(events: Iterable[ev.Event], fmt: str) -> str:
-    """The export as text: ``cameo-tsv`` (tab-separated, header row), ``csv`` or ``jsonl`` (one object a line)."""
-    rows = export_rows(events)
+def dumps(events: Iterable[ev.Event], fmt: str, *, baselines: bool = False) -> str:
+    """The export as text: ``cameo-tsv`` (tab-separated, header row), ``csv`` or ``jsonl`` (one object a line).
+    In TSV and CSV the DiplosimData column is JSON text (ASCII, so no character can split a line)."""
+    rows = export_rows(events, baselines=baselines)
     if fmt == "jsonl":
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     if fmt not in ("cameo-tsv", "csv"):
@@ -109,6 +128,7 @@ def dumps(events: Iterable[ev.Event], fmt: str) -> str:
                    quoting=csv.QUOTE_MINIMAL)
     w.writerow(COLUMNS)
     for r in rows:
+        r = dict(r, DiplosimData=json.dumps(r["DiplosimData"]))
         w.writerow(["" if r[c] is None else r[c] for c in COLUMNS])
     return out.getvalue()
 
@@ -127,8 +147,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "property": ("property",),
     "id": ("eventid", "globaleventid", "id"),
     "ref": ("sources", "sourceref", "sourceurl"),
+    "dtype": ("diplosimtype",),
+    "data": ("diplosimdata",),
 }
 REQUIRED = ("date", "actor", "target", "code")
+#: What a row that carries its diplosim event needs: the rest is in DiplosimData.
+REQUIRED_STORED = ("date",)
 
 
 def _norm(name: str) -> str:
@@ -155,18 +179,24 @@ def _columns(header: list[str], where: str) -> dict[str, str]:
 
 @frozen
 class Row:
-    """One row of an event-data file, its fields already checked; ``line`` is where it is in the file."""
+    """One row of an event-data file, its fields already checked; ``line`` is where it is in the file.
+
+    ``dtype`` and ``data``: the diplosim event the row was exported from (its type and fields), when the row carries
+    it; then ``actor``, ``target`` and ``code`` may be None (a record has no code, an incident may have no suspect).
+    """
     line: int
     date: Date
-    actor: str
-    target: str
-    code: str
+    actor: str | None
+    target: str | None
+    code: str | None
     count: int | None = None
     deadline: Date | None = None
     posts: tuple[str, ...] = ()
     properties: tuple[str, ...] = ()
     id: str | None = None
     refs: tuple[str, ...] = ()
+    dtype: str | None = None
+    data: dict[str, Any] | None = None
 
 
 def _date(value: Any, what: str) -> Date:
@@ -214,22 +244,42 @@ def _row(fields: dict[str, Any], cols: dict[str, str], line: int) -> Row:
         value = None if col is None else fields.get(col)
         return None if isinstance(value, str) and not value.strip() else value
 
-    for field in REQUIRED:
+    dtype = get("dtype")
+    for field in REQUIRED_STORED if dtype is not None else REQUIRED:
         if get(field) is None:
             raise InputError(f"empty {cols[field]}")
     code = get("code")
-    if not isinstance(code, str):
-        raise InputError(f"{cols['code']} must be text, not a number: CAMEO codes keep their leading zeros "
-                         f"(write \"0842\", not 0842)")
-    code = code.strip()
-    cameo.lookup(code)
+    if code is not None:
+        if not isinstance(code, str):
+            raise InputError(f"{cols['code']} must be text, not a number: CAMEO codes keep their leading zeros "
+                             f"(write \"0842\", not 0842)")
+        code = code.strip()
+        cameo.lookup(code)
     ident = get("id")
-    return Row(line=line, date=_date(get("date"), cols["date"]), actor=_country(str(get("actor")), cols["actor"]),
-               target=_country(str(get("target")), cols["target"]), code=code,
+    actor, target = get("actor"), get("target")
+    return Row(line=line, date=_date(get("date"), cols["date"]),
+               actor=None if actor is None else _country(str(actor), cols["actor"]),
+               target=None if target is None else _country(str(target), cols["target"]), code=code,
                count=_int(get("count"), "Count"),
                deadline=None if get("deadline") is None else _date(get("deadline"), "Deadline"),
                posts=_multi(get("post")), properties=_multi(get("property")),
-               id=None if ident is None else str(ident).strip(), refs=_multi(get("ref")))
+               id=None if ident is None else str(ident).strip(), refs=_multi(get("ref")),
+               dtype=None if dtype is None else str(dtype).strip(),
+               data=None if dtype is None else _data(get("data"), cols.get("data", "DiplosimData")))
+
+
+def _data(value: Any, what: str) -> dict[str, Any]:
+    """The DiplosimData cell: a JSON object (as text in TSV and CSV, as itself in JSON Lines)."""
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"bad {what}: malformed JSON ({exc.msg}, column {exc.colno})") from None
+    if not isinstance(value, dict):
+        raise InputError(f"bad {what}: want a JSON object of the event's fields")
+    return value
 
 
 def read_rows(path: str | Path) -> list[Row]:
@@ -250,16 +300,13 @@ def read_rows(path: str | Path) -> list[Row]:
         delimiter = "\t"
     else:
         raise InputError("unknown event-data format: want a .tsv, .csv or .jsonl file", name)
-    numbered = [(n, line) for n, line in enumerate(text.splitlines(), 1)
-                if line.strip() and not line.startswith("#")]
-    if not numbered:
+    records = _records(text, delimiter, name)
+    if not records:
         raise InputError("empty file: want a header row and event rows", name)
-    head_line, head = numbered[0]
-    header = next(csv.reader([head], delimiter=delimiter))
+    head_line, header = records[0]
     cols = _columns(header, f"{name}:{head_line}")
     rows = []
-    for n, line in numbered[1:]:
-        cells = next(csv.reader([line], delimiter=delimiter))
+    for n, cells in records[1:]:
         if len(cells) != len(header):
             raise InputError(f"malformed row: {len(cells)} fields, the header has {len(header)}", f"{name}:{n}")
         try:
@@ -269,9 +316,25 @@ def read_rows(path: str | Path) -> list[Row]:
     return rows
 
 
+def _records(text: str, delimiter: str, name: str) -> list[tuple[int, list[str]]]:
+    """(line where it starts, cells) of each record; a quoted cell may span lines.  Blank lines and lines starting
+    with ``#`` are skipped."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    out, last = [], 0
+    try:
+        for cells in reader:
+            start, last = last + 1, reader.line_num
+            if cells and not cells[0].startswith("#") and any(c.strip() for c in cells):
+                out.append((start, cells))
+    except csv.Error as exc:
+        raise InputError(f"malformed row: {exc}", f"{name}:{last + 1}") from None
+    return out
+
+
 def _read_jsonl(text: str, name: str) -> list[Row]:
     rows = []
-    for n, line in enumerate(text.splitlines(), 1):
+    # JSON Lines are split at newlines only: a U+2028 inside a string is text, not a line break
+    for n, line in enumerate(text.split("\n"), 1):
         if not line.strip() or line.lstrip().startswith(("#", "//")):
             continue
         try:
@@ -318,14 +381,16 @@ def row_to_event(row: Row, s: State, source_file: str) -> ev.Event:
     with a Property closes/seizes it, ``0842``/``084`` returns it; ``161`` with a Post closes it; ``050`` with a
     Property registers it, with a Count establishes the actor's mission (or, if it exists, adds staff to it), with
     only a Post opens it; ``081`` lifts the actor's cap on the target's mission if there is one.  Anything else is
-    a speech act carrying the row's code.
+    a speech act carrying the row's code.  A row with a DiplosimType is the event it names (see :func:`_stored`).
     """
+    sources = (f"import: {source_file}:{row.line}",) + _refs(row, source_file)
+    ident = row.id or f"import-{Path(source_file).stem}-{row.line}"
+    if row.dtype is not None:
+        return _stored(row, ident, sources)
     code, count, props, posts = row.code, row.count, row.properties, row.posts
     label = cameo.lookup(code).label
-    sources = (f"import: {source_file}:{row.line}",) + _refs(row, source_file)
     base: dict[str, Any] = {
-        "id": row.id or f"import-{Path(source_file).stem}-{row.line}", "date": row.date, "actor": row.actor,
-        "target": row.target, "sources": sources,
+        "id": ident, "date": row.date, "actor": row.actor, "target": row.target, "sources": sources,
         "summary": f"Imported CAMEO {code} ({label})" + (f", count {count}" if count is not None else ""),
     }
     deadline = row.deadline or row.date
@@ -352,7 +417,8 @@ def row_to_event(row: Row, s: State, source_file: str) -> ev.Event:
         cls, data = ev.StaffAssigned, {"count": count}
     elif code == "050" and posts:
         cls, data = ev.PostOpened, {"post": _post(posts[0])}
-    elif code == "081" and target_mission is not None and target_mission.cap is not None:
+    elif code == "081" and target_mission is not None and (target_mission.cap is not None
+                                                            or target_mission.cap_parity):
         cls = ev.MissionCapLifted
     else:
         cls, data = _speech(code, count, props)
@@ -360,8 +426,24 @@ def row_to_event(row: Row, s: State, source_file: str) -> ev.Event:
         event = cls(**base, **data)
     except (ValueError, TypeError) as exc:
         raise InputError(f"CAMEO {code} row: {exc}") from None
-    if cameo.code_of(event) != code:
-        event = attrs.evolve(event, cameo=code)
+    if event.category != "record" and cameo.code_of(event) != code:
+        event = attrs.evolve(event, cameo=code)  # a record the rule made of a row is no act: it takes no code
+    return event
+
+
+def _stored(row: Row, ident: str, sources: tuple[str, ...]) -> ev.Event:
+    """The event a row carries in DiplosimType and DiplosimData, with the row's date, id and sources; a CAMEO code
+    other than the event's own becomes its ``cameo`` override."""
+    from ..core.log import event_from_dict
+
+    data = dict(row.data or {})
+    for key, column in (("id", "EventId"), ("type", "DiplosimType"), ("date", "SQLDATE"), ("sources", "Sources")):
+        if key in data:
+            raise InputError(f"DiplosimData holds {key!r}: the row's {column} column gives it")
+    event = event_from_dict({**data, "id": ident, "type": row.dtype, "date": row.date.isoformat(),
+                             "sources": list(sources)})
+    if row.code is not None and cameo.code_of(event) != row.code:
+        event = attrs.evolve(event, cameo=row.code)
     return event
 
 

@@ -31,37 +31,78 @@ Date = datetime.date
 
 @frozen
 class Step:
-    """One step of a replay: an event applied (``event``), or a deadline passage (``event`` None, ``departed``
-    lists who left, as (sending, host, departure)).  ``state`` is the working state *after* the step: read it
+    """One step of a replay: an event applied (``event``), or the clock (``event`` None): a deadline passage
+    (``departed`` lists who left, as (sending, host, departure)) or closures taking effect on their effective day
+    (``took_effect`` lists them, as (event id, what)).  ``state`` is the working state *after* the step: read it
     before taking the next step, or copy it."""
     date: Date
     event: ev.Event | None
     departed: tuple[tuple[str, str, Departure], ...]
     state: State
+    took_effect: tuple[tuple[str, str], ...] = ()
 
 
-def _passages(s: State, limit: Date | None) -> Iterator[Step]:
-    """Deadline passages before ``limit`` (all of them when ``limit`` is None), one step per deadline day."""
-    while s.deadlines and (limit is None or s.deadlines[0][0] < limit):
-        day = s.deadlines[0][0] + datetime.timedelta(days=1)
-        departed = tuple((m.sending, m.host, d)
-                         for m in s.iter_missions() for d in m.departures if d.deadline is not None and d.deadline < day)
-        settle(s, day)
-        if departed:
-            yield Step(day, None, departed, s)
+_ONE_DAY = datetime.timedelta(days=1)
+
+
+def _passages(s: State, limit: Date | None, effects: bool = False) -> Iterator[Step]:
+    """Deadline passages up to ``limit`` (all of them when ``limit`` is None), one step per deadline day; with
+    ``effects``, closures that take effect are steps of their own too (on their effective day, after the departures
+    of that day).  Without it they happen silently, with the departures of their day."""
+    while True:
+        leave = s.deadlines[0][0] + _ONE_DAY if s.deadlines else None
+        effect = s.effects[0][0] if effects and s.effects else None
+        day = min(d for d in (leave, effect) if d is not None) if leave or effect else None
+        if day is None or (limit is not None and day > limit):
+            return
+        if day == leave:
+            departed = tuple((m.sending, m.host, d) for m in s.iter_missions() for d in m.departures
+                             if d.deadline is not None and d.deadline < day)
+            if effects:  # the closures due that day are the next step, not part of this one
+                held, s.effects = s.effects, []
+                try:
+                    settle(s, day)
+                finally:
+                    s.effects = held
+            else:
+                settle(s, day)
+            if departed:
+                yield Step(day, None, departed, s)
+        else:
+            due = [x for x in s.effects if x[0] <= day]
+            settle(s, day)
+            took = tuple(filter(None, (_took_effect(s, x) for x in sorted(due))))
+            if took:
+                yield Step(day, None, (), s, took)
+
+
+def _took_effect(s: State, entry: tuple[Date, str, str, str, str, str]) -> tuple[str, str] | None:
+    """(event id, what happened) for a closure that took effect, None for a stale entry of the heap."""
+    when, kind, event_id, a, b, c = entry
+    if kind == "post":
+        m = s.missions.get((a, b))
+        post = m.posts.get(c) if m is not None else None
+        if post is not None and post.event_id == event_id and post.status == "closed" and post.since == when:
+            return event_id, f"{c} ({a} mission in {b}) closed (effective)"
+        return None
+    p = s.properties.get(a)
+    if p is not None and p.event_id == event_id and p.status != "closing" and p.since == when:
+        return event_id, f"property {p.name} ({p.owner} in {p.host}) {p.status} (effective)"
+    return None
 
 
 def walk(events: Iterable[ev.Event], until: Date | None = None) -> Iterator[Step]:
-    """Replay ``events`` step by step, deadline passages included, up to ``until`` (default: the last event and
-    every deadline still pending after it).  Rule violations are raised as the fold raises them."""
+    """Replay ``events`` step by step, deadline passages and closures taking effect included, up to ``until``
+    (default: the last event and every deadline still pending after it).  Rule violations are raised as the fold
+    raises them."""
     s = State()
     for e in events:
         if until is not None and e.date > until:
             break
-        yield from _passages(s, e.date)
+        yield from _passages(s, e.date, effects=True)
         apply_in_place(s, e)
         yield Step(e.date, e, (), s)
-    yield from _passages(s, until)  # on ``until`` itself, those whose deadline was the day before are gone
+    yield from _passages(s, until, effects=True)  # on ``until`` itself: gone if their deadline was the day before
 
 
 @frozen
@@ -135,7 +176,7 @@ class History:
         return f"History({len(self)} dates, {self.dates[0]} – {self.dates[-1]})"
 
     def _repr_html_(self) -> str:
-        from .projections import table
+        from .wording import table
         rows = [dict(r, date=r["date"].isoformat()) for r in self.rows()]
         return f"<p>{self!r}</p>" + table(rows, "html")
 

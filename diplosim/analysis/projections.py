@@ -9,13 +9,16 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from ..core import events as ev
-from ..core.fold import apply_in_place, settle
+from ..core.clock import cap_range
 from ..core.log import default_log_path  # noqa: F401  (used by the doctest)
 from ..core.state import State
-from .wording import describe, short_source  # noqa: F401  (public here too)
+from .over_time import Step, walk
+from .wording import (cap_text, deadline_text, describe, legend, next_deadline_text, pending_text,  # noqa: F401
+                      post_status_text, property_status_text, short_source, staff_basis, staff_text, staff_words,
+                      table)
 
 Row = dict[str, Any]
 
@@ -28,14 +31,24 @@ def _d(value: datetime.date | None) -> str | None:
 
 
 def mission_rows(s: State) -> list[Row]:
+    """One row per mission, its figures as data: ``staff`` an int when exact, else None beside ``staff_min``,
+    ``staff_max`` (None: no upper bound), ``staff_about`` and ``staff_basis``."""
     rows = []
     for m in s.iter_missions():
-        next_deadline = min((d.deadline for d in m.departures), default=None)
+        known = [d.deadline for d in m.departures if d.deadline is not None]
+        cap_low, cap_high = cap_range(s, m)
         rows.append({
             "sending": m.sending, "host": m.host, "staff": m.staff,
-            "pending_departures": m.pending_departures, "departure_deadline": _d(next_deadline),
-            "cap": m.cap, "cap_deadline": _d(m.cap_deadline),
+            "staff_min": m.low, "staff_max": m.high, "staff_about": m.about, "staff_basis": staff_basis(m),
+            "staff_change": m.change, "implicit": m.implicit is not None, "head": m.head,
+            "pending_departures": m.pending_departures, "pending_max": m.pending_most,
+            "departure_deadline": _d(min(known, default=None)),
+            "cap": m.cap, "cap_rule": "number" if m.cap is not None else "parity" if m.cap_parity else None,
+            "cap_min": cap_low if m.cap is not None or m.cap_parity else None,
+            "cap_max": cap_high if m.cap is not None or m.cap_parity else None,
+            "cap_deadline": _d(m.cap_deadline),
             "posts_open": sum(p.status == "open" for p in m.posts.values()),
+            "posts_closing": sum(p.status == "closing" for p in m.posts.values()),
             "posts_closed": sum(p.status == "closed" for p in m.posts.values()),
         })
     return rows
@@ -43,21 +56,33 @@ def mission_rows(s: State) -> list[Row]:
 
 def post_rows(s: State) -> list[Row]:
     return [{"sending": m.sending, "host": m.host, "name": p.name, "kind": p.kind, "status": p.status,
-             "since": _d(p.since), "event_id": p.event_id}
+             "since": _d(p.since), "effective": _d(p.effective), "event_id": p.event_id}
             for m in s.iter_missions() for p in m.posts.values()]
 
 
 def property_rows(s: State) -> list[Row]:
     return [{"id": p.id, "name": p.name, "owner": p.owner, "host": p.host, "kind": p.kind, "status": p.status,
-             "since": _d(p.since), "event_id": p.event_id}
+             "since": _d(p.since), "event_id": p.event_id, "effective": _d(p.effective), "becomes": p.becomes}
             for _, p in sorted(s.properties.items())]
 
 
 def sanction_rows(s: State) -> list[Row]:
     return [{"imposer": x.imposer, "target": x.target, "target_kind": x.target_kind,
              "target_country": x.target_country, "measures": list(x.measures), "legal_basis": x.legal_basis,
-             "since": _d(x.since), "event_id": x.event_id}
+             "authorities": list(x.authorities), "since": _d(x.since), "event_id": x.event_id}
             for x in sorted(s.sanctions.values(), key=lambda x: x.since)]
+
+
+def designation_rows(s: State) -> list[Row]:
+    """Targets designated without being named, per sanctions act."""
+    return [{"imposer": x.imposer, "target_country": x.target_country, "count": x.count, "measures": list(x.measures),
+             "legal_basis": x.legal_basis, "since": _d(x.since), "event_id": x.event_id}
+            for x in s.designations]
+
+
+def contact_rows(s: State) -> list[Row]:
+    return [{"actor": c.actor, "target": c.target, "scope": c.scope, "since": _d(c.since), "event_id": c.event_id}
+            for _, c in sorted(s.contacts.items())]
 
 
 def open_rows(s: State) -> list[Row]:
@@ -72,12 +97,19 @@ def claim_rows(s: State) -> list[Row]:
             for c in s.claims]
 
 
+#: The fields of a mission in the JSON contract that come straight from its row, in order.
+_MISSION_FIELDS = ("sending", "host", "staff", "staff_min", "staff_max", "staff_about", "staff_basis", "staff_change",
+                   "implicit", "head", "cap", "cap_rule", "cap_min", "cap_max", "cap_deadline", "pending_departures",
+                   "pending_max")
+
+
 def state_json(s: State) -> dict[str, Any]:
     """The machine-readable contract of ``diplosim state --format json`` (see README, "JSON contracts")."""
     posts: dict[tuple[str, str], list[Row]] = {}
     for p in post_rows(s):
         posts.setdefault((p["sending"], p["host"]), []).append(
-            {"name": p["name"], "kind": p["kind"], "status": p["status"], "since": p["since"]})
+            {"name": p["name"], "kind": p["kind"], "status": p["status"], "since": p["since"],
+             "effective": p["effective"]})
     claims: dict[tuple[str, str], list[Row]] = {}
     for c in claim_rows(s):
         claims.setdefault((c["sending"], c["host"]), []).append(
@@ -86,9 +118,9 @@ def state_json(s: State) -> dict[str, Any]:
     for row in mission_rows(s):
         key = (row["sending"], row["host"])
         missions.append({
-            "sending": row["sending"], "host": row["host"], "staff": row["staff"], "cap": row["cap"],
-            "cap_deadline": row["cap_deadline"], "pending_departures": row["pending_departures"],
-            "departures": [{"count": d.count, "deadline": _d(d.deadline), "reason": d.reason, "event_id": d.event_id}
+            **{k: row[k] for k in _MISSION_FIELDS},
+            "departures": [{"count": d.count, "most": d.most, "exact": d.exact, "deadline": _d(d.deadline),
+                            "deadline_assumed": d.assumed, "reason": d.reason, "event_id": d.event_id}
                            for d in s.missions[key].departures],
             "posts": posts.get(key, []), "reported": claims.get(key, []),
         })
@@ -98,6 +130,8 @@ def state_json(s: State) -> dict[str, Any]:
         "missions": missions,
         "properties": property_rows(s),
         "sanctions": sanction_rows(s),
+        "designations": designation_rows(s),
+        "contacts_suspended": contact_rows(s),
         "open_proposals": open_rows(s),
         "countries": {c: name(c) for c in sorted(s.countries)},
     }
@@ -126,19 +160,34 @@ def timeline_rows(events: Iterable[ev.Event], *, full_sources: bool = False) -> 
 # --- replay, step by step: what each event changed ------------------------------------------------------------------
 
 
+def _figure(text: str) -> int | str:
+    """A figure whose text is a plain number as that int, any other as its text (so exact logs print as they
+    always did)."""
+    return int(text) if text.isdigit() else text
+
+
 def _snapshot(s: State) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for m in s.missions.values():
         who = f"{m.sending} mission in {m.host}"
-        out[f"{who}: staff"] = m.staff
-        out[f"{who}: pending departures"] = m.pending_departures
-        out[f"{who}: cap"] = m.cap
+        out[f"{who}: staff"] = _figure(staff_words(m))
+        out[f"{who}: pending departures"] = _figure(pending_text(m))
+        low, high = cap_range(s, m)
+        out[f"{who}: cap"] = m.cap if not m.cap_parity else cap_text(m.cap, True, low, high)
+        if m.head is not None:
+            out[f"{who}: head of mission"] = m.head
         for p in m.posts.values():
-            out[f"{who}: {p.name}"] = p.status
+            out[f"{who}: {p.name}"] = post_status_text(p.status, p.effective)
     for p in s.properties.values():
-        out[f"property {p.name} ({p.owner} in {p.host})"] = p.status
+        out[f"property {p.name} ({p.owner} in {p.host})"] = (
+            f"closing ({p.becomes} from {p.effective})" if p.status == "closing" else p.status)
     for x in s.sanctions.values():
         out[f"{x.imposer} sanctions on {x.target}"] = ", ".join(x.measures)
+    for d in s.designations:
+        out[f"{d.imposer} sanctions on {d.count} {d.target_country} targets not named ({d.event_id})"] = (
+            ", ".join(d.measures))
+    for c in s.contacts.values():
+        out[f"{c.actor} contacts with {c.target}"] = f"suspended ({c.scope})"
     for o in s.open_items.values():
         out[f"opened: {o.kind} {o.event_id}"] = "open"
     for r in s.resolved:
@@ -168,75 +217,125 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 
 
 def replay_steps(events: Iterable[ev.Event], until: datetime.date | None = None) -> Iterator[Row]:
-    """Replay event by event, yielding ``{"date", "event" or "deadline", "changes"}`` for each step.
+    """Replay event by event, yielding ``{"date", "event", "clock", "changes", "state"}`` for each step.
 
-    A step without an event is the clock passing a deadline.  The final state is the last step's ``state``.
+    A step without an event is the clock: ``clock`` says what happened (``"deadline"``: people ordered out left
+    after their deadline, and ``date`` is the deadline day; ``"effective"``: closures took effect, on ``date``).
+    Departures whose deadline is unknown never leave by the clock.  The replay runs to ``until`` (default: the last
+    event's date); the final state is the last step's ``state``.
     """
+    events = list(events)
+    end = until if until is not None else events[-1].date if events else None
+    before = _snapshot(State())
     s = State()
-    for e in events:
-        if until is not None and e.date > until:
-            break
-        if s.deadlines and s.deadlines[0][0] < e.date:
-            yield from _clock(s, e.date)
-        before = _snapshot(s)
-        apply_in_place(s, e)
-        yield {"date": e.date, "event": e, "changes": _diff(before, _snapshot(s)), "state": s}
-    end = until if until is not None else s.last_date
-    if end is not None:
-        yield from _clock(s, end)
+    for step in walk(events, end):
+        s = step.state
+        after = _snapshot(s)
+        changes = _diff(before, after)
+        before = after
+        if step.event is not None:
+            yield {"date": step.date, "event": step.event, "clock": None, "what": None, "changes": changes,
+                   "state": s}
+        elif changes:
+            gone = step.took_effect == ()
+            yield {"date": step.date - datetime.timedelta(days=1) if gone else step.date, "event": None,
+                   "clock": "deadline" if gone else "effective", "what": clock_text(step), "changes": changes,
+                   "state": s}
     s.as_of = end
 
 
-def _clock(s: State, date: datetime.date) -> Iterator[Row]:
-    """Deadlines that pass before ``date``, one step per deadline day."""
-    while s.deadlines and s.deadlines[0][0] < date:
-        day = s.deadlines[0][0]
-        before = _snapshot(s)
-        settle(s, day + datetime.timedelta(days=1))
-        changes = _diff(before, _snapshot(s))
-        if changes:
-            yield {"date": day, "event": None, "changes": changes, "state": s}
+def clock_text(step: Step) -> str:
+    """What a clock step did, in one line."""
+    if step.took_effect:
+        return "; ".join(f"{what}, ordered by {event_id}" for event_id, what in step.took_effect)
+    return f"deadline passed: those ordered out are gone from {step.date}"
 
 
 # --- rendering ------------------------------------------------------------------------------------------------------
 
 
-def table(rows: list[Row], fmt: str, columns: list[str] | None = None) -> str:
-    from tabulate import tabulate
-
-    if not rows:
-        return "(none)"
-    columns = columns or list(rows[0])
-    data = [[_cell(r.get(c)) for c in columns] for r in rows]
-    return tabulate(data, headers=columns, tablefmt=fmt, disable_numparse=True)
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return "-"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return value
+class Table(NamedTuple):
+    """A titled table of the state: its rows as shown, the columns, and legend lines to print under it."""
+    name: str
+    title: str
+    rows: list[Row]
+    columns: list[str]
+    notes: list[str]
+    optional: bool = False  # shown by render_state only when it has rows
 
 
-def state_tables(s: State) -> list[tuple[str, list[Row], list[str]]]:
-    """The state as titled tables: (title, rows, columns)."""
+MISSION_COLUMNS = ["sending", "host", "staff", "pending_departures", "departure_deadline", "cap", "cap_deadline",
+                   "posts_open", "posts_closed"]
+
+
+def _mission_cells(s: State) -> tuple[list[Row], list[str], list[str]]:
+    """The missions table: figures as text (ranges, marks), a ``head`` column when any head is recorded."""
+    rows, marks = [], ""
+    for m in s.iter_missions():
+        low, high = cap_range(s, m)
+        staff = staff_text(m)
+        marks += staff
+        cap_orders = [d for d in m.departures if d.event_id == m.cap_event]
+        closing = sum(p.status == "closing" for p in m.posts.values())
+        open_ = sum(p.status == "open" for p in m.posts.values()) + closing
+        has_cap = m.cap is not None or m.cap_parity
+        rows.append({
+            "sending": m.sending, "host": m.host, "staff": staff, "pending_departures": pending_text(m),
+            "departure_deadline": next_deadline_text(m), "cap": cap_text(m.cap, m.cap_parity, low, high),
+            "cap_deadline": (deadline_text(m.cap_deadline, any(d.assumed for d in cap_orders)) if has_cap
+                             else None),
+            "posts_open": f"{open_} ({closing} closing)" if closing else str(open_),
+            "posts_closed": str(sum(p.status == "closed" for p in m.posts.values())), "head": m.head})
+    columns = MISSION_COLUMNS + (["head"] if any(r["head"] for r in rows) else [])
+    return rows, columns, legend(marks)
+
+
+def _sanction_cells(s: State) -> list[Row]:
+    """Named targets one per row; targets designated without names as one ``+N not named`` row per act."""
+    named = sanction_rows(s)
+    unnamed = [{"imposer": x["imposer"], "target": f"+{x['count']} not named", "target_kind": None,
+                "target_country": x["target_country"], "measures": x["measures"], "since": x["since"]}
+               for x in designation_rows(s)]
+    return sorted(named + unnamed, key=lambda r: r["since"])
+
+
+def state_tables(s: State) -> list[Table]:
+    """The state as titled tables, as ``diplosim state`` prints them."""
+    missions, columns, notes = _mission_cells(s)
+    posts = [dict(p, status=post_status_text(p["status"], p["effective"])) for p in post_rows(s)]
+    properties = [dict(p, status=property_status_text(p["status"], p["effective"], p["becomes"]))
+                  for p in property_rows(s)]
     return [
-        ("Missions", mission_rows(s), ["sending", "host", "staff", "pending_departures", "departure_deadline", "cap",
-                                       "cap_deadline", "posts_open", "posts_closed"]),
-        ("Posts", post_rows(s), ["sending", "host", "name", "kind", "status", "since"]),
-        ("Properties", property_rows(s), ["name", "owner", "host", "kind", "status", "since", "event_id"]),
-        ("Sanctions", sanction_rows(s), ["imposer", "target", "target_kind", "target_country", "measures", "since"]),
-        ("Open proposals and threats", open_rows(s), ["event_id", "kind", "date", "actor", "target"]),
-        ("Reported staffing figures (attributed claims, beside the modelled staff)", claim_rows(s),
-         ["sending", "host", "qualifier", "figure", "modelled_staff", "by", "date", "event_id"]),
+        Table("missions", "Missions", missions, columns, notes),
+        Table("posts", "Posts", posts, ["sending", "host", "name", "kind", "status", "since"], []),
+        Table("properties", "Properties", properties,
+              ["name", "owner", "host", "kind", "status", "since", "event_id"], []),
+        Table("sanctions", "Sanctions", _sanction_cells(s),
+              ["imposer", "target", "target_kind", "target_country", "measures", "since"], []),
+        Table("open", "Open proposals and threats", open_rows(s), ["event_id", "kind", "date", "actor", "target"],
+              []),
+        Table("claims", "Reported staffing figures (attributed claims, beside the modelled staff)", claim_rows(s),
+              ["sending", "host", "qualifier", "figure", "modelled_staff", "by", "date", "event_id"], []),
+        Table("contacts", "Contacts suspended", contact_rows(s), ["actor", "target", "scope", "since", "event_id"],
+              [], optional=True),
     ]
 
 
-def render_state(s: State, fmt: str = "simple") -> str:
-    parts = [f"State as of {_d(s.as_of) or '(empty)'}"]
+def render_table(t: Table, fmt: str) -> str:
+    """One table as text (or HTML), its legend lines under it."""
+    text = table(t.rows, fmt, t.columns)
+    if not t.notes:
+        return text
     if fmt == "html":
-        return "".join(f"<h4>{title}</h4>" + table(rows, "html", cols) for title, rows, cols in state_tables(s))
-    for title, rows, cols in state_tables(s):
-        parts.append(f"\n{title}\n" + table(rows, fmt, cols))
+        return text + "".join(f"<p>{line}</p>" for line in t.notes)
+    return text + "\n" + "\n".join(t.notes)
+
+
+def render_state(s: State, fmt: str = "simple") -> str:
+    shown = [t for t in state_tables(s) if t.rows or not t.optional]
+    if fmt == "html":
+        return "".join(f"<h4>{t.title}</h4>" + render_table(t, "html") for t in shown)
+    parts = [f"State as of {_d(s.as_of) or '(empty)'}"]
+    for t in shown:
+        parts.append(f"\n{t.title}\n" + render_table(t, fmt))
     return "\n".join(parts)

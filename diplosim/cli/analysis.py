@@ -14,12 +14,15 @@ def register(sub) -> None:
                   "diplosim export --scenario scenarios/putin-retaliates-2016.toml --format jsonl",
                   "the events as CAMEO-coded event data: one row per event with SQLDATE, Actor1Code, Actor2Code, "
                   "EventCode, EventRootCode, QuadClass, GoldsteinScale, Count, EventId, Sources, Deadline, Post, "
-                  "Property")
+                  "Property, and the diplosim event itself (DiplosimType, DiplosimData)")
     _add_course(p)
     p.add_argument("--until", type=date_arg, metavar="DATE", help="only events up to this date")
     p.add_argument("--format", "-f", choices=("cameo-tsv", "csv", "jsonl"), default="cameo-tsv",
                    help="cameo-tsv (tab-separated, the default), csv or jsonl")
     p.add_argument("--out", "-o", metavar="FILE", help="write here instead of standard output")
+    p.add_argument("--baselines", action="store_true",
+                   help="also the records (baselines, departures that took place), with empty CAMEO columns: "
+                        "what a log needs to import back to the same state")
     p.set_defaults(handler=cmd_export)
 
     p = subparser(sub, "import-events", "read CAMEO-coded rows (TSV, CSV, JSON Lines) into a log or store: all "
@@ -146,7 +149,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from ..analysis.exports import dumps
 
     events = [e for e in _events(args) if args.until is None or e.date <= args.until]
-    text = dumps(events, args.format)
+    text = dumps(events, args.format, baselines=args.baselines)
     if args.out:
         from pathlib import Path
 
@@ -155,7 +158,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         if not out.parent.exists():
             raise InputError("no such folder", str(out.parent))
         out.write_text(text, encoding="utf-8")
-        print(f"wrote {len(events)} events to {args.out} ({args.format})", file=sys.stderr)
+        from ..analysis.cameo import is_act
+        rows = sum(1 for e in events if args.baselines or is_act(e))
+        print(f"wrote {rows} events to {args.out} ({args.format})", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
@@ -166,8 +171,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     new = import_file(args.file, args.into, args.stream)
     measures = sum(1 for e in new if e.category == "measure")
+    records = sum(1 for e in new if e.category == "record")
     print(f"imported {len(new)} events from {args.file} into {args.into}: {measures} change the state, "
-          f"{len(new) - measures} speech acts")
+          + (f"{records} records, " if records else "") + f"{len(new) - measures - records} speech acts")
     return 0
 
 
@@ -276,4 +282,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if args.format not in ("csv",):
         print(x.title)
     print_rows(x.rows(), args.format, ["date", "event", "effect", "from", "to", "sources"])
+    if args.format not in ("csv",):
+        for line in x.footnotes():
+            print(line)
     return 0

@@ -6,7 +6,7 @@ import sys
 
 from .common import add_format, add_log, date_arg, print_json, print_rows, subparser
 
-TABLES = ("missions", "posts", "properties", "sanctions", "open", "claims")
+TABLES = ("missions", "posts", "properties", "sanctions", "open", "claims", "contacts")
 
 
 def register(sub) -> None:
@@ -22,7 +22,8 @@ def register(sub) -> None:
     add_format(p)
     p.set_defaults(handler=cmd_replay)
 
-    p = subparser(sub, "state", "the state tables (missions, posts, properties, sanctions, open proposals) at a date",
+    p = subparser(sub, "state", "the state tables (missions, posts, properties, sanctions, open proposals, contacts "
+                  "suspended) at a date",
                   "diplosim state --at 2017-08-15\n"
                   "diplosim state --at 2017-09-02 --format json\n"
                   "diplosim state --at 2017-09-02 --table missions --format csv")
@@ -54,8 +55,6 @@ def register(sub) -> None:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    import datetime
-
     from ..core.log import event_to_dict
     from ..analysis.projections import describe, render_state, state_json
 
@@ -73,6 +72,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         print_json({
             "steps": [{"date": st["date"].isoformat(),
                        "event": event_to_dict(st["event"], dates_as_text=True) if st["event"] else None,
+                       **({"clock": st["clock"]} if st["clock"] else {}),
                        "changes": st["changes"]} for st in steps],
             "state": state_json(final),
         })
@@ -81,8 +81,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     for st in steps:
         e = st["event"]
         if e is None:
-            after = st["date"] + datetime.timedelta(days=1)
-            out.write(f"{st['date']}  deadline passed: those ordered out are gone from {after}\n")
+            out.write(f"{st['date']}  {st['what']}\n")
         else:
             out.write(f"{e.date}  {e.id}  [{e.type}] {e.actor}→{e.target or '-'}: {describe(e)}\n")
         for change in st["changes"]:
@@ -98,30 +97,30 @@ def load_events_or_real(args: argparse.Namespace):
 
 
 def cmd_state(args: argparse.Namespace) -> int:
-    from ..analysis.projections import render_state, state_json, state_tables, table
+    from ..analysis.projections import render_state, render_table, state_json, state_tables
     from .common import load_state
 
     s = load_state(args, args.at)
     if args.format == "json":
         doc = state_json(s)
         if args.table:
-            key = {"open": "open_proposals", "claims": None, "posts": None}.get(args.table, args.table)
+            key = {"open": "open_proposals", "claims": None, "posts": None,
+                   "contacts": "contacts_suspended"}.get(args.table, args.table)
             from ..analysis.projections import claim_rows, post_rows
             doc = {"as_of": doc["as_of"], args.table: doc[key] if key else
                    (claim_rows(s) if args.table == "claims" else post_rows(s))}
         print_json(doc)
         return 0
-    tables = dict(zip(TABLES, state_tables(s)))
-    chosen = [tables[args.table]] if args.table else list(tables.values())
+    tables = {t.name: t for t in state_tables(s)}
+    chosen = [tables[args.table]] if args.table else [t for t in tables.values() if t.rows or not t.optional]
     if args.format == "csv":
-        for i, (title, rows, cols) in enumerate(chosen):
+        for i, t in enumerate(chosen):
             if len(chosen) > 1:
-                print(("\n" if i else "") + f"# {title}")
-            print_rows(rows, "csv", cols)
+                print(("\n" if i else "") + f"# {t.title}")
+            print_rows(t.rows, "csv", t.columns)
         return 0
     if args.table:
-        title, rows, cols = chosen[0]
-        print(table(rows, args.format, cols))
+        print(render_table(chosen[0], args.format))
     else:
         print(render_state(s, args.format))
     return 0

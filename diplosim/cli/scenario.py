@@ -127,7 +127,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     diff = diff_results(result.events, against, dates, all_rows=args.all, labels=labels) if against else []
     final = result.state_at(dates[-1])
     if args.diff_only:
-        print_rows(diff, args.format, ["date", "table", "key", "field", labels[0], labels[1]])
+        _print_diff(diff, args.format, labels)
         return 0
 
     if args.format == "json":
@@ -165,11 +165,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     out.write("\n" + render_state(final, fmt) + "\n")
     if against is not None:
         out.write(f"\nDifferences from {labels[1]}" + (" (all compared rows)" if args.all else "") + "\n")
-        print_rows(diff, fmt, ["date", "table", "key", "field", labels[0], labels[1]])
+        _print_diff(diff, fmt, labels)
     return 0
 
 
+def _print_diff(rows: list[dict], fmt: str, labels: tuple[str, str]) -> None:
+    """Diff rows as a table or CSV, ranges written as the state tables write them (``≥400``, ``parity (≥9)``), or
+    as JSON with ranges as objects."""
+    from ..analysis.wording import compared_text
+
+    if fmt != "json":
+        rows = [{**r, labels[0]: compared_text(r[labels[0]]), labels[1]: compared_text(r[labels[1]])} for r in rows]
+    print_rows(rows, fmt, ["date", "table", "key", "field", labels[0], labels[1]])
+
+
 def _many_runs(sc, args: argparse.Namespace) -> int:
+    from ..analysis.wording import staff_text
     from ..core.errors import InputError
 
     if args.runs < 1:
@@ -186,7 +197,7 @@ def _many_runs(sc, args: argparse.Namespace) -> int:
         row = {"seed": seed, "outcome": r.outcome, "stop_reason": r.stop_reason or "-",
                "generated_events": len(r.generated), "end": r.events[-1].date.isoformat() if r.events else "-"}
         for m in s.iter_missions():
-            row[f"staff {m.sending} in {m.host}"] = m.staff
+            row[f"staff {m.sending} in {m.host}"] = m.staff if m.exact else staff_text(m, marks=False)
         rows.append(row)
         reasons[r.outcome] = reasons.get(r.outcome, 0) + 1
         if bar:
@@ -218,5 +229,5 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json({"a": labels[0], "b": labels[1], "diff": rows})
         return 0
-    print_rows(rows, args.format, ["date", "table", "key", "field", labels[0], labels[1]])
+    _print_diff(rows, args.format, labels)
     return 0
