@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import REAL_LOG, ROOT, d, run_cli
-from gen import valid_logs
+from gen import event_of, valid_logs
 from diplosim.analysis.cameo import table
 from diplosim.core import events as ev
 from diplosim.core.errors import InputError
@@ -448,3 +448,42 @@ def test_a_bad_file_creates_no_store(tmp_path):
     out = run_cli("import-events", str(src), "--into", str(tmp_path / "new.db"))
     assert out.returncode == 2 and f"{src}:5: " in out.stderr and "no one expelled" in out.stderr
     assert list(tmp_path.iterdir()) == [src]
+
+
+def _any_event():
+    """gen.any_event(), but with the ``count`` of SanctionsImposed and AccreditationRefused drawn here: gen draws
+    0 for them, which their validators refuse (reported to the owner of tests/gen.py)."""
+    own = (ev.SanctionsImposed, ev.AccreditationRefused)
+    others = [event_of(cls) for cls in ev.EVENT_TYPES.values() if cls not in own]
+
+    def sanctions(fa, measures, extra):
+        common = {k: v for k, v in attrs.asdict(fa, recurse=False).items() if k in ev.field_names(ev.Event)}
+        return ev.SanctionsImposed(**common, targets=fa.targets, legal_basis=fa.legal_basis, measures=measures,
+                                   count=None if extra is None else len(fa.targets) + extra)
+
+    def refused(fa, count):
+        common = {k: v for k, v in attrs.asdict(fa, recurse=False).items() if k in ev.field_names(ev.Event)}
+        return ev.AccreditationRefused(**common, count=count)
+
+    base = event_of(ev.ForeignAgentDesignated)
+    measures = st.lists(st.text(min_size=1, max_size=10), min_size=1, max_size=3).map(tuple)
+    return st.one_of(others + [st.builds(sanctions, base, measures, st.none() | st.integers(0, 30)),
+                               st.builds(refused, base, st.none() | st.integers(1, 10**6))])
+
+
+@given(event=_any_event(), fmt=st.sampled_from(["cameo-tsv", "csv", "jsonl"]))
+def test_any_event_comes_back_from_its_row_as_it_was(event, fmt):
+    """Every type, every field (uncertain figures, parity caps, unknown deadlines, effective dates, counts of
+    unnamed targets, overrides): the row of an export is the event again, but for its sources, which say where it
+    was imported from."""
+    from diplosim.analysis.exports import row_to_event
+    from diplosim.core.state import State
+
+    suffix = {"cameo-tsv": ".tsv", "csv": ".csv", "jsonl": ".jsonl"}[fmt]
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / f"rows{suffix}"
+        src.write_text(dumps([event], fmt, baselines=True), encoding="utf-8")
+        [row] = read_rows(src)
+        back = row_to_event(row, State(), str(src))
+    assert back.sources[0] == f"import: {src}:{row.line}"
+    assert attrs.evolve(back, sources=event.sources) == event

@@ -110,3 +110,31 @@ def test_states_rebuilt_on_request_equal_the_fold():
     for (sending, host), m in fold(events, until=day).missions.items():
         assert (rows[day, sending, host]["staff"], rows[day, sending, host]["pending"]) == (
             m.staff, m.pending_departures)
+
+
+def test_walk_steps_through_deadlines_and_effective_days_and_each_state_is_the_folds():
+    from diplosim.analysis.over_time import walk
+    from diplosim.core.log import load_log
+
+    events = load_log(REAL_LOG.parent.parent / "tests" / "fixtures" / "uncertain.toml").events
+    clock = []
+    for step in walk(events, d("2030-04-20")):
+        if step.event is None:  # a clock step: the state is the one of that morning, before its events
+            assert same_state(step.state, fold([e for e in events if e.date < step.date], until=step.date))
+            clock.append((step.date.isoformat(), sorted(d.event_id for _, _, d in step.departed),
+                          [i for i, _ in step.took_effect]))
+    # the 13 Finns have no deadline: they never leave by the clock (DiplomatsDeparted settles them)
+    assert clock == [("2030-03-13", ["nor-expels-12"], []), ("2030-03-14", ["swe-expels-10"], []),
+                     ("2030-03-15", [], ["nor-bars-lake-house"]), ("2030-04-01", [], ["nor-closes-bergen"]),
+                     ("2030-04-16", ["nor-caps-swe-40"], [])]
+
+
+def test_history_points_do_not_change_with_effective_closures():
+    from diplosim.analysis.over_time import history
+    from diplosim.core.log import load_log
+
+    events = load_log(REAL_LOG.parent.parent / "tests" / "fixtures" / "uncertain.toml").events
+    h = history(events, until="2030-04-20")
+    # event dates and deadline passages; a closure taking effect changes no mission figure, so it is no point
+    assert [str(x) for x in h.dates] == ["2030-03-01", "2030-03-05", "2030-03-06", "2030-03-07", "2030-03-08",
+                                         "2030-03-13", "2030-03-14", "2030-03-20", "2030-03-21", "2030-04-16"]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import d, run_cli
+from conftest import ROOT, d, run_cli
 
 from diplosim.core import events as ev
 from diplosim.core.fold import fold
+from diplosim.core.log import load_log
 from diplosim.analysis.projections import state_json
 from diplosim.core.provenance import SEEDS, check_source
 
@@ -195,17 +196,34 @@ def _check_contract(doc):
     d(doc["as_of"])
     for m in doc["missions"]:
         assert isinstance(m["sending"], str) and isinstance(m["host"], str)
-        assert type(m["staff"]) is int and type(m["pending_departures"]) is int
+        # staff: an int when exact, else null beside its range; every range field is always there
+        assert type(m["staff_min"]) is int and (m["staff_max"] is None or type(m["staff_max"]) is int)
+        assert (m["staff"] == m["staff_min"] == m["staff_max"]) if m["staff"] is not None else (
+            m["staff_max"] != m["staff_min"])
+        assert m["staff_basis"] in ("reported", "derived", "assumed", "inferred", "unknown")
+        assert isinstance(m["implicit"], bool) and m["head"] in (None, "present", "recalled")
+        assert type(m["pending_departures"]) is int and isinstance(m["pending_max"], OPTIONAL_INT)
         assert isinstance(m["cap"], OPTIONAL_INT) and not isinstance(m["cap"], bool)
+        assert m["cap_rule"] in (None, "number", "parity") and (m["cap"] is not None) == (m["cap_rule"] == "number")
+        for dep in m["departures"]:
+            assert (dep["deadline"] is None or d(dep["deadline"])) and isinstance(dep["deadline_assumed"], bool)
         for p in m["posts"]:
-            assert isinstance(p["name"], str) and isinstance(p["kind"], str) and p["status"] in ("open", "closed")
+            assert isinstance(p["name"], str) and isinstance(p["kind"], str)
+            assert p["status"] in ("open", "closing", "closed") and (p["effective"] is not None) == (
+                p["status"] == "closing")
     for p in doc["properties"]:
         assert all(isinstance(p[k], str) for k in ("id", "name", "owner", "host", "kind"))
-        assert p["status"] in ("in_use", "access_suspended", "closed", "seized", "returned")
+        assert p["status"] in ("in_use", "closing", "access_suspended", "closed", "seized", "returned")
+        assert (p["becomes"] is not None) == (p["status"] == "closing") == (p["effective"] is not None)
     for x in doc["sanctions"]:
         assert all(isinstance(x[k], str) for k in ("imposer", "target", "target_country"))
         assert isinstance(x["measures"], list) and all(isinstance(m, str) for m in x["measures"])
+        assert isinstance(x["authorities"], list)
         d(x["since"])
+    for x in doc["designations"]:
+        assert type(x["count"]) is int and x["count"] > 0 and isinstance(x["measures"], list)
+    for c in doc["contacts_suspended"]:
+        assert all(isinstance(c[k], str) for k in ("actor", "target", "scope", "event_id"))
     for o in doc["open_proposals"]:
         assert all(isinstance(o[k], str) for k in ("event_id", "actor", "target", "summary"))
 
@@ -234,3 +252,13 @@ def test_state_json_contract_holds_at_every_event_date(real_log):
         doc = json.loads(json.dumps(state_json(fold(real_log, until=date))))
         _check_contract(doc)
         assert doc["as_of"] == date.isoformat()
+
+
+def test_state_json_contract_holds_on_the_made_up_uncertain_log():
+    log = load_log(ROOT / "tests" / "fixtures" / "uncertain.toml")
+    uncertain = 0
+    for date in sorted({e.date for e in log} | {d("2030-04-01"), d("2030-04-16")}):
+        doc = json.loads(json.dumps(state_json(fold(log, until=date))))
+        _check_contract(doc)
+        uncertain += sum(m["staff"] is None for m in doc["missions"])
+    assert uncertain > 0

@@ -396,3 +396,58 @@ def test_a_shipped_scenario_runs_by_name_from_any_directory(tmp_path):
                       "--diff-only", "--format", "json")
     assert by_name.returncode == 0, by_name.stderr
     assert json.loads(by_name.stdout) == json.loads(by_path.stdout) != []
+
+
+# --- diffs of figures that are not known exactly ------------------------------------------------------------------
+
+
+def _uncertain_course(figure: dict, capped: bool = False):
+    from diplosim.core import events as ev
+
+    src = ("https://example.org/test",)
+    events = [ev.MissionEstablished(id="us", date=d("2020-01-01"), actor="USA", target="RUS", sources=src, **figure),
+              ev.MissionEstablished(id="ru", date=d("2020-01-01"), actor="RUS", target="USA", staff_min=400,
+                                    sources=src)]
+    if capped:
+        events.append(ev.MissionCapped(id="cap", date=d("2020-01-02"), actor="RUS", target="USA", parity=True,
+                                       sources=src))
+    return events
+
+
+def test_a_diff_compares_ranges_not_only_exact_figures():
+    exact, ranged = _uncertain_course({"staff": 455}), _uncertain_course({"staff_min": 400})
+    [row] = diff_results(exact, ranged, [d("2020-01-05")], labels=("a", "b"))
+    assert (row["key"], row["field"], row["a"], row["b"]) == ("USA→RUS", "staff", 455,
+                                                              {"min": 400, "max": None, "about": None})
+    # two missions known only as "at least 400" are the same figure: no difference; "about 450" is another
+    assert diff_results(ranged, _uncertain_course({"staff_min": 400}), [d("2020-01-05")]) == []
+    about = _uncertain_course({"staff_min": 400, "staff_about": 450})
+    [row] = diff_results(ranged, about, [d("2020-01-05")], labels=("a", "b"))
+    assert row["b"] == {"min": 400, "max": None, "about": 450}
+
+
+def test_a_diff_compares_parity_caps_by_the_range_they_follow():
+    plain, capped = _uncertain_course({"staff": 455}), _uncertain_course({"staff": 455}, capped=True)
+    rows = diff_results(plain, capped, [d("2020-01-05")], labels=("a", "b"))
+    cap = next(r for r in rows if r["field"] == "cap")
+    assert (cap["a"], cap["b"]) == (None, {"rule": "parity", "min": 400, "max": None})
+    pending = next(r for r in rows if r["field"] == "pending_departures")
+    # 455 against a cap of at least 400: between none and 55 must go, deadline unknown
+    assert (pending["a"], pending["b"]) == (0, {"min": 0, "max": 55, "about": None})
+
+
+def test_scenario_diff_cli_writes_ranges_as_the_tables_do(tmp_path):
+    from diplosim.core.log import write_log
+
+    write_log(_uncertain_course({"staff": 455}), tmp_path / "base.toml")
+    write_log(_uncertain_course({"staff_min": 400}, capped=True), tmp_path / "other.toml")
+    a = write(tmp_path, "a.toml", '[scenario]\ntitle = "a"\nbase = "base.toml"\n')
+    b = write(tmp_path, "b.toml", '[scenario]\ntitle = "b"\nbase = "other.toml"\n')
+    out = run_cli("scenario", "diff", str(a), str(b), "--at", "2020-01-05", "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    rows = {r.split(",")[3]: r.split(",")[4:] for r in out.stdout.splitlines()[1:]}
+    # at least 400 under a cap of at least 400 (the Russian mission, parity): nobody knows how many must go
+    assert rows == {"cap": ["", "parity (≥400)"], "pending_departures": ["0", "?"], "staff": ["455", "≥400"]}
+    doc = json.loads(run_cli("scenario", "diff", str(a), str(b), "--at", "2020-01-05", "--format", "json").stdout)
+    staff = next(r for r in doc["diff"] if r["field"] == "staff")
+    assert (staff["a"], staff["b"]) == (455, {"min": 400, "max": None, "about": None})

@@ -124,12 +124,16 @@ def dumps(events: Iterable[ev.Event], fmt: str, *, baselines: bool = False) -> s
     if fmt not in ("cameo-tsv", "csv"):
         raise InputError(f"unknown export format {fmt!r}: want {', '.join(FORMATS)}")
     out = io.StringIO()
-    w = csv.writer(out, delimiter="\t" if fmt == "cameo-tsv" else ",", lineterminator="\n",
-                   quoting=csv.QUOTE_MINIMAL)
+    delimiter = "\t" if fmt == "cameo-tsv" else ","
+    w = csv.writer(out, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    # the csv module quotes a cell holding a line feed but not one holding a lone carriage return: such a row is
+    # written with every cell quoted, so that no reader takes the carriage return for the end of the row
+    quoted = csv.writer(out, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_ALL)
     w.writerow(COLUMNS)
     for r in rows:
         r = dict(r, DiplosimData=json.dumps(r["DiplosimData"]))
-        w.writerow(["" if r[c] is None else r[c] for c in COLUMNS])
+        cells = ["" if r[c] is None else r[c] for c in COLUMNS]
+        (quoted if any("\r" in str(c) for c in cells) else w).writerow(cells)
     return out.getvalue()
 
 
@@ -256,6 +260,10 @@ def _row(fields: dict[str, Any], cols: dict[str, str], line: int) -> Row:
         code = code.strip()
         cameo.lookup(code)
     ident = get("id")
+    if dtype is not None and "id" in cols and fields.get(cols["id"]) not in (None, ""):
+        ident = fields[cols["id"]]  # the id of an exported event, exactly as it was
+    elif ident is not None:
+        ident = str(ident).strip()
     actor, target = get("actor"), get("target")
     return Row(line=line, date=_date(get("date"), cols["date"]),
                actor=None if actor is None else _country(str(actor), cols["actor"]),
@@ -263,7 +271,7 @@ def _row(fields: dict[str, Any], cols: dict[str, str], line: int) -> Row:
                count=_int(get("count"), "Count"),
                deadline=None if get("deadline") is None else _date(get("deadline"), "Deadline"),
                posts=_multi(get("post")), properties=_multi(get("property")),
-               id=None if ident is None else str(ident).strip(), refs=_multi(get("ref")),
+               id=None if ident is None else str(ident), refs=_multi(get("ref")),
                dtype=None if dtype is None else str(dtype).strip(),
                data=None if dtype is None else _data(get("data"), cols.get("data", "DiplosimData")))
 
@@ -294,6 +302,7 @@ def read_rows(path: str | Path) -> list[Row]:
     text = read_text(path)
     if name.endswith((".jsonl", ".json", ".ndjson")):
         return _read_jsonl(text, name)
+    text = Path(path).read_bytes().decode("utf-8")  # as written: a quoted carriage return is part of its cell
     if name.endswith(".csv"):
         delimiter = ","
     elif name.endswith((".tsv", ".txt", ".tab")):
