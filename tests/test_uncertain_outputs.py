@@ -2,7 +2,6 @@
 replay, on small hand-written logs (each expectation worked out from the rules, not read off the output)."""
 from __future__ import annotations
 
-import datetime
 import json
 
 from conftest import ROOT, d, run_cli
