@@ -169,4 +169,4 @@ def test_readme_mapping_table_matches_the_code():
     rows = re.findall(r"^\| `(\w+)` \| `(\d+)`", text, re.M)
     assert dict(rows) == cameo.DEFAULT_CODES
     # records are listed too, as having no code
-    assert set(re.findall(r"^\| `(\w+)` \| — \|", text, re.M)) == set(cameo.RECORDS)
+    assert set(re.findall(r"^\| `([A-Z]\w+)` \| — \|", text, re.M)) == set(cameo.RECORDS)

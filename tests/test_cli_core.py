@@ -139,3 +139,16 @@ def test_an_error_quoting_an_id_with_a_line_break_is_still_one_line(tmp_path):
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert len(out.stderr.strip().split("\n")) == 1, out.stderr
     assert "x" in out.stderr and "no such" in out.stderr
+
+
+def test_replay_json_names_each_clock_step():
+    log = str(ROOT / "tests" / "fixtures" / "uncertain.toml")
+    doc = json.loads(ok("replay", "--log", log, "--until", "2030-04-16", "--format", "json"))
+    clock = [(st["date"], st["clock"]) for st in doc["steps"] if st["event"] is None]
+    # departures on the day after their deadline (dated by the deadline, as the text replay prints them), closures
+    # on their effective day; the 13 Finns expelled without a deadline are not among them
+    assert clock == [("2030-03-12", "deadline"), ("2030-03-13", "deadline"), ("2030-03-15", "effective"),
+                     ("2030-04-01", "effective"), ("2030-04-15", "deadline")]
+    assert all("clock" not in st for st in doc["steps"] if st["event"] is not None)
+    fin = next(m for m in doc["state"]["missions"] if m["sending"] == "FIN")
+    assert (fin["staff"], fin["staff_min"], fin["staff_change"]) == (None, 0, -13)
