@@ -487,3 +487,26 @@ def test_any_event_comes_back_from_its_row_as_it_was(event, fmt):
         back = row_to_event(row, State(), str(src))
     assert back.sources[0] == f"import: {src}:{row.line}"
     assert attrs.evolve(back, sources=event.sources) == event
+
+
+def test_a_row_of_diplosim_data_needs_only_a_date_and_bad_data_imports_nothing(tmp_path):
+    good = {"SQLDATE": 20200101, "EventId": "m", "DiplosimType": "MissionEstablished",
+            "DiplosimData": {"actor": "GBR", "target": "FRA", "staff": {"at_least": 9}}}
+    src = tmp_path / "r.jsonl"
+    src.write_text(json.dumps(good) + "\n")
+    [e] = import_file(src, tmp_path / "ok.jsonl")
+    assert (e.id, e.type, e.staff_min, e.staff) == ("m", "MissionEstablished", 9, None)
+    for data, message in (('{"actor": "GBR"', "bad DiplosimData: malformed JSON"),
+                          ('{"actor": "GBR", "target": "FRA", "date": "2020-01-01"}', "holds 'date'"),
+                          ('{"actor": "GBR", "target": "FRA", "staff": -1}', "staff"),
+                          ('[1, 2]', "want a JSON object")):
+        bad = tmp_path / "bad.tsv"
+        bad.write_text("SQLDATE\tEventId\tDiplosimType\tDiplosimData\n" + f"20200101\tm\tMissionEstablished\t{data}\n")
+        out = run_cli("import-events", str(bad), "--into", str(tmp_path / "no.jsonl"))
+        assert out.returncode == 2 and len(out.stderr.strip().splitlines()) == 1, out.stderr
+        assert f"{bad}:2: " in out.stderr and message in out.stderr, out.stderr
+        assert not (tmp_path / "no.jsonl").exists()
+    mixed = tmp_path / "mixed.tsv"
+    mixed.write_text("SQLDATE\tEventId\tDiplosimType\tDiplosimData\n20200101\tx\t\t\n")
+    out = run_cli("import-events", str(mixed), "--into", str(tmp_path / "no.jsonl"))
+    assert out.returncode == 2 and "a row without a DiplosimType needs the Actor1Code column" in out.stderr

@@ -174,11 +174,14 @@ def _columns(header: list[str], where: str) -> dict[str, str]:
             if n in by_norm:
                 found[field] = by_norm[n]
                 break
-    missing = [f for f in REQUIRED if f not in found]
+    # rows that carry their diplosim event need only a date: the rest is in DiplosimData
+    missing = [f for f in (REQUIRED_STORED if "dtype" in found else REQUIRED) if f not in found]
     if missing:
-        want = {"date": "SQLDATE", "actor": "Actor1Code", "target": "Actor2Code", "code": "EventCode"}
-        raise InputError(f"no {want[missing[0]]} column in the header (have: {', '.join(header)})", where)
+        raise InputError(f"no {_WANT[missing[0]]} column in the header (have: {', '.join(header)})", where)
     return found
+
+
+_WANT = {"date": "SQLDATE", "actor": "Actor1Code", "target": "Actor2Code", "code": "EventCode"}
 
 
 @frozen
@@ -250,6 +253,8 @@ def _row(fields: dict[str, Any], cols: dict[str, str], line: int) -> Row:
 
     dtype = get("dtype")
     for field in REQUIRED_STORED if dtype is not None else REQUIRED:
+        if field not in cols:
+            raise InputError(f"a row without a DiplosimType needs the {_WANT[field]} column")
         if get(field) is None:
             raise InputError(f"empty {cols[field]}")
     code = get("code")
