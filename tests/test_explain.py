@@ -235,3 +235,18 @@ def test_explain_cli_prints_the_notes_under_the_table():
     doc = json.loads(run_cli("explain", "staff", "--sending", "FIN", "--host", "SWE", "--log", str(UNCERTAIN),
                              "--format", "json").stdout)
     assert doc["implicit"] == "swe-expels-13-finns" and doc["range"] == {"min": 0, "max": None, "about": None}
+
+
+def test_a_closure_taking_effect_is_its_own_step_naming_only_its_own_act():
+    src = ("https://example.org/test",)
+    events = [ev.PropertyRegistered(id=f"reg-{p}", date=d("2020-01-01"), actor="USA", target="RUS", property=p,
+                                    name=p, sources=src) for p in ("dacha", "warehouse")]
+    events += [ev.PropertySeized(id=f"take-{p}", date=d("2020-01-05"), actor="RUS", target="USA", property=p,
+                                 effective=d("2020-01-10"), sources=src) for p in ("dacha", "warehouse")]
+    x = explain(events, "property", property="dacha", at=d("2020-01-10"))
+    assert [(s["date"], s["event_id"], s["type"], s["from"], s["to"]) for s in x.steps] == [
+        ("2020-01-01", "reg-dacha", "PropertyRegistered", None, "in_use"),
+        ("2020-01-05", "take-dacha", "PropertySeized", "in_use", "closing (seized from 2020-01-10)"),
+        ("2020-01-10", "take-dacha", "took effect", "closing (seized from 2020-01-10)", "seized")]
+    assert x.value == "seized" and explain(events, "property", property="dacha", at=d("2020-01-09")).value == \
+        "closing (seized from 2020-01-10)"

@@ -147,7 +147,7 @@ def explain(events: Iterable[ev.Event], figure: str, *, at: Date | str | None = 
         after = read(step.state)
         note = _note(figure, step, sending, host)
         if after != before or note:
-            steps.append(_row(figure, step, before, after, note, by_id, sending, host))
+            steps.append(_row(figure, step, before, after, note, by_id, sending, host, property))
         before = after
         if figure in MISSION_FIGURES:
             m = step.state.missions.get((sending, host))
@@ -261,7 +261,7 @@ def _note(figure: str, step: Step, sending, host) -> str:
 
 
 def _row(figure: str, step: Step, before: Any, after: Any, note: str, by_id: dict[str, ev.Event],
-         sending, host) -> dict[str, Any]:
+         sending, host, prop=None) -> dict[str, Any]:
     numeric = figure in ("staff", "pending")
     exact = all(x is None or (isinstance(x, Figure) and x.exact is not None) for x in (before, after))
     if numeric and exact:
@@ -282,13 +282,14 @@ def _row(figure: str, step: Step, before: Any, after: Any, note: str, by_id: dic
         # who left: from this mission, or for a parity cap from the host's own mission, which the cap follows
         missions = {(sending, host), (host, sending)} if figure == "cap" else {(sending, host)}
         mine = [d for s, h, d in step.departed if (s, h) in missions] if sending else []
-        ids = sorted({d.event_id for d in mine} | {i for i, _ in step.took_effect}) or ["-"]
+        effects = [i for i, _ in step.took_effect if _concerns(by_id.get(i), sending, host, prop)]
+        ids = sorted({d.event_id for d in mine} | set(effects)) or ["-"]
         orderers = [by_id[i] for i in ids if i in by_id]
         sources = sorted({src for o in orderers for src in o.sources})
         generated = ", ".join(sorted({o.generated_by for o in orderers if o.generated_by})) or None
         deadline = max((d.deadline for d in mine), default=step.date - datetime.timedelta(days=1))
-        if step.took_effect:
-            what, kind = "; ".join(text for _, text in step.took_effect), "took effect"
+        if effects:
+            what, kind = "; ".join(text for i, text in step.took_effect if i in effects), "took effect"
         else:
             what = f"{_left(mine)} ordered out by {', '.join(ids)} left after their deadline of {deadline}"
             kind = "deadline passed"
@@ -301,6 +302,15 @@ def _row(figure: str, step: Step, before: Any, after: Any, note: str, by_id: dic
             "change": change, "from": _value(before), "to": _value(after),
             "range": after.range() if isinstance(after, Figure) else None, "summary": what, "sources": sources,
             "generated_by": generated, **notes}
+
+
+def _concerns(e: ev.Event | None, sending, host, prop) -> bool:
+    """Whether a closure that took effect is about the figure's mission (a post of it) or property."""
+    if e is None:
+        return True
+    if prop is not None:
+        return getattr(e, "property", None) == prop
+    return (e.target, e.actor) == (sending, host)
 
 
 def _left(departures) -> str:
