@@ -246,7 +246,7 @@ def test_a_closure_taking_effect_is_its_own_step_naming_only_its_own_act():
     x = explain(events, "property", property="dacha", at=d("2020-01-10"))
     assert [(s["date"], s["event_id"], s["type"], s["from"], s["to"]) for s in x.steps] == [
         ("2020-01-01", "reg-dacha", "PropertyRegistered", None, "in_use"),
-        ("2020-01-05", "take-dacha", "PropertySeized", "in_use", "closing (seized from 2020-01-10)"),
-        ("2020-01-10", "take-dacha", "took effect", "closing (seized from 2020-01-10)", "seized")]
-    assert x.value == "seized" and explain(events, "property", property="dacha", at=d("2020-01-09")).value == \
-        "closing (seized from 2020-01-10)"
+        ("2020-01-05", "take-dacha", "PropertySeized", "in_use", "closing"),
+        ("2020-01-10", "take-dacha", "took effect", "closing", "seized")]
+    assert x.steps[1]["effect"] == "in_use → closing (seized from 2020-01-10)"
+    assert x.value == "seized" and explain(events, "property", property="dacha", at=d("2020-01-09")).value == "closing"

@@ -145,7 +145,7 @@ def explain(events: Iterable[ev.Event], figure: str, *, at: Date | str | None = 
         if step.event is not None:
             by_id[step.event.id] = step.event
         after = read(step.state)
-        note = _note(figure, step, sending, host)
+        note = _note(figure, step, sending, host, property)
         if after != before or note:
             steps.append(_row(figure, step, before, after, note, by_id, sending, host, property))
         before = after
@@ -217,9 +217,7 @@ def _reader(events: list[ev.Event], figure: str, sending, host, prop, target, im
 
         def read_property(s: State) -> Any:
             p = s.properties.get(prop)
-            if p is None:
-                return None
-            return f"closing ({p.becomes} from {p.effective})" if p.status == "closing" else p.status
+            return None if p is None else p.status
         return read_property, f"property {prop}"
     if not target:
         raise InputError("explain sanction needs --target NAME (a designated target, as in the sanctions table)")
@@ -239,9 +237,13 @@ def _reader(events: list[ev.Event], figure: str, sending, host, prop, target, im
     return read_sanction, f"{imposer} sanctions on {target}"
 
 
-def _note(figure: str, step: Step, sending, host) -> str:
+def _note(figure: str, step: Step, sending, host, prop=None) -> str:
     """Why a step that leaves the figure unchanged still belongs to its chain ('' if it does not)."""
     e = step.event
+    if figure == "property" and e is not None:  # an act that takes effect later: what it makes of the property
+        p = step.state.properties.get(prop)
+        if p is not None and p.status == "closing" and p.event_id == e.id:
+            return f"{p.becomes} from {p.effective}"
     if figure != "staff" or e is None:
         return ""
     if isinstance(e, (ev.DiplomatsExpelled, ev.MissionCapped)) and (e.target, e.actor) == (sending, host):
