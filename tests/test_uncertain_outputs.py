@@ -229,8 +229,7 @@ def test_an_effective_closure_is_a_clock_step_of_its_own_day():
         # morning, as a step of its own
         ("2020-01-19", "deadline", "deadline passed: those ordered out are gone from 2020-01-20",
          ["RUS mission in USA: staff: 455 → 450", "RUS mission in USA: pending departures: 5 → 0"]),
-        ("2020-01-20", "effective",
-         "Consulate in Seattle (RUS mission in USA) closed (effective), ordered by close",
+        ("2020-01-20", "effective", "taking effect today: close",
          ["RUS mission in USA: Consulate in Seattle: closing (effective 2020-01-20) → closed"])]
 
 

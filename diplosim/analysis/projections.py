@@ -246,8 +246,8 @@ def replay_steps(events: Iterable[ev.Event], until: datetime.date | None = None)
 
 def clock_text(step: Step) -> str:
     """What a clock step did, in one line."""
-    if step.took_effect:
-        return "; ".join(f"{what}, ordered by {event_id}" for event_id, what in step.took_effect)
+    if step.took_effect:  # the changes under it say what each act did
+        return "taking effect today: " + ", ".join(event_id for event_id, _ in step.took_effect)
     return f"deadline passed: those ordered out are gone from {step.date}"
 
 
