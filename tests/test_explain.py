@@ -197,9 +197,10 @@ def test_an_assumed_deadline_and_an_assumed_note_show_in_the_chain():
 def test_a_parity_cap_follows_the_other_mission_and_a_clamp_shows_both_ranges():
     events = load_log(UNCERTAIN).events
     cap = explain(events, "cap", sending="NOR", host="SWE", at=d("2030-04-16"))
+    # the Swedish mission in Norway: about 60, at least 50; about 48, at least 38 once 12 left; 38-40 once clamped
     assert [(s["date"], s["from"], s["to"]) for s in cap.steps] == [
-        ("2030-03-07", None, "parity (≥50)"), ("2030-03-13", "parity (≥50)", "parity (≥38)"),
-        ("2030-04-16", "parity (≥38)", "parity (38–40)")]
+        ("2030-03-07", None, "parity (~60, ≥50)"), ("2030-03-13", "parity (~60, ≥50)", "parity (~48, ≥38)"),
+        ("2030-04-16", "parity (~48, ≥38)", "parity (38–40)")]
     assert cap.steps[1]["event_id"] == "nor-expels-12" and "parity follows the SWE mission in NOR" in \
         cap.steps[1]["effect"]
     staff = explain(events, "staff", sending="SWE", host="NOR", at=d("2030-04-16"))

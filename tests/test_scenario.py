@@ -430,7 +430,7 @@ def test_a_diff_compares_parity_caps_by_the_range_they_follow():
     plain, capped = _uncertain_course({"staff": 455}), _uncertain_course({"staff": 455}, capped=True)
     rows = diff_results(plain, capped, [d("2020-01-05")], labels=("a", "b"))
     cap = next(r for r in rows if r["field"] == "cap")
-    assert (cap["a"], cap["b"]) == (None, {"rule": "parity", "min": 400, "max": None})
+    assert (cap["a"], cap["b"]) == (None, {"rule": "parity", "min": 400, "max": None, "about": None})
     pending = next(r for r in rows if r["field"] == "pending_departures")
     # 455 against a cap of at least 400: between none and 55 must go, deadline unknown
     assert (pending["a"], pending["b"]) == (0, {"min": 0, "max": 55, "about": None})

@@ -81,6 +81,10 @@ def test_a_parity_cap_shows_the_size_it_follows():
                                 sources=SRC)]
     rows, _ = missions(unknown, "2020-01-03")
     assert rows["USA", "RUS"]["cap"] == "parity (?)" and rows["USA", "RUS"]["cap_deadline"] == "unknown"
+    # a mission known as "about 35" gives the parity its central figure
+    about = [base("b", "RUS", "USA", staff_about=35)] + unknown
+    rows, _ = missions(about, "2020-01-03")
+    assert rows["USA", "RUS"]["cap"] == "parity (~35)"
 
 
 def test_a_closing_post_counts_as_open_until_its_effective_day():

@@ -27,7 +27,7 @@ from ..core.clock import cap_range
 from ..core.errors import InputError, RuleViolation
 from ..core.state import Mission, State
 from .over_time import Step, walk
-from .wording import cap_text, deadline_text, pending_text, range_text, staff_words
+from .wording import deadline_text, mission_cap_text, pending_text, range_text, staff_words
 
 Date = datetime.date
 FIGURES = ("staff", "pending", "cap", "property", "sanction")
@@ -206,7 +206,7 @@ def _reader(events: list[ev.Event], figure: str, sending, host, prop, target, im
             if m.cap is None and not m.cap_parity:
                 return None
             low, high = cap_range(s, m)
-            return Figure(m.cap, cap_text(m.cap, m.cap_parity, low, high), low, high)
+            return Figure(m.cap, mission_cap_text(s, m), low, high)
         return read_mission, f"{sending} mission in {host}"
     if figure == "property":
         if not prop:

@@ -16,9 +16,9 @@ from ..core.clock import cap_range
 from ..core.log import default_log_path  # noqa: F401  (used by the doctest)
 from ..core.state import State
 from .over_time import Step, walk
-from .wording import (cap_text, deadline_text, describe, legend, next_deadline_text, pending_text,  # noqa: F401
-                      post_status_text, property_status_text, short_source, staff_basis, staff_text, staff_words,
-                      table)
+from .wording import (deadline_text, describe, legend, mission_cap_text, next_deadline_text,  # noqa: F401
+                      pending_text, post_status_text, property_status_text, short_source, staff_basis, staff_text,
+                      staff_words, table)
 
 Row = dict[str, Any]
 
@@ -172,8 +172,7 @@ def _snapshot(s: State) -> dict[str, Any]:
         who = f"{m.sending} mission in {m.host}"
         out[f"{who}: staff"] = _figure(staff_words(m))
         out[f"{who}: pending departures"] = _figure(pending_text(m))
-        low, high = cap_range(s, m)
-        out[f"{who}: cap"] = m.cap if not m.cap_parity else cap_text(m.cap, True, low, high)
+        out[f"{who}: cap"] = m.cap if not m.cap_parity else mission_cap_text(s, m)
         if m.head is not None:
             out[f"{who}: head of mission"] = m.head
         for p in m.posts.values():
@@ -272,7 +271,6 @@ def _mission_cells(s: State) -> tuple[list[Row], list[str], list[str]]:
     """The missions table: figures as text (ranges, marks), a ``head`` column when any head is recorded."""
     rows, marks = [], ""
     for m in s.iter_missions():
-        low, high = cap_range(s, m)
         staff = staff_text(m)
         marks += staff
         cap_orders = [d for d in m.departures if d.event_id == m.cap_event]
@@ -281,7 +279,7 @@ def _mission_cells(s: State) -> tuple[list[Row], list[str], list[str]]:
         has_cap = m.cap is not None or m.cap_parity
         rows.append({
             "sending": m.sending, "host": m.host, "staff": staff, "pending_departures": pending_text(m),
-            "departure_deadline": next_deadline_text(m), "cap": cap_text(m.cap, m.cap_parity, low, high),
+            "departure_deadline": next_deadline_text(m), "cap": mission_cap_text(s, m),
             "cap_deadline": (deadline_text(m.cap_deadline, any(d.assumed for d in cap_orders)) if has_cap
                              else None),
             "posts_open": f"{open_} ({closing} closing)" if closing else str(open_),

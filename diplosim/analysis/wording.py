@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 from ..core import events as ev
 from ..core.provenance import is_seed
 
+from ..core.clock import cap_range
+
 if TYPE_CHECKING:  # pragma: no cover
-    from ..core.state import Mission
+    from ..core.state import Mission, State
 
 
 def describe(e: ev.Event) -> str:
@@ -173,13 +175,25 @@ def next_deadline_text(m: "Mission") -> str | None:
     return text + ("; unknown" if len(known) < len(m.departures) else "")
 
 
-def cap_text(cap: int | None, parity: bool, low: int, high: int | None) -> str | None:
-    """``455``, ``parity (≥9)`` (the size of the host's own mission, as far as it is known), or None."""
+def cap_text(cap: int | None, parity: bool, low: int, high: int | None, about: int | None = None) -> str | None:
+    """``455``, ``parity (≥9)``, ``parity (~60, ≥50)`` (the size of the host's own mission, as far as it is known),
+    or None."""
     if cap is not None:
         return str(cap)
-    if parity:
-        return f"parity ({range_text(low, high)})"
-    return None
+    if not parity:
+        return None
+    known = range_text(low, high)
+    if about is not None and low != high:
+        known = f"~{about}" + (f", {known}" if known != "?" else "")
+    return f"parity ({known})"
+
+
+def mission_cap_text(s: "State", m: "Mission") -> str | None:
+    """The cap on ``m`` as the tables show it: its number, or parity with what is known of the mission it follows."""
+    if not m.cap_parity:
+        return cap_text(m.cap, False, 0, None)
+    other = s.missions.get((m.host, m.sending))
+    return cap_text(None, True, *cap_range(s, m), other.about if other is not None else None)
 
 
 def compared_text(value: Any) -> Any:
@@ -188,7 +202,7 @@ def compared_text(value: Any) -> Any:
     if not isinstance(value, dict):
         return value
     if value.get("rule") == "parity":
-        return cap_text(None, True, value["min"], value["max"])
+        return cap_text(None, True, value["min"], value["max"], value.get("about"))
     return range_text(value["min"], value["max"], value.get("about"))
 
 

@@ -24,7 +24,7 @@ def _range(low: int, high: int | None, about: int | None = None) -> int | dict[s
 def comparable(s: State) -> dict[tuple[str, str, str], Any]:
     """The figures a diff compares: (table, key, field) -> value.  A mission's staff, pending departures and cap
     are ints when exact, else ranges ``{"min", "max", "about"}`` (a parity cap ``{"rule": "parity", "min",
-    "max"}``, the range of the mission it follows)."""
+    "max", "about"}``, what is known of the mission it follows)."""
     out: dict[tuple[str, str, str], Any] = {}
     for m in s.missions.values():
         key = f"{m.sending}→{m.host}"
@@ -32,7 +32,9 @@ def comparable(s: State) -> dict[tuple[str, str, str], Any]:
         out["missions", key, "pending_departures"] = _range(m.pending_departures, m.pending_most)
         if m.cap_parity:
             low, high = cap_range(s, m)
-            out["missions", key, "cap"] = {"rule": "parity", "min": low, "max": high}
+            other = s.missions.get((m.host, m.sending))
+            out["missions", key, "cap"] = {"rule": "parity", "min": low, "max": high,
+                                           "about": other.about if other is not None else None}
         else:
             out["missions", key, "cap"] = m.cap
         if m.head is not None:
