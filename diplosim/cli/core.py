@@ -44,6 +44,9 @@ def register(sub) -> None:
                   "diplosim validate seeds/*.toml\n"
                   "diplosim validate my-log.jsonl")
     p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--strict", action="store_true",
+                   help="also list every mission that comes into being by an act, with no baseline (its size is "
+                        "unknown); exit 1 when there is any")
     p.set_defaults(handler=cmd_validate)
 
     p = subparser(sub, "events", "the event catalogue: every event type, its fields and what it does",
@@ -144,16 +147,26 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from ..core.fold import fold
     from ..core.log import load_log
 
+    findings = 0
     for path in args.files:
         log = load_log(path)
+        earlier = f" (continuing {len(log.chain) - 1} log{'s' if len(log.chain) > 2 else ''})" \
+            if len(log.chain) > 1 else ""
         if log.events:
             span = f"{log.events[0].date} – {log.events[-1].date}"
-            print(f"ok: {path}: {len(log)} events, {span}")
+            print(f"ok: {path}: {len(log)} events, {span}{earlier}")
         else:
-            print(f"ok: {path}: no events")
-    return 0
+            print(f"ok: {path}: no events{earlier}")
+        if args.strict:
+            for m in fold(log.events).iter_missions():
+                if m.implicit is not None:
+                    findings += 1
+                    print(f"strict: {log.where(m.implicit)}: the {m.sending} mission in {m.host} comes into being "
+                          f"by event {m.implicit}, with no baseline: its size is unknown")
+    return 1 if findings else 0
 
 
 def cmd_events(args: argparse.Namespace) -> int:

@@ -46,7 +46,8 @@ from ..core import errors as E
 from ..core import events as ev
 from ..core.errors import InputError, RuleViolation
 from ..core.fold import apply_in_place, fold
-from ..core.log import data_dir, default_log_path, event_from_dict, field_mentioned, load_log, read_text
+from ..core.log import (data_dir, default_log_path, event_from_dict, field_mentioned, load_log, read_text,
+                        shipped_logs)
 from ..core.state import State
 
 Date = datetime.date
@@ -197,6 +198,14 @@ def _date(value: Any, where: str, what: str) -> Date:
     raise InputError(f"{what}: bad date {value!r}, want YYYY-MM-DD", where)
 
 
+def _base_path(base: str, here: Path) -> Path:
+    """``real`` (the shipped record), a file relative to the scenario, or a shipped log by name (a file wins)."""
+    local = here / base
+    if base == "real" or (not local.exists() and base in shipped_logs()):
+        return default_log_path() if base == "real" else shipped_logs()[base]
+    return local
+
+
 def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
     import tomllib
 
@@ -243,13 +252,18 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
         base_name = f"scenario {parent.name}"
         base_events = parent.run().events
     else:
-        base = str(head.get("base", "real"))
-        base_path = default_log_path() if base == "real" else (here / base)
+        base = head.get("base", "real")
+        if not isinstance(base, str) or not base.strip():
+            raise InputError(f"base must name a log: \"real\", a shipped log's name or a file (got {base!r:.40})",
+                             f"{p}:{lines.get('base', 1)}")
+        base_path = _base_path(base, here)
         try:
             base_events = load_log(base_path).events
         except InputError as exc:
             if exc.message == "no such file":
-                raise InputError(f"base log {base!r}: no such file", f"{p}:{lines.get('base', 1)}") from None
+                raise InputError(f"base log {base!r}: no such file (want \"real\", a shipped log's name such as "
+                                 f"{next(iter(shipped_logs()), '?')!r}, or a log file relative to the scenario)",
+                                 f"{p}:{lines.get('base', 1)}") from None
             raise
         base_name = base
     if not base_events:
