@@ -225,12 +225,31 @@ class Store:
 
     # --- verifying ----------------------------------------------------------------------------------------------------
 
-    def verify(self) -> dict[str, Any]:
-        """Check everything; raise InputError naming the first problem, else return a summary.
+    def verify(self, *, heads: bool = False) -> dict[str, Any]:
+        """Check everything; raise InputError naming the first problem, else return a summary: ``streams``,
+        ``events`` and ``snapshots`` checked, and with ``heads=True`` also ``heads``, each stream's name -> the head
+        of its chain as checked (64 hex digits, as :meth:`head` gives it).
 
         SQLite's own integrity check; per stream: versions gapless, positions in order, each event's hash chained to
         the previous one, the head recorded in ``streams``; every event decodes and the stream replays under the
         fold's rules; every snapshot of the current state model equals the state replayed to its version; the
-        tables, indexes, triggers and views are the ones diplosim makes.
+        tables, indexes, triggers and views are the ones diplosim makes.  All in one read transaction: a writer
+        appending meanwhile is not half-seen.
+
+        The chain has no key: someone who rewrites a whole stream and every hash after an edit passes this check.
+        Keep a stream's head elsewhere and compare (``diplosim verify DB --expect-head HASH``) to catch that.
         """
-        return _verify(self._ctx, self._reader)
+        summary = _verify(self._ctx, self._reader)
+        if not heads:
+            del summary["heads"]
+        return summary
+
+    def head(self, stream: str) -> str:
+        """The head of ``stream``'s hash chain as it records it: the hash of its last event, as 64 hex digits (64
+        zeros for an empty stream).  Kept elsewhere, it lets anyone tell a later rewrite of the stream
+        (:meth:`verify` checks that the events lead to this head)."""
+        head = streams.existing(self._ctx, stream).head
+        if not isinstance(head, bytes) or len(head) != 32:
+            raise self._ctx.fail(f"stream {stream!r} records a head that is not a hash: damaged (run `diplosim "
+                                 f"verify`)")
+        return head.hex()
