@@ -7,6 +7,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import attrs
 import pytest
 from conftest import run_cli
 
@@ -128,3 +129,33 @@ def test_the_default_stream_is_the_one_checked(tmp_path, real_log):
     assert run_cli("verify", path, "--expect-head", head).returncode == 0
     assert run_cli("verify", path, "--expect-head", "0" * 64).stderr.startswith(
         f"diplosim: {path}: stream 'only' head is {head}")
+
+
+def test_verify_reads_one_moment_of_the_store_while_a_writer_appends(db, real_log, monkeypatch):
+    """An append landing in the middle of verify's walk is not half-seen: verify checks the store as it was when it
+    began, and the head it returns is that moment's (before, the new events looked like an edited head)."""
+    from diplosim.store.read import Reader
+
+    with open_store(db, readonly=True) as s:
+        before = s.head("main")
+    original, appended = Reader.decode_rows, []
+
+    def decode_rows(self, stream, rows):
+        if not appended:
+            with open_store(db) as writer:
+                appended.append(writer.append("main", [again(real_log.events[-1])]))
+        return original(self, stream, rows)
+    monkeypatch.setattr(Reader, "decode_rows", decode_rows)
+    with open_store(db, readonly=True) as s:
+        summary = s.verify(heads=True)
+        assert appended == [len(real_log) + 1]
+        assert summary["events"] == len(real_log) + 3 and summary["heads"]["main"] == before
+        assert s.head("main") != before  # the append is there for what comes next
+    monkeypatch.undo()
+    with open_store(db, readonly=True) as s:
+        assert s.verify()["events"] == len(real_log) + 4
+
+
+def again(e):
+    """The event again under another id (the last event of the real log can be appended twice)."""
+    return attrs.evolve(e, id=e.id + "-again")
