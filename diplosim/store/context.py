@@ -84,8 +84,11 @@ class Context:
         try:
             yield
         finally:
-            if self.conn.in_transaction:
-                self.conn.execute("COMMIT")
+            try:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")  # it wrote nothing: nothing to keep
+            except sqlite3.Error:  # a damaged file: the error that ended the read is the one to tell
+                pass
 
 
 def connect(path: str, *, must_exist: bool, readonly: bool, snapshot_every: int | None, timeout: float) -> Context:
