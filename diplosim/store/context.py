@@ -130,6 +130,7 @@ def connect(path: str, *, must_exist: bool, readonly: bool, snapshot_every: int 
             # checked first: a store of another schema is refused before anything is written
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
+            schema.add_views(conn)
         conn.execute("PRAGMA cache_size = -32000")
     except DiplosimError:
         conn.close()

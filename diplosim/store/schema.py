@@ -1,7 +1,8 @@
 """The store's tables: their DDL, the schema version and application id, creating a store and checking one's version.
 
-Everything a store holds is made by :data:`_SCHEMA` when the store is created; :func:`_expected_schema` is what
-SQLite records of it, which :func:`diplosim.store.verify.check_schema` compares a store with.
+Everything a store holds is made by :data:`_SCHEMA` and :data:`_VIEWS` when the store is created;
+:func:`_expected_schema` is what SQLite records of it, which :func:`diplosim.store.verify.check_schema` compares a
+store with.  The views came later than the tables: a read-write open adds them to a store that lacks them.
 """
 from __future__ import annotations
 
@@ -66,6 +67,52 @@ CREATE VIEW event_log AS
     FROM events e JOIN streams s ON s.id = e.stream;
 """
 
+#: SQL: the JSON value of the json_each row ``x`` (its ``value`` gives a boolean as 1 or 0 and a string bare).
+_VALUE = ("json(CASE {x}.type WHEN 'text' THEN json_quote({x}.value) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' "
+          "WHEN 'null' THEN 'null' ELSE {x}.value END)")
+
+#: Read-only views for people and tools that read the file with SQL (``sqlite3``, Datasette), added to stores made
+#: before them when they are opened for writing (:func:`add_views`): nothing else changes, so the schema version
+#: stays.  ``event_view`` names the stored values: the JSON object ``fields`` maps each position of the payload to
+#: its field's name by the event's stored shape (records inside a tuple, such as a sanction's targets, become objects
+#: too; a record elsewhere would stay an array, but no event type has one); fields left out of the payload because
+#: they and every field after them held their defaults are not in it, and an event of an older type version shows the
+#: names of that version (it is upcast only when diplosim reads it).  The mapping is pure SQL: ``json_each`` of the
+#: shape and of the payload joined on the position, visited in position order, so the names keep the shape's order.
+_VIEWS = f"""
+CREATE VIEW event_view AS
+    SELECT s.name AS stream, x.version, x.event_id, x.type, x.date,
+           json_extract(x.fields, '$.actor') AS actor,
+           json_extract(x.fields, '$.target') AS target,
+           coalesce(json_extract(x.fields, '$.summary'), '') AS summary,
+           json_extract(x.fields, '$.sources') AS sources,
+           x.fields, x.type_version, x.position
+    FROM (SELECT e.position, e.stream, e.version, e.event_id, e.type, e.type_version, e.date, (
+              SELECT json_group_object(json_extract(k.value, '$[0]'), CASE
+                  WHEN p.type = 'array' AND json_extract(k.value, '$[1].tuple.fields') IS NOT NULL THEN (
+                      SELECT json_group_array(json((
+                          SELECT json_group_object(json_extract(n.value, '$[0]'), {_VALUE.format(x="v")})
+                          FROM json_each(json_extract(k.value, '$[1].tuple.fields')) n
+                          JOIN json_each(r.value) v ON v.key = n.key)))
+                      FROM json_each(p.value) r)
+                  ELSE {_VALUE.format(x="p")} END)
+              FROM json_each(sh.shape) k JOIN json_each(e.payload) p ON p.key = k.key) AS fields
+          FROM events e LEFT JOIN shapes sh ON sh.type = e.type AND sh.type_version = e.type_version) x
+    JOIN streams s ON s.id = x.stream;
+CREATE VIEW stream_view AS
+    SELECT s.name AS stream, s.version AS events,
+           (SELECT date FROM events WHERE stream = s.id AND version = 1) AS first_date,
+           (SELECT date FROM events WHERE stream = s.id AND version = s.version) AS last_date,
+           (SELECT count(*) FROM snapshots WHERE stream = s.id) AS snapshots,
+           lower(hex(s.head)) AS head, s.title, s.description
+    FROM streams s;
+CREATE VIEW shape_view AS
+    SELECT sh.type, sh.type_version, CAST(k.key AS INTEGER) AS position, json_extract(k.value, '$[0]') AS field,
+           CASE json_type(k.value, '$[1]') WHEN 'text' THEN json_extract(k.value, '$[1]')
+                ELSE json(json_extract(k.value, '$[1]')) END AS kind
+    FROM shapes sh, json_each(sh.shape) k;
+"""
+
 
 def create(conn: sqlite3.Connection, snapshot_every: int) -> dict[str, str] | None:
     """Make the tables of a new store in the empty file of ``conn``; its meta, or None if another process made them
@@ -76,7 +123,7 @@ def create(conn: sqlite3.Connection, snapshot_every: int) -> dict[str, str] | No
         if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
             conn.execute("ROLLBACK")
             return None
-        for statement in _split_sql(_SCHEMA):
+        for statement in _split_sql(_SCHEMA) + _split_sql(_VIEWS):
             conn.execute(statement)
         from ..core.version import __version__
         meta = {"schema_version": str(SCHEMA_VERSION), "snapshot_every": str(snapshot_every),
@@ -106,6 +153,27 @@ def check(conn: sqlite3.Connection, fail: Callable[[str], Exception]) -> dict[st
     return meta
 
 
+def missing_views(conn: sqlite3.Connection) -> list[str]:
+    """The statements of the views of :data:`_VIEWS` that the store of ``conn`` does not hold (a store made before)."""
+    have = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
+    return [s for s in _split_sql(_VIEWS) if s.split()[2] not in have]
+
+
+def add_views(conn: sqlite3.Connection) -> None:
+    """Add the views a store made before them lacks (an additive change: no table or row changes)."""
+    if not missing_views(conn):
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in missing_views(conn):  # again under the lock: another process may have added them
+            conn.execute(statement)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
 def snapshot_every(meta: dict[str, str]) -> int:
     """The snapshot interval a store was created with (the default if its meta does not say a sound one)."""
     every = str(meta.get("snapshot_every", ""))
@@ -116,10 +184,11 @@ _SCHEMA_SQL: dict[tuple[str, str], str] = {}
 
 
 def _expected_schema() -> dict[tuple[str, str], str]:
-    """(type, name) -> SQL of everything a new store holds, as SQLite records it (whitespace folded)."""
+    """(type, name) -> SQL of everything a new store holds, as SQLite records it (whitespace folded); the views of
+    :data:`_VIEWS` among them, which a store made before them lacks until it is opened for writing."""
     if not _SCHEMA_SQL:
         conn = sqlite3.connect(":memory:")
-        for statement in _split_sql(_SCHEMA):
+        for statement in _split_sql(_SCHEMA) + _split_sql(_VIEWS):
             conn.execute(statement)
         _SCHEMA_SQL.update(recorded(conn))
         conn.close()
