@@ -41,15 +41,14 @@ import os
 import sqlite3
 from typing import Any, Iterable, Iterator
 
-from . import codec  # noqa: F401 - older callers reach the codec here
 from . import snapshots, streams
-from .append import _ROWS_PER_INSERT, _WIDTH, Appender, ConcurrencyError, _chain, _insert_chunks, _shape_tag  # noqa: F401
+from .append import Appender, ConcurrencyError  # noqa: F401 - public, with the names below
+from .append import _chain, _shape_tag  # noqa: F401 - the tests reach them here, where they were before the split
 from .context import Context, connect
 from .read import PAGE, Reader
-from .schema import (APPLICATION_ID, DEFAULT_SNAPSHOT_EVERY, SCHEMA_VERSION, _expected_schema,  # noqa: F401
-                     _split_sql, _SCHEMA)
+from .schema import _SCHEMA, APPLICATION_ID, DEFAULT_SNAPSHOT_EVERY, SCHEMA_VERSION, _split_sql  # noqa: F401
 from .snapshots import SNAPSHOT_FORMAT  # noqa: F401
-from .streams import DEFAULT_STREAM, check_stream_name
+from .streams import DEFAULT_STREAM, check_stream_name  # noqa: F401
 from .verify import verify as _verify
 from ..core import events as ev
 from ..core.state import State
