@@ -120,7 +120,7 @@ def test_stream_view_and_shape_view(db, log):
          "snapshots": 0, "head": rows(db, "SELECT lower(hex(head)) AS h FROM streams WHERE name = 'other'")[0]["h"],
          "title": "", "description": ""}]
     shape = rows(db, "SELECT position, field, kind FROM shape_view WHERE type = 'DiplomatsExpelled' ORDER BY position")
-    assert [(r["field"], r["kind"]) for r in shape][:3] == [("count", "int"), ("deadline", "date"),
+    assert [(r["field"], r["kind"]) for r in shape][:3] == [("count", "int"), ("deadline", '{"optional":"date"}'),
                                                             ("from_posts", '{"tuple":"str"}')]
     assert [r["position"] for r in shape] == list(range(len(shape)))
 
