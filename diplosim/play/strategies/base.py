@@ -56,10 +56,12 @@ class Measure:
     kind: str = field(validator=_measure_kind)
     size: int = field(validator=_measure_size)
     deadline_days: int | None = field(default=None, kw_only=True, repr=False)
+    #: a cap at parity with the actor's own mission in the other country (``size`` is then not used)
+    parity: bool = field(default=False, kw_only=True, repr=False)
 
     def __str__(self) -> str:
         if self.kind == "cap":
-            return f"cap at {self.size}"
+            return "cap at parity" if self.parity else f"cap at {self.size}"
         return f"{self.kind.replace('_', ' ')} {self.size}"
 
     def scaled(self, factor: float) -> "Measure":
@@ -75,7 +77,84 @@ class Measure:
         return attrs.evolve(self, size=size)
 
 
-Move = Measure | None
+@frozen
+class Package:
+    """Everything one side does to another on one day, as one move: ``expel 60 + close post 1``.
+
+    A package is hostile when it holds any measure (the binary view); an empty package is restraint.  Iterating
+    gives its measures; :attr:`last` is the measure a strategy that reads single measures sees (the last one, as
+    if the day's acts came one by one).
+
+    >>> p = Package((Measure("expel", 60), Measure("close_post", 1)))
+    >>> str(p), p.size("expel"), p.last
+    ('expel 60 + close post 1', 60, Measure(kind='close_post', size=1))
+    """
+    measures: tuple[Measure, ...] = ()
+
+    def __iter__(self):
+        return iter(self.measures)
+
+    def __len__(self) -> int:
+        return len(self.measures)
+
+    def __bool__(self) -> bool:
+        return bool(self.measures)
+
+    def __str__(self) -> str:
+        return " + ".join(str(m) for m in self.measures) or "restraint"
+
+    @property
+    def last(self) -> Measure | None:
+        return self.measures[-1] if self.measures else None
+
+    def size(self, kind: str) -> int:
+        """The total size of the package's measures of ``kind`` (for a cap: the harshest cap, 0 if none)."""
+        sizes = [m.size for m in self.measures if m.kind == kind]
+        if kind == "cap":
+            return min(sizes) if sizes else 0
+        return sum(sizes)
+
+    def scaled(self, factor: float) -> "Package":
+        return Package(tuple(m.scaled(factor) for m in self.measures))
+
+
+def parse_package(text: str) -> Package:
+    """A package from ``kind:size+kind:size`` (``expel:60+close_post:1``), as parameters and the command line
+    write it.
+
+    >>> parse_package("expel:60+close_post:1")
+    Package(measures=(Measure(kind='expel', size=60), Measure(kind='close_post', size=1)))
+    >>> parse_package(" ")
+    Traceback (most recent call last):
+    ValueError: an empty package: want kind:size+kind:size, like expel:60+close_post:1
+    """
+    parts = [p.strip() for p in str(text).split("+") if p.strip()]
+    if not parts:
+        raise ValueError("an empty package: want kind:size+kind:size, like expel:60+close_post:1")
+    out = []
+    for part in parts:
+        kind, colon, size = part.partition(":")
+        if not colon:
+            raise ValueError(f"bad measure {part!r} in a package: want kind:size, like expel:60")
+        out.append(Measure(kind.strip(), _to_int(size.strip())))
+    return Package(tuple(out))
+
+
+Move = Measure | Package | None
+
+
+def measures_of(move: Move) -> tuple[Measure, ...]:
+    """The measures of a move (none for restraint)."""
+    if move is None:
+        return ()
+    if isinstance(move, Package):
+        return move.measures
+    return (move,)
+
+
+def single(move: Move) -> Measure | None:
+    """A move as one measure, for strategies and views that read single measures (a package's last measure)."""
+    return move.last if isinstance(move, Package) else move
 
 
 @define
@@ -83,6 +162,9 @@ class View:
     """What one side knows when it decides: the moves so far (oldest first) and the situation.
 
     ``own_moves``/``other_moves``: lists of Measure or None.  ``rng``: the side's own seeded random source.
+    ``packages``: what the other side did to me, one :class:`Package` per decision window (empty: restraint); in
+    calendar play the history before the start adds one package per day.  ``world``: the multilateral
+    situation (see :class:`World`), None in a two-sided match.
     ``round``: 1 for the first decision.  ``day``: days since the start of play (in a match of rounds, round - 1).
     ``own_staff_there``: my mission's staff in the other country; ``their_staff_here``: theirs in mine (None when
     unknown, as in a binary match).  ``seen``: ids and type names of the other side's events so far (a
@@ -98,6 +180,33 @@ class View:
     seen: frozenset = frozenset()
     me: str = "A"
     other: str = "B"
+    packages: list = field(factory=list)
+    world: "World | None" = None
+
+
+@define
+class World:
+    """What a country knows of everyone when it decides, for multilateral strategies.
+
+    ``against_me``: for each country, the package it put on me since my previous decision (only those that acted).
+    ``against``: ``against[victim][actor]``, the packages put on other countries in the same window.
+    ``answered``: for each country, the total of what I did to it so far (all of play, as one package per kind).
+    ``received``: for each country, the total of what it did to me so far (history before the start included).
+    ``first``: the date each country first acted against me (the initiator is the earliest).  ``blocs``: each
+    bloc's members; ``allies``: the members of my blocs.  ``countries``: everyone in play.
+    """
+    against_me: dict = field(factory=dict)
+    against: dict = field(factory=dict)
+    answered: dict = field(factory=dict)
+    received: dict = field(factory=dict)
+    first: dict = field(factory=dict)
+    blocs: dict = field(factory=dict)
+    allies: frozenset = frozenset()
+    countries: tuple = ()
+
+    def initiator(self) -> str | None:
+        """The country that acted against me first (ties: the first in alphabetical order)."""
+        return min(self.first, key=lambda c: (self.first[c], c)) if self.first else None
 
 
 # --- parameters: attrs fields with converters and validators --------------------------------------------------------
@@ -188,6 +297,8 @@ class Strategy:
     stochastic: ClassVar[bool] = False
     #: the class in the axelrod library that plays the same binary game, if any
     axelrod: ClassVar[str | None] = None
+    #: whether it reads the whole world (``View.world``) rather than one counterpart's moves
+    multilateral: ClassVar[bool] = False
 
     def respond(self, view: View) -> Move:
         """The move for this round: a Measure or None (restraint)."""
