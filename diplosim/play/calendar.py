@@ -287,9 +287,7 @@ class _Play:
                 self.deciders.append((me, _schedule(start, horizon, p.round_days or round_days, stop.rounds), mine))
         self.noise_rng = random.Random(seed_for(seed, "noise"))
         self.multilateral = any(f.strategy is not None and f.strategy.multilateral for f in self.fronts.values())
-        self.received: dict[tuple[str, str], list[Measure]] = {}  # (victim, actor) -> every measure so far
-        self.first: dict[tuple[str, str], Date] = {}              # (victim, actor) -> first hostile act
-        self.recent: list[tuple[Date, str, str, Measure]] = []    # (date, actor, victim, measure) in play
+        self.acts: list[tuple[Date, str, str, Measure]] = []      # (date, actor, victim, measure), for World
         self._remember(history)
         self.world_events = sorted((e for e in world_events if e.date >= start), key=lambda e: e.date)
         self.out: list[ev.Event] = []
@@ -329,9 +327,7 @@ class _Play:
 
     def _struck(self, victim: str, actor: str, m: Measure, date: Date) -> None:
         if self.multilateral:
-            self.received.setdefault((victim, actor), []).append(m)
-            self.first.setdefault((victim, actor), date)
-            self.recent.append((date, actor, victim, m))
+            self.acts.append((date, actor, victim, m))
 
     # --- the run -----------------------------------------------------------------------------------------------------
 
@@ -445,23 +441,9 @@ class _Play:
         return view, misperceived
 
     def _world_view(self, country: str, fronts: list[_Front], today: Date) -> World:
-        since = min((f.last_decision for f in fronts if f.last_decision is not None), default=None)
-        against: dict[str, dict[str, list[Measure]]] = {}
-        for d, actor, victim, m in self.recent:
-            if since is not None and not since <= d < today:
-                continue
-            if since is None and d >= today:
-                continue
-            against.setdefault(victim, {}).setdefault(actor, []).append(m)
-        packed = {v: {a: package_of(ms) for a, ms in by.items()} for v, by in against.items()}
         allies = frozenset(c for members in self.blocs.values() if country in members for c in members) - {country}
-        return World(
-            against_me=packed.get(country, {}), against=packed,
-            answered={o: package_of(self.received.get((o, country), [])) for o in self.world if o != country},
-            received={o: package_of(self.received.get((country, o), [])) for o in self.world if o != country
-                      and (country, o) in self.received},
-            first={o: d for (v, o), d in self.first.items() if v == country},
-            blocs=dict(self.blocs), allies=allies, countries=self.world)
+        return World(acts=self.acts, today=today, me=country, blocs=dict(self.blocs), allies=allies,
+                     countries=self.world)
 
     # --- carrying out a move -----------------------------------------------------------------------------------------
 

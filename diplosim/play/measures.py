@@ -14,7 +14,7 @@ import datetime
 from . import commands as cmd
 from ..core import events as ev
 from ..core.state import State
-from .strategies import Measure, Package
+from .strategies import Measure, Package, combine
 
 Date = datetime.date
 
@@ -58,16 +58,7 @@ def as_measure(e: ev.Event) -> Measure | None:
 def package_of(measures: list[Measure]) -> Package:
     """The measures of one day as one package: same kinds summed (two closures are ``close_post 2``), a cap at
     its harshest, in the order the kinds first came."""
-    out: dict[str, Measure] = {}
-    for m in measures:
-        old = out.get(m.kind)
-        if old is None:
-            out[m.kind] = m
-        elif m.kind == "cap":
-            out[m.kind] = m if m.size < old.size else old
-        else:
-            out[m.kind] = Measure(m.kind, old.size + m.size, deadline_days=old.deadline_days)
-    return Package(tuple(out.values()))
+    return combine(measures)
 
 
 def present(s: State, sending: str, host: str) -> tuple[int, int | None] | None:
@@ -87,8 +78,11 @@ def plan(s: State, actor: str, target: str, m: Measure, date: Date) -> tuple[lis
     and a note saying what was cut (empty list: nothing possible; the note says why).
 
     >>> s = State()
-    >>> plan(s, "USA", "RUS", Measure("expel", 3), datetime.date(2017, 1, 1))
-    ([], 'nothing to expel: RUS has no mission in USA')
+    >>> plan(s, "USA", "RUS", Measure("close_post", 1), datetime.date(2017, 1, 1))
+    ([], 'no open post of RUS in USA left to close')
+    >>> [c], note = plan(s, "USA", "RUS", Measure("expel", 3), datetime.date(2017, 1, 1))
+    >>> c.count, note
+    (3, 'RUS has no declared mission in USA: expelling 3 implies at least 3 were there')
     """
     kind, size = m.kind, m.size
     if kind == "sanction":
@@ -138,10 +132,11 @@ def plan(s: State, actor: str, target: str, m: Measure, date: Date) -> tuple[lis
 
 
 def _expel(mission, actor: str, target: str, size: int, m: Measure, date: Date):
-    if mission is None:
-        return [], f"nothing to expel: {target} has no mission in {actor}"
     days = EXPEL_DEADLINE_DAYS if m.deadline_days is None else m.deadline_days
     deadline = date + datetime.timedelta(days=days)
+    if mission is None:  # the fold brings the mission in, of unknown size, as it does for a real act
+        return ([cmd.ExpelDiplomats(actor=actor, target=target, date=date, count=size, deadline=deadline)],
+                f"{target} has no declared mission in {actor}: expelling {size} implies at least {size} were there")
     pending = mission.pending_departures
     high = None if mission.high is None else mission.high - pending  # the most who may still be expelled
     note = None

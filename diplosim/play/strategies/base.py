@@ -188,25 +188,58 @@ class View:
 class World:
     """What a country knows of everyone when it decides, for multilateral strategies.
 
-    ``against_me``: for each country, the package it put on me since my previous decision (only those that acted).
-    ``against``: ``against[victim][actor]``, the packages put on other countries in the same window.
-    ``answered``: for each country, the total of what I did to it so far (all of play, as one package per kind).
-    ``received``: for each country, the total of what it did to me so far (history before the start included).
-    ``first``: the date each country first acted against me (the initiator is the earliest).  ``blocs``: each
-    bloc's members; ``allies``: the members of my blocs.  ``countries``: everyone in play.
+    ``acts``: every hostile measure among the countries in play, history included, as ``(date, actor, victim,
+    measure)`` in date order (read it, do not change it).  ``today``: the day of the decision.  ``blocs``: each
+    bloc's members; ``allies``: the members of my blocs; ``countries``: everyone in play; ``me``: who decides.
     """
-    against_me: dict = field(factory=dict)
-    against: dict = field(factory=dict)
-    answered: dict = field(factory=dict)
-    received: dict = field(factory=dict)
-    first: dict = field(factory=dict)
+    acts: list = field(factory=list)
+    today: "object" = None
+    me: str = "A"
     blocs: dict = field(factory=dict)
     allies: frozenset = frozenset()
     countries: tuple = ()
 
-    def initiator(self) -> str | None:
-        """The country that acted against me first (ties: the first in alphabetical order)."""
-        return min(self.first, key=lambda c: (self.first[c], c)) if self.first else None
+    def recent(self, days: int) -> list:
+        """The acts of the last ``days`` days before today (today's own acts are not known yet)."""
+        import datetime
+        since = self.today - datetime.timedelta(days=days)
+        return [a for a in self.acts if since <= a[0] < self.today]
+
+    def total(self, actor: str, victim: str, days: int) -> "Package":
+        """Everything ``actor`` did to ``victim`` in the last ``days`` days, as one package per kind."""
+        return combine(m for (_, a, v, m) in self.recent(days) if a == actor and v == victim)
+
+    def first_strike(self, days: int) -> dict:
+        """For each country that acted against me in the last ``days`` days, the date of its first act then."""
+        out: dict = {}
+        for d, a, v, _ in self.recent(days):
+            if v == self.me:
+                out.setdefault(a, d)
+        return out
+
+    def initiator(self, days: int) -> str | None:
+        """The country that struck me first in the last ``days`` days (ties: alphabetical)."""
+        first = self.first_strike(days)
+        return min(first, key=lambda c: (first[c], c)) if first else None
+
+
+def combine(measures) -> "Package":
+    """Measures as one package: same kinds summed, a cap at its harshest (parity counts as the harshest), in the
+    order the kinds first came.
+
+    >>> str(combine([Measure("expel", 2), Measure("close_post", 1), Measure("expel", 3)]))
+    'expel 5 + close post 1'
+    """
+    out: dict = {}
+    for m in measures:
+        old = out.get(m.kind)
+        if old is None:
+            out[m.kind] = m
+        elif m.kind == "cap":
+            out[m.kind] = m if m.parity or (not old.parity and m.size < old.size) else old
+        else:
+            out[m.kind] = Measure(m.kind, old.size + m.size, deadline_days=old.deadline_days)
+    return Package(tuple(out.values()))
 
 
 # --- parameters: attrs fields with converters and validators --------------------------------------------------------
@@ -324,11 +357,11 @@ class Strategy:
     @classmethod
     def parameters(cls) -> dict[str, Any]:
         """Parameter names and their defaults."""
-        return {a.name: a.default for a in attrs.fields(cls)}
+        return {a.name: a.default for a in attrs.fields(cls) if a.init}
 
     def params(self) -> dict[str, Any]:
         """This instance's parameter values."""
-        return {a.name: getattr(self, a.name) for a in attrs.fields(type(self))}
+        return {a.name: getattr(self, a.name) for a in attrs.fields(type(self)) if a.init}
 
     @property
     def label(self) -> str:
