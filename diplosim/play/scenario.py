@@ -46,54 +46,13 @@ from ..core import errors as E
 from ..core import events as ev
 from ..core.errors import InputError, RuleViolation
 from ..core.fold import apply_in_place, fold
-from ..core.log import (data_dir, default_log_path, event_from_dict, field_mentioned, load_log, read_text,
+from ..core.log import (data_dir, default_log_path, load_log, read_text,
                         shipped_logs)
 from ..core.state import State
+from .scenario_file import key_line, lines_of, parse_edits, parse_policies, parse_stop, to_date  # noqa: F401
+from .scenario_model import AFTER_FORK, OPS, Change, Edit, Policy, Stop  # noqa: F401  (public here too)
 
 Date = datetime.date
-AFTER_FORK = ("keep", "drop", "keep-possible")
-OPS = ("remove", "replace", "insert")
-
-
-@frozen
-class Edit:
-    op: str
-    id: str | None
-    events: tuple[ev.Event, ...]
-    after: str | None
-    reason: str
-    line: int
-
-
-@frozen
-class Policy:
-    """A response strategy for one country, with its parameters and response lag."""
-    country: str
-    strategy: str
-    params: dict[str, Any] = field(factory=dict, hash=False)
-    lag_days: int = 1
-    round_days: int | None = None
-    line: int = 0
-
-
-@frozen
-class Stop:
-    """When generated play stops: a horizon date, a mission below a floor, an embassy closed, N rounds."""
-    horizon: Date | None = None
-    floor: int | None = None
-    rounds: int | None = None
-    embassy_closed: bool = False
-
-
-@frozen
-class Change:
-    """A base event dropped or adapted because the edited history made it impossible."""
-    event_id: str
-    action: str  # "dropped" or "adapted"
-    reason: str
-    date: Date
-
-
 @frozen
 class Scenario:
     path: str
@@ -173,31 +132,6 @@ def load_scenario(path: str | Path) -> Scenario:
 # --- parsing ----------------------------------------------------------------------------------------------------
 
 
-def _lines_of(text: str, header: str) -> list[int]:
-    pat = re.compile(rf"^\s*\[\[\s*{re.escape(header)}\s*\]\]")
-    return [n for n, line in enumerate(text.splitlines(), 1) if pat.match(line)]
-
-
-def _key_line(text: str, key: str, start: int = 1, end: int | None = None) -> int:
-    pat = re.compile(rf"^\s*{re.escape(key)}\s*=")
-    lines = text.splitlines()
-    for n in range(start, (end or len(lines) + 1)):
-        if n - 1 < len(lines) and pat.match(lines[n - 1]):
-            return n
-    return start
-
-
-def _date(value: Any, where: str, what: str) -> Date:
-    if isinstance(value, Date) and not isinstance(value, datetime.datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return Date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise InputError(f"{what}: bad date {value!r}, want YYYY-MM-DD", where)
-
-
 def _base_path(base: str, here: Path) -> Path:
     """``real`` (the shipped record), a file relative to the scenario, or a shipped log by name (a file wins)."""
     local = here / base
@@ -220,7 +154,7 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
     unknown = sorted(set(doc) - {"scenario", "edit", "policy", "stop"})
     if unknown:
         raise InputError(f"unknown table {unknown[0]!r} (want [scenario], [[edit]], [[policy]], [stop])",
-                         f"{p}:{_key_line(text, unknown[0])}")
+                         f"{p}:{key_line(text, unknown[0])}")
     head = doc.get("scenario")
     if not isinstance(head, dict):
         raise InputError("no [scenario] table", p)
@@ -228,8 +162,8 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
                "seed", "noise", "countries"}
     for key in head:
         if key not in allowed:
-            raise InputError(f"unknown key {key!r} in [scenario]", f"{p}:{_key_line(text, key)}")
-    lines = {k: _key_line(text, k) for k in head}
+            raise InputError(f"unknown key {key!r} in [scenario]", f"{p}:{key_line(text, key)}")
+    lines = {k: key_line(text, k) for k in head}
     here = path.resolve().parent
     name = str(head.get("name") or path.stem)
 
@@ -273,14 +207,14 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
 
     fork = None
     if "fork" in head:
-        fork = _date(head["fork"], f"{p}:{lines['fork']}", "fork")
+        fork = to_date(head["fork"], f"{p}:{lines['fork']}", "fork")
         if not first <= fork <= last:
             raise InputError(f"fork date {fork} is outside the base log ({first} – {last})", f"{p}:{lines['fork']}")
     after_fork = str(head.get("after_fork", "drop" if doc.get("policy") else "keep-possible"))
     if after_fork not in AFTER_FORK:
         raise InputError(f"after_fork must be one of {', '.join(AFTER_FORK)} (got {after_fork!r})",
                          f"{p}:{lines['after_fork']}")
-    compare_at = tuple(_date(v, f"{p}:{lines.get('compare_at', 1)}", "compare_at")
+    compare_at = tuple(to_date(v, f"{p}:{lines.get('compare_at', 1)}", "compare_at")
                        for v in head.get("compare_at", []))
     seed = head.get("seed", 0)
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
@@ -298,9 +232,9 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
             raise InputError(f"countries must name two different known countries, like [\"USA\", \"RUS\"] "
                              f"(got {pair!r})", f"{p}:{lines['countries']}")
         pair = (pair[0], pair[1])
-    edits = _parse_edits(doc.get("edit", []), text, p, name, ids, first)
-    policies = _parse_policies(doc.get("policy", []), text, p)
-    stop = _parse_stop(doc.get("stop", {}), text, p)
+    edits = parse_edits(doc.get("edit", []), text, p, name, ids, first)
+    policies = parse_policies(doc.get("policy", []), text, p)
+    stop = parse_stop(doc.get("stop", {}), text, p)
     if policies and after_fork != "drop":
         raise InputError("policies play forward from the fork in place of the base events after it: "
                          "after_fork must be drop", f"{p}:{lines.get('after_fork', 1)}")
@@ -319,115 +253,6 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
     return Scenario(p, name, str(head.get("title", name)), str(head.get("question", "")),
                     str(head.get("answer", "")), base_name, tuple(base_events), parent, fork, after_fork,
                     edits, policies, stop, seed, compare_at, float(noise), pair, lines)
-
-
-def _parse_edits(raw: Any, text: str, p: str, name: str, ids: set[str], first: Date) -> tuple[Edit, ...]:
-    if not isinstance(raw, list):
-        raise InputError("'edit' must be an array of tables: write [[edit]]", p)
-    starts = _lines_of(text, "edit")
-    out = []
-    for i, item in enumerate(raw):
-        start = starts[i] if i < len(starts) else 1
-        end = starts[i + 1] if i + 1 < len(starts) else None
-        where = f"{p}:{start}"
-        extra = sorted(set(item) - {"op", "id", "events", "after", "reason"})
-        if extra:
-            raise InputError(f"unknown key {extra[0]!r} in [[edit]]", f"{p}:{_key_line(text, extra[0], start, end)}")
-        op = item.get("op")
-        if op not in OPS:
-            raise InputError(f"edit op must be one of {', '.join(OPS)} (got {op!r})",
-                             f"{p}:{_key_line(text, 'op', start, end)}")
-        target = item.get("id")
-        if op in ("remove", "replace"):
-            if not isinstance(target, str):
-                raise InputError(f"a {op} edit needs the id of the base event it changes", where)
-            if target not in ids:
-                raise InputError(f"edit addresses unknown event id {target!r}",
-                                 f"{p}:{_key_line(text, 'id', start, end)}")
-        after = item.get("after")
-        if after is not None and after not in ids:
-            raise InputError(f"insert after unknown event id {after!r}", f"{p}:{_key_line(text, 'after', start, end)}")
-        raw_events = item.get("events", [])
-        if op == "remove" and raw_events:
-            raise InputError("a remove edit takes no events (use replace)", where)
-        if op in ("replace", "insert") and not raw_events:
-            raise InputError(f"a {op} edit needs at least one [[edit.events]]", where)
-        ev_starts = [n for n in _lines_of(text, "edit.events") if n > start and (end is None or n < end)]
-        events = []
-        for j, data in enumerate(raw_events):
-            ev_line = ev_starts[j] if j < len(ev_starts) else start
-            ev_end = ev_starts[j + 1] if j + 1 < len(ev_starts) else end
-            ev_where = f"{p}:{ev_line}"
-            if isinstance(data, dict) and "generated_by" not in data and "sources" not in data:
-                data = dict(data, generated_by=f"scenario {name}")
-            try:
-                e = event_from_dict(data)
-            except InputError as exc:
-                key = field_mentioned(exc.message)
-                line = _key_line(text, key, ev_line, ev_end) if key else ev_line
-                raise InputError(exc.message, f"{p}:{line}") from None
-            if e.date < first:
-                raise InputError(f"event {e.id} is dated {e.date}, before the base log begins ({first})", ev_where)
-            if e.id in ids and not (op == "replace" and e.id == target):
-                raise InputError(f"event id {e.id!r} is already used in the base log", ev_where)
-            events.append(e)
-        out.append(Edit(op, target, tuple(events), after, str(item.get("reason", "")), start))
-    return tuple(out)
-
-
-def _parse_policies(raw: Any, text: str, p: str) -> tuple[Policy, ...]:
-    from ..core import countries
-
-    if not isinstance(raw, list):
-        raise InputError("'policy' must be an array of tables: write [[policy]]", p)
-    starts = _lines_of(text, "policy")
-    out = []
-    for i, item in enumerate(raw):
-        start = starts[i] if i < len(starts) else 1
-        end = starts[i + 1] if i + 1 < len(starts) else None
-        extra = sorted(set(item) - {"country", "strategy", "params", "lag_days", "round_days"})
-        if extra:
-            raise InputError(f"unknown key {extra[0]!r} in [[policy]]", f"{p}:{_key_line(text, extra[0], start, end)}")
-        country = item.get("country")
-        if not isinstance(country, str) or not countries.is_known(country):
-            raise InputError(f"unknown country code {country!r} in [[policy]]",
-                             f"{p}:{_key_line(text, 'country', start, end)}")
-        strategy = item.get("strategy")
-        params = item.get("params", {})
-        if not isinstance(params, dict):
-            raise InputError("params must be a table, e.g. params = { p = 0.1 }",
-                             f"{p}:{_key_line(text, 'params', start, end)}")
-        try:
-            from .strategies import get
-            get(str(strategy), **params)
-        except InputError as exc:
-            key = "params" if params and not exc.message.startswith("unknown strategy") else "strategy"
-            raise InputError(exc.message, f"{p}:{_key_line(text, key, start, end)}") from None
-        lag = item.get("lag_days", 1)
-        if not isinstance(lag, int) or isinstance(lag, bool) or lag < 0:
-            raise InputError(f"lag_days must be a whole number of days >= 0 (got {lag!r})",
-                             f"{p}:{_key_line(text, 'lag_days', start, end)}")
-        rd = item.get("round_days")
-        if rd is not None and (not isinstance(rd, int) or isinstance(rd, bool) or rd < 1):
-            raise InputError(f"round_days must be a whole number of days >= 1 (got {rd!r})",
-                             f"{p}:{_key_line(text, 'round_days', start, end)}")
-        out.append(Policy(country, str(strategy), dict(params), lag, rd, start))
-    return tuple(out)
-
-
-def _parse_stop(raw: Any, text: str, p: str) -> Stop:
-    if not isinstance(raw, dict):
-        raise InputError("[stop] must be a table", p)
-    extra = sorted(set(raw) - {"horizon", "floor", "rounds", "embassy_closed"})
-    if extra:
-        raise InputError(f"unknown key {extra[0]!r} in [stop]", f"{p}:{_key_line(text, extra[0])}")
-    horizon = _date(raw["horizon"], f"{p}:{_key_line(text, 'horizon')}", "horizon") if "horizon" in raw else None
-    for key in ("floor", "rounds"):
-        v = raw.get(key)
-        if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < (0 if key == "floor" else 1)):
-            raise InputError(f"{key} must be a whole number {'>= 0' if key == 'floor' else '>= 1'} (got {v!r})",
-                             f"{p}:{_key_line(text, key)}")
-    return Stop(horizon, raw.get("floor"), raw.get("rounds"), bool(raw.get("embassy_closed", False)))
 
 
 # --- running --------------------------------------------------------------------------------------------------------
