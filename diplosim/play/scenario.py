@@ -49,7 +49,8 @@ from ..core.fold import apply_in_place, fold
 from ..core.log import (data_dir, default_log_path, load_log, read_text,
                         shipped_logs)
 from ..core.state import State
-from .scenario_file import key_line, lines_of, parse_edits, parse_policies, parse_stop, to_date  # noqa: F401
+from .scenario_file import (key_line, parse_after_fork, parse_blocs, parse_countries, parse_edits,  # noqa: F401
+                            parse_policies, parse_stop, to_date)
 from .scenario_model import AFTER_FORK, OPS, Change, Edit, Policy, Stop  # noqa: F401  (public here too)
 
 Date = datetime.date
@@ -71,8 +72,24 @@ class Scenario:
     seed: int
     compare_at: tuple[Date, ...]
     noise: float = 0.0
-    countries: tuple[str, str] | None = None
+    countries: tuple[str, ...] | None = None
     lines: dict[str, int] = field(factory=dict, eq=False, repr=False)
+    #: bloc name -> members, for multilateral strategies
+    blocs: dict[str, tuple[str, ...]] = field(factory=dict, hash=False)
+    #: what happens to base events after the fork, per country (``RUS``) or pair (``RUS:USA``), over after_fork
+    after_fork_rules: dict[str, str] = field(factory=dict, hash=False)
+
+    def rule_for(self, e: ev.Event) -> str:
+        """What happens to the base event ``e`` after the fork: keep, drop or keep-possible.  With policies, the
+        default drops the acts of a country that plays (its policy decides them) and keeps the rest if possible."""
+        rules = self.after_fork_rules
+        if e.target is not None and f"{e.actor}:{e.target}" in rules:
+            return rules[f"{e.actor}:{e.target}"]
+        if e.actor in rules:
+            return rules[e.actor]
+        if self.after_fork == "default":
+            return "drop" if any(x.country == e.actor for x in self.policies) else "keep-possible"
+        return self.after_fork
 
     @classmethod
     def from_toml(cls, path: str | Path, _chain: tuple[str, ...] = ()) -> "Scenario":
@@ -210,10 +227,7 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
         fork = to_date(head["fork"], f"{p}:{lines['fork']}", "fork")
         if not first <= fork <= last:
             raise InputError(f"fork date {fork} is outside the base log ({first} – {last})", f"{p}:{lines['fork']}")
-    after_fork = str(head.get("after_fork", "drop" if doc.get("policy") else "keep-possible"))
-    if after_fork not in AFTER_FORK:
-        raise InputError(f"after_fork must be one of {', '.join(AFTER_FORK)} (got {after_fork!r})",
-                         f"{p}:{lines['after_fork']}")
+    after_fork, rules = parse_after_fork(head.get("after_fork"), bool(doc.get("policy")), text, p)
     compare_at = tuple(to_date(v, f"{p}:{lines.get('compare_at', 1)}", "compare_at")
                        for v in head.get("compare_at", []))
     seed = head.get("seed", 0)
@@ -224,35 +238,40 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
     if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0.0 <= noise <= 1.0:
         raise InputError(f"noise must be a probability between 0 and 1 (got {noise!r})",
                          f"{p}:{lines.get('noise', 1)}")
-    pair = head.get("countries")
-    if pair is not None:
-        from ..core import countries as _countries
-        if (not isinstance(pair, list) or len(pair) != 2 or pair[0] == pair[1]
-                or not all(isinstance(c, str) and _countries.is_known(c) for c in pair)):
-            raise InputError(f"countries must name two different known countries, like [\"USA\", \"RUS\"] "
-                             f"(got {pair!r})", f"{p}:{lines['countries']}")
-        pair = (pair[0], pair[1])
+    pair = parse_countries(head.get("countries"), base_events, f"{p}:{lines.get('countries', 1)}")
+    blocs = parse_blocs(doc.get("blocs", {}), text, p)
     edits = parse_edits(doc.get("edit", []), text, p, name, ids, first)
     policies = parse_policies(doc.get("policy", []), text, p)
     stop = parse_stop(doc.get("stop", {}), text, p)
-    if policies and after_fork != "drop":
-        raise InputError("policies play forward from the fork in place of the base events after it: "
-                         "after_fork must be drop", f"{p}:{lines.get('after_fork', 1)}")
     if policies and fork is None and not edits:
         raise InputError("policies need a fork date to start from: add fork = YYYY-MM-DD", p)
     if policies and stop.horizon is None:
         raise InputError("policies need a horizon: [stop] horizon = YYYY-MM-DD", p)
     if len(policies) == 1 and pair is None:
-        raise InputError("with one [[policy]], name the pair: countries = [\"USA\", \"RUS\"] in [scenario]", p)
+        raise InputError("with one [[policy]], name the countries in play: countries = [\"USA\", \"RUS\"] (or "
+                         "\"all\") in [scenario]", p)
     if len({x.country for x in policies}) != len(policies):
         raise InputError("two [[policy]] tables for the same country", f"{p}:{policies[-1].line}")
-    if pair is not None and not {x.country for x in policies} <= set(pair):
-        raise InputError("a [[policy]] country is not one of the scenario's countries", f"{p}:{policies[0].line}")
+    for x in policies:
+        if pair is not None and x.country not in pair:
+            raise InputError(f"a [[policy]] for {x.country}, which is not one of the scenario's countries",
+                             f"{p}:{x.line}")
+        for c in x.against or ():
+            if c == x.country or (pair is not None and c not in pair) or (pair is None and c not in
+                                                                         {y.country for y in policies}):
+                raise InputError(f"the [[policy]] of {x.country} answers {c}, which is not a counterpart in play",
+                                 f"{p}:{x.line}")
+    for key in rules:
+        for c in key.split(":"):
+            if not any(c == x.country for x in policies) and (pair is None or c not in pair) \
+                    and c not in {e.actor for e in base_events}:
+                raise InputError(f"after_fork names {c}, which plays no part in the scenario",
+                                 f"{p}:{lines.get('after_fork', 1)}")
     if policies and stop.horizon is not None and fork is not None and stop.horizon <= fork:
         raise InputError(f"horizon {stop.horizon} is not after the fork {fork}", p)
     return Scenario(p, name, str(head.get("title", name)), str(head.get("question", "")),
                     str(head.get("answer", "")), base_name, tuple(base_events), parent, fork, after_fork,
-                    edits, policies, stop, seed, compare_at, float(noise), pair, lines)
+                    edits, policies, stop, seed, compare_at, float(noise), pair, lines, blocs, rules)
 
 
 # --- running --------------------------------------------------------------------------------------------------------
@@ -301,10 +320,18 @@ def _run(sc: Scenario, seed: int, on_round) -> ScenarioResult:
     s = State()
     kept: list[ev.Event] = []
     changes: list[Change] = []
+    world: list[ev.Event] = []  # with policies: base events after the fork that no policy plays
+    keep_all: set[str] = set()  # of those, the ones whose rule is keep (impossible = an error)
     for e in events:
         after = fork is not None and e.date > fork and e.id not in brought
-        if after and sc.after_fork == "drop":
-            changes.append(Change(e.id, "dropped", "after the fork (after_fork = drop)", e.date))
+        rule = sc.rule_for(e) if after else None
+        if rule == "drop":
+            changes.append(Change(e.id, "dropped", _dropped_why(sc, e), e.date))
+            continue
+        if after and sc.policies:
+            world.append(e)
+            if rule == "keep":
+                keep_all.add(e.id)
             continue
         try:
             trial = s.copy() if after else s
@@ -314,7 +341,7 @@ def _run(sc: Scenario, seed: int, on_round) -> ScenarioResult:
             continue
         except RuleViolation as exc:
             problem = exc
-        if after and sc.after_fork == "keep-possible":
+        if rule == "keep-possible":
             adapted = _adapt(s, e, problem)
             if adapted is not None:
                 apply_in_place(s, adapted)
@@ -330,25 +357,41 @@ def _run(sc: Scenario, seed: int, on_round) -> ScenarioResult:
     stop_reason = None
     rounds: tuple = ()
     if sc.policies:
-        played = _play(sc, s, kept, fork, seed, on_round)
+        played = _play(sc, s, kept, fork, seed, on_round, world)
+        for e, why in played.dropped:
+            if e.id in keep_all:
+                raise InputError(f"a base event kept after the fork (after_fork = keep) breaks a rule in play: "
+                                 f"{why}", sc.where("after_fork"))
+            changes.append(Change(e.id, "dropped", why, e.date))
         kept.extend(played)
-        generated = frozenset(e.id for e in played)
+        generated = frozenset(e.id for e in played if e.generated_by)
         stop_reason, rounds = played.stopped, tuple(played.rounds)
+        changes.sort(key=lambda c: c.date)
     return ScenarioResult(sc, tuple(kept), tuple(changes), brought, generated, stop_reason, seed, rounds)
 
 
-def _play(sc: Scenario, s: State, kept: list[ev.Event], fork: Date | None, seed: int, on_round):
+def _dropped_why(sc: Scenario, e: ev.Event) -> str:
+    if sc.after_fork == "default" and not sc.after_fork_rules and any(x.country == e.actor for x in sc.policies):
+        return f"after the fork: the policy of {e.actor} decides its acts"
+    return "after the fork (after_fork = drop)"
+
+
+def _play(sc: Scenario, s: State, kept: list[ev.Event], fork: Date | None, seed: int, on_round,
+          world: list[ev.Event]):
     """Let the scenario's policies answer each other from the day after the fork (they remember the events up to
-    and including the fork day) until the horizon or a stop condition; see :mod:`diplosim.play.calendar`."""
+    and including the fork day) until the horizon or a stop condition, while the base events no policy plays
+    happen on their dates; see :mod:`diplosim.play.calendar`."""
     from . import calendar as pl
     from .strategies import get
 
     start = (fork or kept[-1].date) + datetime.timedelta(days=1)
-    policies = [pl.Policy(p.country, get(p.strategy, **p.params), lag_days=p.lag_days, round_days=p.round_days)
+    policies = [pl.Policy(p.country, get(p.strategy, **p.params), lag_days=p.lag_days, round_days=p.round_days,
+                          against=p.against)
                 for p in sc.policies]
-    stop = pl.Stop(floor=sc.stop.floor, embassy_closed=sc.stop.embassy_closed, rounds=sc.stop.rounds)
+    stop = pl.Stop(floor=sc.stop.floor, embassy_closed=sc.stop.embassy_closed, rounds=sc.stop.rounds,
+                   quiet_rounds=sc.stop.quiet_rounds)
     return pl.play(s, policies, start=start, horizon=sc.stop.horizon, seed=seed, stop=stop, noise=sc.noise,
-                   history=kept, countries=sc.countries, on_round=on_round)
+                   history=kept, countries=sc.countries, world_events=world, blocs=sc.blocs, on_round=on_round)
 
 
 def _adapt(s: State, e: ev.Event, problem: RuleViolation) -> ev.Event | None:

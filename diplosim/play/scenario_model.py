@@ -32,6 +32,7 @@ class Policy:
     lag_days: int = 1
     round_days: int | None = None
     line: int = 0
+    against: tuple[str, ...] | None = None  # the counterparts it answers (None: every other country in play)
 
 
 @frozen
@@ -41,6 +42,7 @@ class Stop:
     floor: int | None = None
     rounds: int | None = None
     embassy_closed: bool = False
+    quiet_rounds: int | None = None
 
 
 @frozen
