@@ -98,7 +98,7 @@ def explain(events: Iterable[ev.Event], figure: str, *, at: Date | str | None = 
         after = read(step.state)
         note = _note(figure, step, sending, host, property, target, imposer)
         if after != before or note:
-            steps.append(_row(figure, step, before, after, note, by_id, sending, host))
+            steps.append(_row(figure, step, before, after, note, by_id, sending, host, property))
         before = after
     if before is None and figure in MISSION_FIGURES and figure != "cap":
         raise InputError(f"there is no {subject} on {at}")
@@ -168,7 +168,7 @@ def _note(figure: str, step: Step, sending, host, prop, target, imposer) -> str:
 
 
 def _row(figure: str, step: Step, before: Any, after: Any, note: str, by_id: dict[str, ev.Event],
-         sending, host) -> dict[str, Any]:
+         sending, host, prop=None) -> dict[str, Any]:
     numeric = figure in ("staff", "pending")
     change = (after or 0) - (before or 0) if numeric else None
     if step.event is not None:
@@ -176,6 +176,15 @@ def _row(figure: str, step: Step, before: Any, after: Any, note: str, by_id: dic
         ids, sources, generated = [e.id], list(e.sources), e.generated_by
         what = e.summary or e.type
         kind = e.type
+    elif step.took_effect and not (sending and any((s, h) == (sending, host) for s, h, _ in step.departed)):
+        ids = [i for i in step.took_effect if prop is None or getattr(by_id.get(i), "property", None) == prop]
+        ids = ids or list(step.took_effect)
+        acts = [by_id[i] for i in ids if i in by_id]
+        sources = sorted({src for a in acts for src in a.sources})
+        generated = ", ".join(sorted({a.generated_by for a in acts if a.generated_by})) or None
+        what = f"{', '.join(ids)} took effect"
+        kind = "took effect"
+        deadline = step.date
     else:
         mine = [d for s, h, d in step.departed if (s, h) == (sending, host)] if sending else []
         ids = sorted({d.event_id for d in mine}) or ["-"]

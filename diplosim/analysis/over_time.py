@@ -31,24 +31,37 @@ Date = datetime.date
 
 @frozen
 class Step:
-    """One step of a replay: an event applied (``event``), or a deadline passage (``event`` None, ``departed``
-    lists who left, as (sending, host, departure)).  ``state`` is the working state *after* the step: read it
-    before taking the next step, or copy it."""
+    """One step of a replay: an event applied (``event``), or a passage of time (``event`` None): a deadline
+    passage (``departed`` lists who left, as (sending, host, departure)) or the day closures ordered earlier take
+    effect (``took_effect`` names the acts).  ``state`` is the working state *after* the step: read it before
+    taking the next step, or copy it."""
     date: Date
     event: ev.Event | None
     departed: tuple[tuple[str, str, Departure], ...]
     state: State
+    took_effect: tuple[str, ...] = ()
+
+
+def _next_passage(s: State) -> Date | None:
+    """The next day the clock changes the state by itself: the day after a deadline, or a closure's effective day."""
+    days = []
+    if s.deadlines:
+        days.append(s.deadlines[0][0] + datetime.timedelta(days=1))
+    if s.effects:
+        days.append(s.effects[0][0])
+    return min(days, default=None)
 
 
 def _passages(s: State, limit: Date | None) -> Iterator[Step]:
-    """Deadline passages before ``limit`` (all of them when ``limit`` is None), one step per deadline day."""
-    while s.deadlines and (limit is None or s.deadlines[0][0] < limit):
-        day = s.deadlines[0][0] + datetime.timedelta(days=1)
+    """Passages of time up to ``limit`` (all of them when ``limit`` is None), one step per day: departures after
+    their deadline, closures on their effective day."""
+    while (day := _next_passage(s)) is not None and (limit is None or day <= limit):
         departed = tuple((m.sending, m.host, d)
                          for m in s.iter_missions() for d in m.departures if d.deadline is not None and d.deadline < day)
+        effects = tuple(sorted({x[2] for x in s.effects if x[0] <= day}))
         settle(s, day)
-        if departed:
-            yield Step(day, None, departed, s)
+        if departed or effects:
+            yield Step(day, None, departed, s, effects)
 
 
 def walk(events: Iterable[ev.Event], until: Date | None = None) -> Iterator[Step]:
@@ -161,11 +174,14 @@ def history(log: Iterable[ev.Event] | str | Path, until: Date | str | None = Non
 
     for date, group in itertools.groupby(events, key=lambda e: e.date):
         for step in _passages(s, date):
-            if step.date < date:  # a passage on the day of an event is part of that day's point
+            # a passage on the day of an event is part of that day's point; closures taking effect change no
+            # mission figure, so only departures make a point of their own
+            if step.date < date and step.departed:
                 point(step.date)
         for e in group:
             apply_in_place(s, e)
         point(date)
     for step in _passages(s, until):
-        point(step.date)
+        if step.departed:
+            point(step.date)
     return History(points, events)

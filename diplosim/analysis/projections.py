@@ -30,7 +30,7 @@ def _d(value: datetime.date | None) -> str | None:
 def mission_rows(s: State) -> list[Row]:
     rows = []
     for m in s.iter_missions():
-        next_deadline = min((d.deadline for d in m.departures), default=None)
+        next_deadline = min((d.deadline for d in m.departures if d.deadline is not None), default=None)
         rows.append({
             "sending": m.sending, "host": m.host, "staff": m.staff,
             "pending_departures": m.pending_departures, "departure_deadline": _d(next_deadline),
@@ -170,13 +170,15 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 def replay_steps(events: Iterable[ev.Event], until: datetime.date | None = None) -> Iterator[Row]:
     """Replay event by event, yielding ``{"date", "event" or "deadline", "changes"}`` for each step.
 
-    A step without an event is the clock passing a deadline.  The final state is the last step's ``state``.
+    A step without an event is the clock: a deadline passing (``"date"`` is the deadline day, ``"deadline"``
+    true), or closures ordered earlier taking effect (``"took_effect"`` names the acts, ``"date"`` is their
+    effective day).  The final state is the last step's ``state``.
     """
     s = State()
     for e in events:
         if until is not None and e.date > until:
             break
-        if s.deadlines and s.deadlines[0][0] < e.date:
+        if s.deadlines and s.deadlines[0][0] < e.date or s.effects and s.effects[0][0] <= e.date:
             yield from _clock(s, e.date)
         before = _snapshot(s)
         apply_in_place(s, e)
@@ -188,14 +190,23 @@ def replay_steps(events: Iterable[ev.Event], until: datetime.date | None = None)
 
 
 def _clock(s: State, date: datetime.date) -> Iterator[Row]:
-    """Deadlines that pass before ``date``, one step per deadline day."""
-    while s.deadlines and s.deadlines[0][0] < date:
-        day = s.deadlines[0][0]
+    """Passages of time up to ``date``: deadlines that pass before it, closures that take effect by it, one step
+    per day."""
+    one = datetime.timedelta(days=1)
+    while True:
+        gone = s.deadlines[0][0] + one if s.deadlines else None  # the first day people ordered out are gone
+        effect = s.effects[0][0] if s.effects else None
+        day = min(d for d in (gone, effect, date + one) if d is not None)
+        if day > date:
+            return
+        took = sorted({x[2] for x in s.effects if x[0] <= day})
         before = _snapshot(s)
-        settle(s, day + datetime.timedelta(days=1))
+        settle(s, day)
         changes = _diff(before, _snapshot(s))
         if changes:
-            yield {"date": day, "event": None, "changes": changes, "state": s}
+            deadline = gone == day
+            yield {"date": day - one if deadline else day, "event": None, "changes": changes, "state": s,
+                   "deadline": deadline, "took_effect": took}
 
 
 # --- rendering ------------------------------------------------------------------------------------------------------

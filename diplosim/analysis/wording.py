@@ -1,6 +1,8 @@
 """Events in words: a one-line description of any event, and short forms of its sources for narrow tables."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from ..core import events as ev
 from ..core.provenance import is_seed
 
@@ -42,9 +44,14 @@ def describe(e: ev.Event) -> str:
 
 
 def short_source(src: str) -> str:
-    """Seed files by their number (``002``), public records abbreviated: for narrow tables."""
+    """Seed files by their number (``002``), public records abbreviated, pages by their site (``tass.com``): for
+    narrow tables."""
     if is_seed(src):
         return src[:3]
     if src.startswith("public record:"):
         return "public record"
+    if src.startswith(("http://", "https://")):
+        host = urlsplit(src).hostname
+        if host:
+            return host[4:] if host.startswith("www.") else host
     return src

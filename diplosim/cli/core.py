@@ -41,7 +41,7 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_timeline)
 
     p = subparser(sub, "validate", "check log files: syntax, fields, countries, sources and every domain rule",
-                  "diplosim validate seeds/*.toml\n"
+                  "diplosim validate seeds/aftermath-2018.toml   # a log and every log it continues\n"
                   "diplosim validate my-log.jsonl")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--strict", action="store_true",
@@ -85,7 +85,12 @@ def cmd_replay(args: argparse.Namespace) -> int:
         e = st["event"]
         if e is None:
             after = st["date"] + datetime.timedelta(days=1)
-            out.write(f"{st['date']}  deadline passed: those ordered out are gone from {after}\n")
+            took = ", ".join(st.get("took_effect", ()))
+            if st.get("deadline", True):
+                also = f"; {took} take effect that day" if took else ""
+                out.write(f"{st['date']}  deadline passed: those ordered out are gone from {after}{also}\n")
+            else:
+                out.write(f"{st['date']}  taking effect today: {took}\n")
         else:
             out.write(f"{e.date}  {e.id}  [{e.type}] {e.actor}→{e.target or '-'}: {describe(e)}\n")
         for change in st["changes"]:

@@ -376,8 +376,8 @@ def seed_log_path() -> Path:
 
 
 def shipped_logs() -> dict[str, Path]:
-    """The shipped logs by name (file name without extension)."""
-    return {p.stem: p for p in sorted(data_dir("seeds").glob("*.toml"))}
+    """The shipped logs by name (file name without extension); seeds/sources.toml is their catalogue of sources."""
+    return {p.stem: p for p in sorted(data_dir("seeds").glob("*.toml")) if p.stem != "sources"}
 
 
 def _named(path: str | Path) -> str:
