@@ -100,6 +100,7 @@ def test_escalation_per_round_plot(tmp_path):
     (["staffing", "--pairs", "USA:RUS", "--panels", "2", "--out", "x.png"], "--panels chooses missions"),
     (["staffing", "--panels", "40", "--out", "x.png"], "at most 16"),
     (["staffing", "--since", "2017-09-01", "--until", "2017-01-01", "--out", "x.png"], "the period is empty"),
+    (["staffing", "--until", "2016-01-01", "--out", "x.png"], "no mission to plot: the log has none by 2016-01-01"),
     (["escalation", "--dyad", "USA-RUS", "--weight", "people", "--out", "x.png"], "invalid choice"),
 ])
 def test_bad_plot_input_is_one_line_and_writes_nothing(args, message, tmp_path):

@@ -131,7 +131,7 @@ def staffing(courses: Sequence[Course], out: str | Path, *, pairs: Sequence[tupl
 
     out = check_out(out)
     if not pairs:
-        raise InputError("no mission to plot: the log has none")
+        raise InputError("no mission to plot: the log has none" + (f" by {until}" if until else ""))
     histories = [(label, list(events), history(events, until)) for label, events in courses]
     ends = [h.dates[-1] for _, _, h in histories if h.dates]
     if not ends:
@@ -167,6 +167,7 @@ def _panel(ax, pair: tuple[str, str], courses: list[tuple[str, list, list[Figure
            legend: dict[str, Any], width_px: float) -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
+    from matplotlib.ticker import MaxNLocator
 
     from ..core.countries import name
 
@@ -220,6 +221,7 @@ def _panel(ax, pair: tuple[str, str], courses: list[tuple[str, list, list[Figure
         legend.setdefault("deadline", Line2D([], [], color="#777777", ls="--", lw=1))
     ax.set_title(f"{name(sending)} mission in {name(host)} ({sending} in {host})", fontsize=10, loc="left")
     ax.set_ylabel("people")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # people come whole
     ax.set_ylim(0, ylim)
     ax.set_xlim(start, end)
     ax.grid(axis="y", alpha=0.3)
