@@ -259,7 +259,7 @@ def _level(e: ev.Event, f: Figures) -> float | None:
     """The height of an act's marker: a cap at the cap, any other act at the staff (or the least) of its day."""
     if isinstance(e, ev.MissionCapped) and e.cap is not None:
         return e.cap
-    staff, low, high = f[1], f[4], f[5]
+    staff, low = f[1], f[4]
     if staff is not None:
         return staff
     return low if low > 0 else None

@@ -27,7 +27,6 @@ would let one large measure drown every other act (755 against 1), although the 
 grave the *kind* of act is; the logarithm keeps size a second, smaller factor, in the spirit of the Goldstein scale
 itself, and leaves the order of sizes intact (13 expelled always weigh more than 1).
 
-    >>> import math
     >>> weight(1), weight(2), round(weight(13), 2), weight(0), weight(None)
     (1.0, 2.0, 4.7, 1.0, 1.0)
 """

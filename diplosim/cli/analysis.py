@@ -60,7 +60,8 @@ def register(sub) -> None:
     add_format(p)
     p.set_defaults(handler=cmd_escalation)
 
-    p = subparser(sub, "plot", "figures: mission staff over time, the escalation index, a tournament heat map",
+    p = subparser(sub, "plot", "figures: mission staff over time, the escalation index, heat maps of countries or "
+                  "of a tournament",
                   "diplosim plot staffing --out staffing.png\n"
                   "diplosim plot staffing --pairs USA:RUS,RUS:USA --since 2017-07-01 --out staffing.png\n"
                   "diplosim plot staffing --scenario scenarios/a.toml --scenario scenarios/b.toml --out compare.png\n"
