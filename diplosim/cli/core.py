@@ -34,9 +34,12 @@ def register(sub) -> None:
 
     p = subparser(sub, "timeline", "one line per event: date, actor, target, what happened, sources",
                   "diplosim timeline\n"
+                  "diplosim timeline --wide | less -S   # summaries and sources on one line each\n"
                   "diplosim timeline --format json      # with CAMEO code and Goldstein score")
     add_log(p)
     p.add_argument("--until", type=date_arg, metavar="DATE", help="stop after this date")
+    p.add_argument("--wide", action="store_true", help="keep each summary and its sources on one line, however "
+                   "long (by default they are wrapped to the terminal's width, or 100 columns in a pipe)")
     add_format(p)
     p.set_defaults(handler=cmd_timeline)
 
@@ -147,7 +150,11 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         print_json(timeline_json(events) if timeline_json else timeline_rows(events, full_sources=True))
         return 0
     rows = timeline_rows(events)
-    print_rows(rows, args.format, ["date", "actor", "target", "type", "cameo", "goldstein", "what", "sources"])
+    columns = ["date", "actor", "target", "type", "cameo", "goldstein", "what", "sources"]
+    if not args.wide:  # wrapping for the terminal lives in cli.terminal (the analysts' side)
+        from .terminal import fit, width
+        rows = fit(rows, columns, args.format, width())
+    print_rows(rows, args.format, columns)
     return 0
 
 
