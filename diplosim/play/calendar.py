@@ -488,7 +488,9 @@ class _Play:
         if not done:
             rec.outcome = "restraint: nothing possible"
         elif isinstance(rec.move, Package):
-            rec.outcome = " + ".join(outcomes)
+            did_parts = [o for o in outcomes if not o.endswith(": nothing possible")]
+            undone = [o.removesuffix(": nothing possible") for o in outcomes if o.endswith(": nothing possible")]
+            rec.outcome = " + ".join(did_parts) + (f"; not possible: {', '.join(undone)}" if undone else "")
         else:
             rec.outcome = outcomes[-1]
         self._done(front, rec, did_move)

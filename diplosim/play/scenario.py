@@ -87,8 +87,9 @@ class Scenario:
             return rules[f"{e.actor}:{e.target}"]
         if e.actor in rules:
             return rules[e.actor]
-        if self.after_fork == "default":
-            return "drop" if any(x.country == e.actor for x in self.policies) else "keep-possible"
+        if self.after_fork == "default":  # a record (a baseline, departures that took place) is no act: kept
+            played = e.category != "record" and any(x.country == e.actor for x in self.policies)
+            return "drop" if played else "keep-possible"
         return self.after_fork
 
     @classmethod
@@ -168,9 +169,9 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         reason = re.sub(r"\s*\(at line.*\)", "", str(exc))
         raise InputError(f"malformed TOML: {reason}", f"{p}:{m.group(1)}" if m else p) from None
-    unknown = sorted(set(doc) - {"scenario", "edit", "policy", "stop"})
+    unknown = sorted(set(doc) - {"scenario", "edit", "policy", "stop", "blocs"})
     if unknown:
-        raise InputError(f"unknown table {unknown[0]!r} (want [scenario], [[edit]], [[policy]], [stop])",
+        raise InputError(f"unknown table {unknown[0]!r} (want [scenario], [[edit]], [[policy]], [stop], [blocs])",
                          f"{p}:{key_line(text, unknown[0])}")
     head = doc.get("scenario")
     if not isinstance(head, dict):
