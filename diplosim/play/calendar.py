@@ -227,14 +227,16 @@ def play(state: State, policies: Mapping[str, Policy | Strategy | str] | Iterabl
          horizon: Date, seed: int, stop: Stop | None = None, round_days: int = DEFAULT_ROUND_DAYS,
          noise: float = 0.0, history: Iterable[ev.Event] = (), countries: Iterable[str] | None = None,
          world_events: Iterable[ev.Event] = (), blocs: Mapping[str, Iterable[str]] | None = None,
-         on_round: Callable[[RoundRecord], None] | None = None) -> PlayResult:
+         tremble: float = 0.0, on_round: Callable[[RoundRecord], None] | None = None) -> PlayResult:
     """Let the policies answer each other from ``start`` to ``horizon``; see the module docstring for the rules.
 
     ``state`` is the state at ``start`` (it is not changed).  ``history``: earlier events (only acts between
     countries in play dated before ``start`` are used) that the strategies remember.  ``countries``: every country
     in play, in order (default: the countries with a policy; needed when one side only endures).  ``world_events``:
-    real events to apply on their dates.  ``blocs``: name -> members, for multilateral strategies.  ``on_round`` is
-    called after each decision takes effect (for progress).
+    real events to apply on their dates.  ``blocs``: name -> members, for multilateral strategies.  ``tremble``:
+    the probability that a decision comes out the other way (restraint for a measure, an expulsion of 5 for
+    restraint): the implementation error of repeated-game models, apart from misperception (``noise``).
+    ``on_round`` is called after each decision takes effect (for progress).
     """
     pols = _policies(policies)
     stop = stop or Stop()
@@ -245,10 +247,15 @@ def play(state: State, policies: Mapping[str, Policy | Strategy | str] | Iterabl
         raise InputError(f"play starts on {start}, before the state's last event ({state.last_date})")
     if not 0.0 <= noise <= 1.0:
         raise InputError(f"noise must be between 0 and 1 (got {noise:g})")
+    if not 0.0 <= tremble <= 1.0:
+        raise InputError(f"tremble must be between 0 and 1 (got {tremble:g})")
     if round_days < 1:
         raise InputError(f"round_days must be at least 1 (got {round_days})")
-    return _Play(state, pols, world, start, horizon, seed, stop, round_days, noise, history, world_events,
-                 blocs or {}, on_round).run()
+    p = _Play(state, pols, world, start, horizon, seed, stop, round_days, noise, history, world_events,
+              blocs or {}, on_round)
+    if tremble:
+        p.tremble, p.tremble_rng = tremble, random.Random(seed_for(seed, "tremble"))
+    return p.run()
 
 
 class _Play:
@@ -402,6 +409,8 @@ class _Play:
             move = f.strategy.respond(view)
             if isinstance(move, Package) and not move:
                 move = None
+            if self.tremble and self.tremble_rng.random() < self.tremble:
+                move = Measure("expel", DEFAULT_SIZE) if move is None else None
             hostile |= move is not None
             f.own.append(single(move))
             f.decisions += 1
@@ -532,6 +541,8 @@ class _Play:
         return True
 
     _last_stop: str | None = None
+    tremble: float = 0.0
+    tremble_rng: random.Random | None = None
 
     # --- stopping ----------------------------------------------------------------------------------------------------
 
