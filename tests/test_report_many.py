@@ -3,6 +3,8 @@ the 2017-2018 logs to come).  The reader picks pairs, reads the country-by-count
 timeline to one country; nothing errs and nothing leaves the page."""
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from browser import reader  # noqa: F401  (the fixture)
@@ -31,15 +33,35 @@ def test_a_country_chosen_narrows_the_timeline_to_its_events(reader, many):
     events, page = many
     reader.open(page)
     assert "2,000 events shown (the first 250 listed)" in reader.find("#tl-count").text
+    reader.click("#tl-more")  # the rest is one press away
+    assert len(reader.table("tl-table")) == 2000
     for country in ("FRA", "USA"):
         Select(reader.find("#tl-country")).select_by_value(country)
         involved = [e for e in events if country in (e.actor, target_of(e), source_of(e))]
         assert reader.find("#tl-count").text.startswith(f"{len(involved):,} of 2,000 events shown")
         rows = reader.table("tl-table")
         assert len(rows) == min(250, len(involved)) and all(country in (r["Actor"], r["Target"]) for r in rows)
-    assert len(involved) > 250  # USA, the most active: the rest is one press away
-    reader.click("#tl-more")
-    assert len(reader.table("tl-table")) == len(involved)
+    reader.assert_clean()
+
+
+def test_the_state_tables_of_one_country(reader, many):
+    from selenium.webdriver.support.ui import Select
+
+    from diplosim.analysis.projections import state_json
+    from diplosim.core.fold import fold
+
+    events, page = many
+    reader.open(page)
+    end = reader.date()
+    missions = state_json(fold(events, until=datetime.date.fromisoformat(end)))["missions"]
+    assert len(reader.table("t-missions")) == 100 < len(missions)  # the first hundred, and a press for all
+    assert reader.find("#t-missions").find_element("xpath", "../following-sibling::p").text.startswith(
+        f"The first 100 of {len(missions)} rows")
+    Select(reader.find("#state-country")).select_by_value("FRA")
+    rows = reader.table("t-missions")
+    want = sorted((m["sending"], m["host"], f"{m['staff']:,}") for m in missions if "FRA" in (m["sending"], m["host"]))
+    assert sorted((r["Sending"], r["Host"], r["Staff"]) for r in rows) == want
+    reader.assert_clean()
     reader.assert_clean()
 
 

@@ -221,8 +221,22 @@
     wrap.append(t);
     return wrap;
   }
-  const stateTable = (title, id, caption, cols, rows, opts = {}) =>
-    [h("h3", { text: title }), table(id, caption, cols, rows, Object.assign({ quietCaption: true }, opts))];
+  // a state table: only rows with the country chosen, and the first STATE_LIMIT unless the reader asks for all
+  const STATE_LIMIT = 100;
+  const expanded = new Set();
+  function stateTable(title, id, caption, cols, rows, opts = {}) {
+    const c = $("state-country").value;
+    if (c && opts.who) rows = rows.filter((r) => opts.who(r).includes(c));
+    const all = rows.length, cut = !expanded.has(id) && all > STATE_LIMIT;
+    const out = [h("h3", { text: title }), table(id, caption + (c ? `, ${cname(c)} in them` : ""), cols,
+      cut ? rows.slice(0, STATE_LIMIT) : rows, Object.assign({ quietCaption: true }, opts))];
+    if (cut) {
+      const more = h("button", { type: "button", class: "more", text: `Show all ${num(all)} rows` });
+      more.addEventListener("click", () => { expanded.add(id); renderDate(); });
+      out.push(h("p", { class: "cut-note" }, `The first ${STATE_LIMIT} of ${num(all)} rows. `, more));
+    }
+    return out;
+  }
   const FIGURE_WORDS = { staff: "staff of the", pending: "departures pending from the", cap: "cap on the",
                          property: "status of", sanction: "measures of the" };
   function figButton(key, text, label) {
@@ -287,46 +301,46 @@
     if (anyClosing) mcols.push({ label: "Posts closing", num: true, render: (m) => (m.posts || []).filter((p) => p.status === "closing").length });
     mcols.push({ label: "Posts closed", num: true, render: (m) => (m.posts || []).filter((p) => p.status === "closed").length });
     if (anyHead) mcols.push({ key: "head", label: "Head of mission" });
-    out.append(...stateTable("Missions", "t-missions", `Missions on ${iso}`, mcols, missions, { key: (m) => `${m.sending}|${m.host}`, empty: "no mission" }));
+    out.append(...stateTable("Missions", "t-missions", `Missions on ${iso}`, mcols, missions, { key: (m) => `${m.sending}|${m.host}`, empty: "no mission", who: (m) => [m.sending, m.host] }));
     if (anyMarks) out.append(h("p", { class: "legend-line" }, Object.values(MARKS).map(([mk, text]) => `${mk} ${text}. `)));
     const posts = missions.flatMap((m) => (m.posts || []).map((p) => Object.assign({ sending: m.sending, host: m.host }, p)));
     out.append(...stateTable("Posts", "t-posts", `Posts on ${iso}`, [
       { key: "sending", label: "Sending" }, { key: "host", label: "Host" }, { key: "name", label: "Post" },
-      { key: "kind", label: "Kind" }, { label: "Status", render: statusText }, { key: "since", label: "Since" }], posts));
+      { key: "kind", label: "Kind" }, { label: "Status", render: statusText }, { key: "since", label: "Since" }], posts, { who: (p) => [p.sending, p.host] }));
     const props = get("properties").sort(sortBy((p) => p.id));
     out.append(...stateTable("Properties", "t-properties", `Properties on ${iso}`, [
       { key: "name", label: "Property" }, { key: "owner", label: "Owner" }, { key: "host", label: "Host" }, { key: "kind", label: "Kind" },
       { label: "Status", render: (p) => figButton(`property|${p.id}`, statusText(p), `Status of ${p.name}`) },
-      { key: "since", label: "Since" }, { key: "event_id", label: "Event" }], props));
+      { key: "since", label: "Since" }, { key: "event_id", label: "Event" }], props, { who: (p) => [p.owner, p.host] }));
     const sanctions = get("sanctions").sort(sortBy((x) => x.since || ""));
     out.append(...stateTable("Sanctions", "t-sanctions", `Sanctions in force on ${iso}`, [
       { key: "imposer", label: "Imposer" }, { key: "target", label: "Target" }, { key: "target_kind", label: "Kind" },
       { key: "target_country", label: "Country" },
       { label: "Measures", render: (x) => figButton(`sanction|${x.imposer}|${x.target}`, (x.measures || []).join(", "), `Measures of ${x.imposer} on ${x.target}`) },
       { label: "Legal basis", render: (x) => [x.legal_basis].concat(x.authorities || []).filter(Boolean).join("; ") },
-      { key: "since", label: "Since" }], sanctions));
+      { key: "since", label: "Since" }], sanctions, { who: (x) => [x.imposer, x.target_country] }));
     const designations = get("designations");
     if (has(tables, "designations") || designations.length) {
       out.append(...stateTable("Designations not named", "t-designations", `Targets designated without names, on ${iso}`, [
         { key: "imposer", label: "Imposer" }, { key: "target_country", label: "Country" }, { key: "count", label: "Targets", num: true },
         { key: "measures", label: "Measures" }, { key: "legal_basis", label: "Legal basis" }, { key: "since", label: "Since" },
-        { key: "event_id", label: "Event" }], designations));
+        { key: "event_id", label: "Event" }], designations, { who: (x) => [x.imposer, x.target_country] }));
     }
     const contacts = get("contacts_suspended");
     if (has(tables, "contacts_suspended") || contacts.length) {
       out.append(...stateTable("Contacts suspended", "t-contacts", `Contacts suspended on ${iso}`, [
         { key: "actor", label: "By" }, { key: "target", label: "With" }, { key: "scope", label: "Scope" }, { key: "since", label: "Since" },
-        { key: "event_id", label: "Event" }], contacts));
+        { key: "event_id", label: "Event" }], contacts, { who: (x) => [x.actor, x.target] }));
     }
     const open = get("open_proposals").sort(sortBy((o) => o.date || ""));
     out.append(...stateTable("Open proposals and threats", "t-open", `Open proposals and threats on ${iso}`, [
       { key: "date", label: "Date" }, { key: "kind", label: "Kind" }, { key: "actor", label: "Actor" }, { key: "target", label: "Target" },
-      { key: "summary", label: "What" }, { key: "event_id", label: "Event" }], open));
+      { key: "summary", label: "What" }, { key: "event_id", label: "Event" }], open, { who: (o) => [o.actor, o.target] }));
     const claims = missions.flatMap((m) => (m.reported || []).map((c) => Object.assign({ sending: m.sending, host: m.host, modelled: staffText(m) }, c)));
     out.append(...stateTable("Reported staffing figures", "t-claims", `Reported staffing figures (attributed claims, beside the modelled staff) on ${iso}`, [
       { key: "sending", label: "Sending" }, { key: "host", label: "Host" }, { key: "qualifier", label: "Qualifier" },
       { key: "figure", label: "Figure", num: true }, { label: "Modelled staff", num: true, render: (c) => c.modelled },
-      { key: "by", label: "By" }, { key: "date", label: "Date" }, { key: "event_id", label: "Event" }], claims));
+      { key: "by", label: "By" }, { key: "date", label: "Date" }, { key: "event_id", label: "Event" }], claims, { who: (c) => [c.sending, c.host] }));
     const known = new Set(["missions", "missions.posts", "missions.reported", "properties", "sanctions", "designations", "contacts_suspended", "open_proposals", "countries"]);
     for (const t of Object.keys(tables).filter((t) => !known.has(t))) {  // a table this page does not know yet
       const rows = get(t).filter((r) => r && typeof r === "object");
@@ -566,7 +580,7 @@
         if (day < FIRST || day > END) continue;
         const m = recordAt(c, key, day);
         const r = staffRange(m) || { lo: 0 };
-        const x = xOf(day), y = yOf(r.hi != null && r.lo === r.hi ? r.lo : (r.about ?? r.lo));
+        const x = xOf(day), y = yOf(typeof s.to === "number" ? s.to : r.hi != null && r.lo === r.hi ? r.lo : (r.about ?? r.lo));
         const label = `${s.date}: ${c.label}, ${title}, staff ${m ? staffText(m) : valueText(s.to)} — ${s.event_id}: ${s.effect}`;
         const mk = sv("path", { d: `M${x},${y - 6}L${x + 6},${y + 5}L${x - 6},${y + 5}Z`, fill: "#fff", stroke: c.colour, "stroke-width": 2,
           class: "marker", tabindex: focusable ? 0 : null, role: focusable ? "img" : null, "aria-label": label, "data-event": s.event_id });
@@ -823,6 +837,9 @@
   }
 
   // --- start ---------------------------------------------------------------------------------------------------
+  const stateCountry = $("state-country");
+  for (const c of Object.keys(D.countries)) stateCountry.append(h("option", { value: c, text: cname(c) }));
+  stateCountry.addEventListener("change", () => { expanded.clear(); renderDate(); });
   renderAbout();
   buildPairChooser();
   renderScenarios();
