@@ -255,3 +255,47 @@ def test_headings_labels_table_headers_focus_and_contrast(reader, pages):
     assert order[0] == "skip"
     assert order.index("date-slider") < order.index("date-field") < order.index("course-select")
     reader.assert_clean()
+
+
+def _uncertain(state_json):
+    """The state as the contract gives it once figures may be ranges (DESIGN-12: `staff` null beside `staff_min`,
+    `staff_max`, `staff_about`; deadlines unknown; posts closing; designations; tables this page does not know)."""
+    def doc_of(s):
+        doc = state_json(s)
+        for m in doc["missions"]:
+            if (m["sending"], m["host"]) == ("USA", "RUS"):
+                m.update(staff=None, staff_min=1000, staff_max=1200, staff_about=1100, staff_basis="reported",
+                         pending_max=None)
+            else:
+                m.update(staff=None, staff_min=9, staff_max=None, staff_about=None, staff_basis="inferred",
+                         pending_max=m["pending_departures"])
+            for d in m["departures"]:
+                d["deadline"] = None
+            for p in m["posts"]:
+                p.update(status="closing", effective="2017-10-01")
+        doc["designations"] = [{"imposer": "USA", "target_country": "RUS", "count": 40, "measures": ["asset freeze"],
+                                "legal_basis": "EO 13694", "since": "2016-12-29", "event_id": "usa-sanctions"}]
+        doc["contacts_suspended"] = []
+        doc["a_table_to_come"] = [{"what": "shown as it comes", "n": 3}]
+        return doc
+    return doc_of
+
+
+def test_figures_that_are_ranges_and_fields_to_come(reader, tmp_path, monkeypatch, real_log):
+    from diplosim.analysis import report
+
+    monkeypatch.setattr(report, "state_json", _uncertain(report.state_json))
+    page = report.write_page(report.page(report.build(real_log.events, title="ranges")), tmp_path / "r.html")
+    reader.open(page)
+    reader.slide_to("2017-08-15")
+    usa, rus = reader.mission("USA", "RUS"), reader.mission("RUS", "USA")
+    # as the tables print ranges: ~about (low–high), ≥low, and † for a bound the acts imply
+    assert (usa["Staff"], usa["Pending departures"], usa["Next deadline"]) == ("~1,100 (1,000–1,200)", "≥755",
+                                                                               "unknown")
+    assert rus["Staff"] == "≥9†" and "† inferred" in reader.find("#state-tables").text
+    assert usa["Posts closing"] == "2" and usa["Posts open"] == "0"
+    assert {r["Status"] for r in reader.table("t-posts")} == {"closing (effective 2017-10-01)"}
+    assert reader.table("t-designations")[0]["Targets"] == "40"
+    assert reader.table("t-a_table_to_come") == [{"what": "shown as it comes", "n": "3"}]
+    assert reader.find_all('svg[data-pair="USA|RUS"] rect.band')  # a band, not a line, for a range
+    reader.assert_clean()

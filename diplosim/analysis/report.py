@@ -66,7 +66,7 @@ def build(events: Sequence[ev.Event], *, title: str = "", description: str = "",
         raise InputError(f"--max-dates must be at least 2 (got {max_dates})")
     if half_life <= 0:
         raise InputError(f"--half-life must be positive (got {half_life:g})")
-    courses = [{"id": "real", "label": "real course" if not log_args else "log", "kind": "real", "events": events}]
+    courses = [{"id": "real", "label": "real course" if not log_args else "this log", "kind": "real", "events": events}]
     bases: list[list[ev.Event]] = []
     for k, sc in enumerate(scenarios, 1):
         result = sc.run()

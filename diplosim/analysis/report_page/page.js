@@ -415,7 +415,8 @@
   }
   function timeTicks() {
     const span = END - FIRST, out = [];
-    const months = span > 3650 ? 24 : span > 1460 ? 12 : span > 540 ? 3 : span > 120 ? 1 : 0;
+    // about ten labels at most: months, quarters, half-years, years... (YYYY-MM is some 60 pixels wide)
+    const months = span <= 120 ? 0 : [1, 2, 3, 6, 12, 24, 60, 120, 240].find((m) => span / 30.44 / m <= 10) || 480;
     if (!months) { for (const v of niceTicks(FIRST, END, 6)) out.push([Math.round(v), isoOf(Math.round(v)).slice(5)]); return out; }
     const d0 = new Date(FIRST * DAY);
     let y = d0.getUTCFullYear(), m = d0.getUTCMonth() + 1;  // months from 0; the first tick is on a month's first day
@@ -801,7 +802,7 @@
       const tr = h("tr", {}, h("th", { scope: "row", title: D.countries[a] || a, text: a }));
       for (const b of cs) {
         const v = score[`${a}|${b}`] || 0;
-        const td = h("td");
+        const td = h("td", { class: a === b ? "self" : null });
         if (a !== b && v > 0.05) {
           const f = Math.min(1, v / top);
           const btn = h("button", { type: "button", "aria-label": `${a} toward ${b}: ${v.toFixed(1)}. Draw this pair`, text: v.toFixed(v >= 10 ? 0 : 1) });
