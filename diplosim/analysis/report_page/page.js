@@ -268,6 +268,7 @@
     const course = COURSES[state.course];
     const tables = course.state(i);
     const sampled = DATES[i];
+    $("at-date-h").textContent = `At a date: ${iso}`;  // printed, the page says which date it shows
     const status = $("date-status");
     status.textContent = "";
     status.append(`${iso}`, h("span", { class: "sub", text: ` — ${course.k ? "scenario " + course.label : course.label}` +
