@@ -226,10 +226,12 @@ def test_headings_labels_table_headers_focus_and_contrast(reader, pages):
             !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map((e) => e.id || e.outerHTML);
         const tables = [...document.querySelectorAll('table')];
         const noCaption = tables.filter((t) => !t.querySelector('caption')).map((t) => t.id);
-        const noScope = [...document.querySelectorAll('thead th')].filter((th) => th.getAttribute('scope') !== 'col').length;
+        const noScope = [...document.querySelectorAll('thead th')]
+            .filter((th) => th.getAttribute('scope') !== 'col').length;
         const levels = [...document.querySelectorAll('h1, h2, h3, h4')].map((h) => +h.tagName[1]);
         const jumps = levels.filter((l, i) => i && l > levels[i - 1] + 1).length;
-        const figures = [...document.querySelectorAll('button.fig')].filter((b) => !b.getAttribute('aria-label')).length;
+        const figures = [...document.querySelectorAll('button.fig')]
+            .filter((b) => !b.getAttribute('aria-label')).length;
         const lum = (c) => { const v = c.match(/[\d.]+/g).slice(0, 3).map((x) => { x /= 255;
             return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
             return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
@@ -238,7 +240,8 @@ def test_headings_labels_table_headers_focus_and_contrast(reader, pages):
             if (!bg) b = 'rgb(255, 255, 255)';
             const [x, y] = [lum(s.color), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
         const lowContrast = [...document.querySelectorAll('p, td, th, a, button, label, caption, h1, h2, h3, li')]
-            .filter((e) => e.offsetParent && e.textContent.trim() && ratio(e) < 4.5).map((e) => e.tagName + ' ' + e.textContent.slice(0, 30));
+            .filter((e) => e.offsetParent && e.textContent.trim() && ratio(e) < 4.5)
+            .map((e) => e.tagName + ' ' + e.textContent.slice(0, 30));
         return {unlabelled, noCaption, noScope, first: levels[0], jumps, figures, lowContrast,
                 h1: document.querySelectorAll('h1').length, lang: document.documentElement.lang};""")
     assert found == {"unlabelled": [], "noCaption": [], "noScope": 0, "first": 1, "jumps": 0, "figures": 0,

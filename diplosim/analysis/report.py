@@ -51,7 +51,7 @@ KEYS = {"missions": ("sending", "host"), "properties": ("id",), "sanctions": ("i
 #: posts and reported figures change far less often than its staff, and would otherwise be copied with every change.
 PARTS = {("missions", "posts"): ("name",), ("missions", "reported"): ("event_id",)}
 PART = "\x1f"
-MISSION_FIGURES = {"staff": "staff", "pending": "pending_departures", "cap": "cap"}
+MISSION_FIGURES = ("staff", "pending", "cap")
 
 
 def build(events: Sequence[ev.Event], *, title: str = "", description: str = "", source: str = "",
@@ -66,7 +66,8 @@ def build(events: Sequence[ev.Event], *, title: str = "", description: str = "",
         raise InputError(f"--max-dates must be at least 2 (got {max_dates})")
     if half_life <= 0:
         raise InputError(f"--half-life must be positive (got {half_life:g})")
-    courses = [{"id": "real", "label": "real course" if not log_args else "this log", "kind": "real", "events": events}]
+    label = "real course" if not log_args else "this log"
+    courses = [{"id": "real", "label": label, "kind": "real", "events": events}]
     bases: list[list[ev.Event]] = []
     for k, sc in enumerate(scenarios, 1):
         result = sc.run()
