@@ -17,7 +17,7 @@ from diplosim.analysis.escalation import escalation
 from diplosim.analysis.explain import explain
 from diplosim.analysis.projections import state_json
 from diplosim.core.fold import fold
-from diplosim.core.log import load_log, write_log
+from diplosim.core.log import load_log
 from diplosim.play.scenario import diff_results, load_scenario
 from diplosim.tooling.synthetic import generate
 
@@ -298,12 +298,3 @@ def test_the_page_assets_ship_in_the_wheel():
     assert ignored.returncode == 1
     assert {p.name for p in report.ASSETS.iterdir()} >= {"page.html", "page.css", "page.js"}
 
-
-def test_write_log_round_trip_of_a_many_country_page(tmp_path, many):
-    """The CLI on a written synthetic log: the many-country page the browser tests open is made the same way."""
-    log = tmp_path / "many.jsonl"
-    write_log(many, log)
-    out = tmp_path / "many.html"
-    r = run_cli("report", "--log", str(log), "--out", str(out))
-    assert r.returncode == 0, r.stderr
-    assert "2000 events" in r.stdout

@@ -533,7 +533,7 @@
   }
   function staffChart(key, shown) {
     const [sending, host] = key.split("|");
-    const H = 210, MT = 10, MB = 24;
+    const H = 220, MT = 20, MB = 24;
     const ymax = Math.max(10, ...shown.flatMap((c) => steps(c, key).map((s) => Math.max(s.r.hi ?? s.r.lo, s.r.about ?? 0, s.m.pending_departures || 0, s.m.cap ?? 0)))) * 1.08;
     const yOf = (v) => H - MB - (H - MT - MB) * Math.min(v, ymax) / ymax;
     const title = `${sending} mission in ${host}`;
@@ -541,7 +541,7 @@
     const g = sv("g");
     svg.append(g);
     axes(g, H, MT, MB, niceTicks(0, ymax, 4), yOf);
-    g.append(sv("text", { x: ML + 4, y: MT + 10 }, "people"));
+    g.append(sv("text", { x: ML - 6, y: MT - 8, "text-anchor": "end" }, "people"));
     const deadlines = new Set();
     for (const c of shown) {
       const st = steps(c, key);
