@@ -418,6 +418,63 @@ def tournaments(b: Bench) -> list[Row]:
 # --- 4. start-up --------------------------------------------------------------------------------------------------
 
 
+# --- many countries at play ------------------------------------------------------------------------------------------
+
+
+def _calendar_world(n: int, seed: int):
+    """A state with ``n`` countries, each with a mission of 200 and an embassy in every other, and an opening
+    expulsion by the first against the second; a policy for every country."""
+    import datetime
+
+    from diplosim.core import events as ev
+    from diplosim.core.fold import fold
+    from diplosim.play.calendar import Policy
+    from diplosim.tooling.synthetic import countries
+
+    codes = countries(n)
+    day = datetime.date(2020, 1, 1)
+    src = ("scenario: bench",)
+    hist = [ev.MissionEstablished(id=f"m-{a}-{b}", date=day, actor=a, target=b, staff=200,
+                                  posts=(ev.Post(f"Embassy of {a}", "embassy"),), sources=src)
+            for a in codes for b in codes if a != b]
+    hist.append(ev.DiplomatsExpelled(id="open", date=day, actor=codes[0], target=codes[1], count=5,
+                                     deadline=day + datetime.timedelta(days=7), sources=src))
+    names = ("mirror-each", "tit-for-tat", "lead-and-follow", "graduated", "proportional-to-bloc")
+    policies = [Policy(c, names[i % len(names)], lag_days=2) for i, c in enumerate(codes)]
+    return fold(hist), hist, policies, codes
+
+
+def multilateral_play(b: Bench) -> list[Row]:
+    """A year of calendar play with every country on a policy: 30 countries against 2 (issue 14)."""
+    import datetime
+
+    from diplosim.play.calendar import play
+
+    big = 8 if b.quick else 30
+    start, horizon = datetime.date(2020, 1, 2), datetime.date(2020, 12, 31)
+    runs = {}
+    acting = {}
+    for n in (2, big):
+        state, hist, policies, codes = _calendar_world(n, b.seed)
+        fn = (lambda state=state, hist=hist, policies=policies, codes=codes:
+              play(state, policies, start=start, horizon=horizon, seed=b.seed, tremble=0.02, history=hist,
+                   countries=codes))
+        runs[n] = fn
+    t = interleaved({str(n): fn for n, fn in runs.items()}, b.runs)
+    for n in runs:
+        r = t[str(n)].result
+        acting[n] = len({(e.actor, e.target) for e in r if e.generated_by})
+    two, many = t["2"].median, t[str(big)].median
+    pairs_ratio = acting[big] / max(acting[2], 1)
+    ratio = many / two
+    return [Row(f"calendar play, one year, every country on a policy: {big} countries",
+                secs(many), secs(two), "the same play with 2 countries", ratio,
+                f"<= {pairs_ratio:.0f}x (pairs that acted: {acting[big]} vs {acting[2]})",
+                ratio <= pairs_ratio,
+                f"time grows with the fronts ({big * (big - 1)} vs 2) and the pairs that act; median of {b.runs}",
+                {"diplosim_s": many, "baseline_s": two, "pairs_acting": acting})]
+
+
 def cold_start(b: Bench) -> list[Row]:
     checks.cold_start()
     exe = shutil.which("diplosim", path=str(Path(sys.executable).parent)) or shutil.which("diplosim")
@@ -439,5 +496,6 @@ WORKLOADS: dict[str, Callable[[Bench], list[Row]]] = {
     "time-travel": time_travel,
     "match": binary_match,
     "tournament": tournaments,
+    "multilateral": multilateral_play,
     "cold-start": cold_start,
 }

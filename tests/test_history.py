@@ -123,10 +123,11 @@ def test_walk_steps_through_deadlines_and_effective_days_and_each_state_is_the_f
             assert same_state(step.state, fold([e for e in events if e.date < step.date], until=step.date))
             clock.append((step.date.isoformat(), sorted(d.event_id for _, _, d in step.departed),
                           [i for i, _ in step.took_effect]))
-    # the 13 Finns have no deadline: they never leave by the clock (DiplomatsDeparted settles them)
+    # the 13 Finns have no deadline: they never leave by the clock (DiplomatsDeparted settles them); the parity cap
+    # is applied at its deadline (7 April), the mission already within it
     assert clock == [("2030-03-13", ["nor-expels-12"], []), ("2030-03-14", ["swe-expels-10"], []),
                      ("2030-03-15", [], ["nor-bars-lake-house"]), ("2030-04-01", [], ["nor-closes-bergen"]),
-                     ("2030-04-16", ["nor-caps-swe-40"], [])]
+                     ("2030-04-08", ["swe-caps-nor-parity"], []), ("2030-04-16", ["nor-caps-swe-40"], [])]
 
 
 def test_history_points_do_not_change_with_effective_closures():
@@ -137,4 +138,5 @@ def test_history_points_do_not_change_with_effective_closures():
     h = history(events, until="2030-04-20")
     # event dates and deadline passages; a closure taking effect changes no mission figure, so it is no point
     assert [str(x) for x in h.dates] == ["2030-03-01", "2030-03-05", "2030-03-06", "2030-03-07", "2030-03-08",
-                                         "2030-03-13", "2030-03-14", "2030-03-20", "2030-03-21", "2030-04-16"]
+                                         "2030-03-13", "2030-03-14", "2030-03-20", "2030-03-21", "2030-04-08",
+                                         "2030-04-16"]

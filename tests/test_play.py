@@ -153,7 +153,7 @@ def test_bad_play_arguments(kw, fragment):
         play(state, {"USA": Policy("USA", "tit-for-tat"), "RUS": Policy("RUS", "tit-for-tat")}, **args)
     with pytest.raises(InputError, match="lag_days must not be negative"):
         Policy("USA", "tit-for-tat", lag_days=-1)
-    with pytest.raises(InputError, match="one or two policies"):
+    with pytest.raises(InputError, match="play needs at least one policy"):
         play(state, {}, start=START, horizon=START, seed=0)
 
 

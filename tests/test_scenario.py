@@ -451,3 +451,38 @@ def test_scenario_diff_cli_writes_ranges_as_the_tables_do(tmp_path):
     doc = json.loads(run_cli("scenario", "diff", str(a), str(b), "--at", "2020-01-05", "--format", "json").stdout)
     staff = next(r for r in doc["diff"] if r["field"] == "staff")
     assert (staff["a"], staff["b"]) == (455, {"min": 400, "max": None, "about": None})
+
+
+def test_russia_answering_only_the_us_and_the_uk_in_2018():
+    """The shipped what-if on the record of 2018: its base is a log named by a path relative to the scenario file,
+    and the figures its `answer` gives are the ones a run computes."""
+    from diplosim.core.log import data_dir
+    sc = Scenario.from_toml(SCENARIOS / "russia-answers-two-2018.toml")
+    base = load_log(data_dir("seeds") / "aftermath-2018.toml").events
+    assert sc.base_events == base  # "../seeds/aftermath-2018.toml" resolved from scenarios/
+    r = sc.run()
+    assert r.changes == ()  # nothing after the fork had to be dropped
+    day = d("2018-04-30")
+
+    def expelled_by_russia(events):  # Western diplomats Russia ordered out from March 2018 on
+        return sum(e.count for e in events
+                   if e.type == "DiplomatsExpelled" and e.actor == "RUS" and d("2018-03-01") <= e.date <= day)
+    assert (expelled_by_russia(r.events), expelled_by_russia(base)) == (60 + 23, 146)
+    s, real = r.state_at(day), fold(base, until=day)
+    assert (s.missions["AUS", "RUS"].staff, real.missions["AUS", "RUS"].staff) == (10, 8)
+    assert (s.missions["IRL", "RUS"].low, real.missions["IRL", "RUS"].low) == (9, 8)
+    assert (s.missions["MKD", "RUS"].pending_departures, real.missions["MKD", "RUS"].pending_departures) == (0, 1)
+    # of the other 27 states, none has a mission in the model any more except the three with a known size
+    wave = {k[0] for k in real.missions if k[1] == "RUS"} - {k[0] for k in s.missions if k[1] == "RUS"}
+    assert len(wave) == 24 and {"DEU", "FRA", "UKR", "CAN", "GEO"} <= wave
+    # in the record, 44 of their people (16 states) had left by the end of April and 19 were still pending with no
+    # known deadline; in the scenario none of them was ordered out
+    left = {k[0]: -m.change for k, m in real.missions.items()
+            if k[1] == "RUS" and k[0] not in ("USA", "GBR") and m.change}
+    pending = sum(m.pending_departures for k, m in real.missions.items()
+                  if k[1] == "RUS" and k[0] not in ("USA", "GBR"))
+    assert (sum(left.values()), len(left), pending) == (44, 16, 19)
+    # the US and the UK are answered as in the record
+    assert s.missions["USA", "RUS"].staff == real.missions["USA", "RUS"].staff == 395
+    assert s.missions["GBR", "RUS"].cap_parity and real.missions["GBR", "RUS"].cap_parity
+    assert "83 Western diplomats" in sc.answer and "instead of 146" in sc.answer

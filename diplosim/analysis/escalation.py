@@ -13,6 +13,10 @@ left of the past.  30 days matches the tempo of this kind of dispute: answers co
 act half a year old has faded to about 1/64.  Baseline records (MissionEstablished, PropertyRegistered) say what
 existed before the first act, not what anyone did, and are left out.
 
+Weighted by size (``weight="size"``), each act's score is multiplied by ``1 + log2(n)`` where *n* is the size of the
+measure: people expelled or ordered out by a cap, posts closed, targets designated (see
+:mod:`diplosim.analysis.sizes`, which also says why a logarithm).  Acts without a size count once.
+
 The same decayed sum runs over rounds instead of days for tournament matches (:func:`decayed`).
 
     >>> from diplosim.core.log import load_log, default_log_path
@@ -23,10 +27,13 @@ The same decayed sum runs over rounds instead of days for tournament matches (:f
 from __future__ import annotations
 
 import datetime
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from . import cameo
+from .sizes import WEIGHT_RULE, WEIGHTS, ordered_out, sizes
+from .sizes import weight as weight_of
 from ..core import events as ev
+from ..core.errors import InputError
 
 Date = datetime.date
 DEFAULT_HALF_LIFE = 30.0
@@ -64,6 +71,16 @@ def decayed(points: Iterable[tuple[float, float]], half_life: float, times: Iter
     return out
 
 
+def scorer(events: Iterable[ev.Event], weight: str = "none") -> Callable[[ev.Event], float]:
+    """The score of an act in the index: −Goldstein, times the weight of its size with ``weight="size"``."""
+    if weight not in WEIGHTS:
+        raise InputError(f"unknown weight {weight!r}: want one of {', '.join(WEIGHTS)}")
+    if weight == "none":
+        return lambda e: -cameo.goldstein(e)
+    size = sizes(events)
+    return lambda e: -cameo.goldstein(e) * weight_of(size.get(e.id))
+
+
 def acts(events: Iterable[ev.Event], actor: str, target: str, until: Date | None = None) -> list[ev.Event]:
     """The acts of ``actor`` toward ``target`` that count in the index (baselines left out)."""
     return [e for e in events if cameo.source_of(e) == actor and cameo.target_of(e) == target and cameo.is_act(e)
@@ -71,26 +88,30 @@ def acts(events: Iterable[ev.Event], actor: str, target: str, until: Date | None
 
 
 def escalation(events: Iterable[ev.Event], actor: str, target: str, *, half_life: float = DEFAULT_HALF_LIFE,
-               until: Date | None = None, dates: Sequence[Date] | None = None) -> list[dict[str, Any]]:
+               until: Date | None = None, dates: Sequence[Date] | None = None, weight: str = "none",
+               score: Callable[[ev.Event], float] | None = None) -> list[dict[str, Any]]:
     """The index of ``actor``→``target`` on each date with an act (or on ``dates``), as rows:
-    ``date``, ``actor``, ``target``, ``index``, ``change`` (the day's acts, −Goldstein summed), ``codes``."""
+    ``date``, ``actor``, ``target``, ``index``, ``change`` (the day's acts, −Goldstein summed, weighted with
+    ``weight="size"``), ``codes``.  ``score`` (from :func:`scorer`) saves working the sizes out again."""
+    events = list(events)
+    score = score or scorer(events, weight)
     mine = acts(events, actor, target, until)
     if dates is None:
         dates = sorted({e.date for e in mine})
     dates = sorted(dates)
-    points = [(e.date.toordinal(), -cameo.goldstein(e)) for e in mine]
+    points = [(e.date.toordinal(), score(e)) for e in mine]
     values = decayed(points, half_life, [d.toordinal() for d in dates])
     rows = []
     for d, v in zip(dates, values):
         today = [e for e in mine if e.date == d]
         rows.append({"date": d.isoformat(), "actor": actor, "target": target, "index": round(v, 2),
-                     "change": round(sum(-cameo.goldstein(e) for e in today), 2),
+                     "change": round(sum(score(e) for e in today), 2),
                      "codes": [cameo.code_of(e) for e in today]})
     return rows
 
 
 def dyad_table(events: Iterable[ev.Event], a: str, b: str, *, half_life: float = DEFAULT_HALF_LIFE,
-               until: Date | None = None) -> list[dict[str, Any]]:
+               until: Date | None = None, since: Date | None = None, weight: str = "none") -> list[dict[str, Any]]:
     """Both directions of a dyad side by side, on every date on which either side acted (and on ``until``).
 
     >>> from diplosim.core.log import load_log, default_log_path
@@ -99,22 +120,122 @@ def dyad_table(events: Iterable[ev.Event], a: str, b: str, *, half_life: float =
     ('2016-12-30', 27.28, 10.0)
     """
     events = list(events)
-    dates = sorted({e.date for e in acts(events, a, b, until) + acts(events, b, a, until)}
-                   | ({until} if until else set()))
-    ab = escalation(events, a, b, half_life=half_life, dates=dates)
-    ba = escalation(events, b, a, half_life=half_life, dates=dates)
+    dates = sorted({e.date for e in acts(events, a, b, until) + acts(events, b, a, until)
+                    if since is None or e.date >= since} | ({until} if until else set()))
+    score = scorer(events, weight)
+    ab = escalation(events, a, b, half_life=half_life, dates=dates, score=score)
+    ba = escalation(events, b, a, half_life=half_life, dates=dates, score=score)
     return [{"date": x["date"], f"{a}→{b}": x["index"], f"{b}→{a}": y["index"],
              "acts": "; ".join(part for part in (_acts(a, x["codes"]), _acts(b, y["codes"])) if part)}
             for x, y in zip(ab, ba)]
 
 
 def dyad_json(events: Iterable[ev.Event], a: str, b: str, *, half_life: float = DEFAULT_HALF_LIFE,
-              until: Date | None = None) -> dict[str, Any]:
+              until: Date | None = None, since: Date | None = None, weight: str = "none") -> dict[str, Any]:
     """The contract of ``diplosim escalation --format json``: both directions as long rows, on the table's dates."""
     events = list(events)
-    dates = [Date.fromisoformat(r["date"]) for r in dyad_table(events, a, b, half_life=half_life, until=until)]
-    rows = [r for x, y in ((a, b), (b, a)) for r in escalation(events, x, y, half_life=half_life, dates=dates)]
-    return {"dyad": [a, b], "half_life_days": half_life, "formula": FORMULA, "rows": rows}
+    dates = [Date.fromisoformat(r["date"])
+             for r in dyad_table(events, a, b, half_life=half_life, until=until, since=since)]
+    score = scorer(events, weight)
+    rows = [r for x, y in ((a, b), (b, a))
+            for r in escalation(events, x, y, half_life=half_life, dates=dates, score=score)]
+    return {"dyad": [a, b], "half_life_days": half_life, "formula": FORMULA, **_weighting(weight), "rows": rows}
+
+
+def _weighting(weight: str) -> dict[str, Any]:
+    return {"weight": weight, **({"weight_rule": WEIGHT_RULE} if weight != "none" else {})}
+
+
+def by_dyad(events: Iterable[ev.Event], until: Date | None = None) -> dict[tuple[str, str], list[ev.Event]]:
+    """The acts of every ordered dyad (source, target), in one pass (baselines and records left out)."""
+    out: dict[tuple[str, str], list[ev.Event]] = {}
+    for e in events:
+        if until is not None and e.date > until:
+            break
+        if isinstance(e, BASELINE_TYPES) or not cameo.is_act(e):
+            continue
+        a, b = cameo.source_of(e), cameo.target_of(e)
+        if a and b and a != b:
+            out.setdefault((a, b), []).append(e)
+    return out
+
+
+def _period(events: Sequence[ev.Event], since: Date | None, until: Date | None) -> tuple[Date, Date]:
+    if not events:
+        raise InputError("no events in the log")
+    start, end = since or events[0].date, until or events[-1].date
+    if start > end:
+        raise InputError(f"the period is empty: --since {start} is after --until {end}")
+    return start, end
+
+
+def all_dyads(events: Iterable[ev.Event], *, half_life: float = DEFAULT_HALF_LIFE, since: Date | None = None,
+              until: Date | None = None, weight: str = "none") -> dict[str, Any]:
+    """Every ordered dyad with at least one act in the period (``since``..``until``, default: the whole log), as
+    rows: ``actor``, ``target``, ``acts`` (in the period), ``ordered_out`` (people expelled or ordered out by a cap
+    in the period, at least), ``index`` (on the period's last day; earlier acts count, decayed), ``peak`` (the
+    highest the index was on any day of the period) and ``peak_date``; most hostile ``index`` first.
+
+    >>> from diplosim.core.log import load_log, default_log_path
+    >>> doc = all_dyads(load_log(default_log_path()).events, until=datetime.date(2017, 1, 15))
+    >>> [(r["actor"], r["target"], r["acts"], r["peak"], r["peak_date"]) for r in doc["rows"]]
+    [('USA', 'RUS', 5, 31.4, '2016-12-29'), ('RUS', 'USA', 6, 10.0, '2016-12-30')]
+    """
+    events = list(events)
+    start, end = _period(events, since, until)
+    score = scorer(events, weight)
+    size = sizes(events)
+    one = datetime.timedelta(days=1)
+    rows = []
+    for (a, b), mine in by_dyad(events, end).items():
+        inside = [e for e in mine if e.date >= start]
+        if not inside:
+            continue
+        # the highest value on any day of the period is on its first or last day, on a day with acts or on the
+        # day before one (between acts the index only moves toward zero)
+        days = sorted({start, end} | {e.date for e in inside} | {e.date - one for e in inside if e.date > start})
+        values = decayed([(e.date.toordinal(), score(e)) for e in mine], half_life, [d.toordinal() for d in days])
+        peak, peak_day = max(zip(values, days), key=lambda x: (round(x[0], 9), -x[1].toordinal()))
+        rows.append({"actor": a, "target": b, "acts": len(inside),
+                     "ordered_out": sum(ordered_out(e, size) for e in inside),
+                     "index": round(values[-1], 2), "peak": round(peak, 2), "peak_date": peak_day.isoformat()})
+    rows.sort(key=lambda r: (-r["index"], -r["peak"], r["actor"], r["target"]))
+    return {"since": start.isoformat(), "until": end.isoformat(), "half_life_days": half_life, "formula": FORMULA,
+            **_weighting(weight), "rows": rows}
+
+
+#: What a country heat map can show, and how its colour bar is labelled.
+MATRIX_OF = {
+    "escalation": "peak escalation index in the period",
+    "acts": "acts in the period",
+    "expelled": "people ordered out in the period (expelled, or over a cap; at least)",
+}
+
+
+def country_matrix(events: Iterable[ev.Event], of: str = "escalation", *, half_life: float = DEFAULT_HALF_LIFE,
+                   since: Date | None = None, until: Date | None = None, weight: str = "none",
+                   top: int | None = None) -> tuple[list[str], list[list[float | None]], dict[str, Any]]:
+    """Countries (most active first, at most ``top``), and a matrix of ``of`` (see :data:`MATRIX_OF`) from each
+    country (row) toward each (column) over the period; None where the row country did not act toward the column
+    country in the period.  Activity: acts in the period, as source or target.  The third value says what was
+    drawn: ``since``, ``until``, ``countries`` (how many acted in all), ``shown``."""
+    if of not in MATRIX_OF:
+        raise InputError(f"unknown heat map value {of!r}: want one of {', '.join(MATRIX_OF)}")
+    doc = all_dyads(events, half_life=half_life, since=since, until=until, weight=weight)
+    value = {"escalation": "peak", "acts": "acts", "expelled": "ordered_out"}[of]
+    activity: dict[str, int] = {}
+    for r in doc["rows"]:
+        for c in (r["actor"], r["target"]):
+            activity[c] = activity.get(c, 0) + r["acts"]
+    countries = sorted(activity, key=lambda c: (-activity[c], c))
+    shown = countries[:top] if top else countries
+    where = {c: i for i, c in enumerate(shown)}
+    matrix: list[list[float | None]] = [[None] * len(shown) for _ in shown]
+    for r in doc["rows"]:
+        if r["actor"] in where and r["target"] in where:
+            matrix[where[r["actor"]]][where[r["target"]]] = r[value]
+    return shown, matrix, {"since": doc["since"], "until": doc["until"], "countries": len(countries),
+                           "shown": len(shown)}
 
 
 def match_rows(result: Any, half_life: float = DEFAULT_HALF_LIFE_ROUNDS) -> list[dict[str, Any]]:
@@ -143,12 +264,14 @@ def _acts(who: str, codes: list[str]) -> str:
 
 
 def daily(events: Iterable[ev.Event], actor: str, target: str, *, half_life: float = DEFAULT_HALF_LIFE,
-          start: Date, end: Date) -> list[tuple[Date, float]]:
-    """The index on every day from ``start`` to ``end``: the smooth curve for plots."""
+          start: Date, end: Date, weight: str = "none") -> list[tuple[Date, float]]:
+    """The index on every day from ``start`` to ``end``, for plots.  The index of a day counts that day's acts in
+    full (acts have a date, not an hour), so it jumps on the days with acts and decays day by day in between."""
+    events = list(events)
+    score = scorer(events, weight)
     days = [start + datetime.timedelta(days=k) for k in range((end - start).days + 1)]
     mine = acts(events, actor, target, end)
-    values = decayed([(e.date.toordinal(), -cameo.goldstein(e)) for e in mine], half_life,
-                     [d.toordinal() for d in days])
+    values = decayed([(e.date.toordinal(), score(e)) for e in mine], half_life, [d.toordinal() for d in days])
     return list(zip(days, values))
 
 

@@ -108,10 +108,11 @@ def walk(events: Iterable[ev.Event], until: Date | None = None) -> Iterator[Step
 @frozen
 class Point:
     """One point of a history: its date, how many events were applied by then, and its missions' figures
-    (sending, host, staff, pending departures, cap)."""
+    (sending, host, staff, pending departures, cap, low, high): ``staff`` is None when the size is a range, which
+    ``low`` (at least) and ``high`` (at most; None: no bound known) give."""
     date: Date
     applied: int
-    missions: tuple[tuple[str, str, int, int, int | None], ...]
+    missions: tuple[tuple[str, str, int | None, int, int | None, int, int | None], ...]
 
 
 class History:
@@ -148,8 +149,10 @@ class History:
         return self._timeline.at(date)
 
     def rows(self) -> list[dict[str, Any]]:
-        """Long format, one row per date and mission: date, sending, host, staff, pending, cap."""
-        return [{"date": p.date, "sending": m[0], "host": m[1], "staff": m[2], "pending": m[3], "cap": m[4]}
+        """Long format, one row per date and mission: date, sending, host, staff (None when not known exactly),
+        pending, cap, staff_min, staff_max (None: no upper bound known)."""
+        return [{"date": p.date, "sending": m[0], "host": m[1], "staff": m[2], "pending": m[3], "cap": m[4],
+                 "staff_min": m[5], "staff_max": m[6]}
                 for p in self.points for m in p.missions]
 
     def to_frame(self):
@@ -198,15 +201,18 @@ def history(log: Iterable[ev.Event] | str | Path, until: Date | str | None = Non
 
     def point(date: Date) -> None:
         points.append(Point(date, s.events_applied, tuple(
-            (m.sending, m.host, m.staff, m.pending_departures, m.cap) for m in s.iter_missions())))
+            (m.sending, m.host, m.staff, m.pending_departures, m.cap, m.low, m.high) for m in s.iter_missions())))
 
     for date, group in itertools.groupby(events, key=lambda e: e.date):
         for step in _passages(s, date):
-            if step.date < date:  # a passage on the day of an event is part of that day's point
+            # a passage on the day of an event is part of that day's point; closures taking effect change no
+            # mission figure, so only departures make a point of their own
+            if step.date < date and step.departed:
                 point(step.date)
         for e in group:
             apply_in_place(s, e)
         point(date)
     for step in _passages(s, until):
-        point(step.date)
+        if step.departed:
+            point(step.date)
     return History(points, events)

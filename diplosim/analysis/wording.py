@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from ..core import events as ev
 from ..core.provenance import is_seed
@@ -70,11 +71,16 @@ def _baseline_text(e: ev.MissionEstablished) -> str:
 
 
 def short_source(src: str) -> str:
-    """Seed files by their number (``002``), public records abbreviated: for narrow tables."""
+    """Seed files by their number (``002``), public records abbreviated, pages by their site (``tass.com``): for
+    narrow tables."""
     if is_seed(src):
         return src[:3]
     if src.startswith("public record:"):
         return "public record"
+    if src.startswith(("http://", "https://")):
+        host = urlsplit(src).hostname
+        if host:
+            return host[4:] if host.startswith("www.") else host
     return src
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import OneLineParser, add_format, add_log, date_arg, print_json, print_rows, subparser
+from .common import OneLineParser, add_format, add_log, date_arg, print_json, print_rows, subparser, whole_arg
+
+DEFAULT_PANELS, MAX_PANELS = 8, 16  # as in analysis.plot_staffing (not imported here: matplotlib is loaded lazily)
 
 
 def register(sub) -> None:
@@ -35,13 +37,17 @@ def register(sub) -> None:
     p.add_argument("--stream", metavar="NAME", help="with a store: the stream to append to")
     p.set_defaults(handler=cmd_import)
 
-    p = subparser(sub, "escalation", "the escalation index of a dyad over time (decayed sum of -Goldstein scores)",
+    p = subparser(sub, "escalation", "the escalation index of a dyad over time (decayed sum of -Goldstein scores), "
+                  "or of every dyad at once",
                   "diplosim escalation --dyad USA-RUS\n"
                   "diplosim escalation --dyad USA-RUS --half-life 60 --format json\n"
+                  "diplosim escalation --all --since 2018-03-01 --until 2018-04-30 --weight size\n"
                   "diplosim escalation --dyad USA-RUS --plot escalation.png\n"
                   "diplosim escalation --match tit-for-tat,alternator --rounds 20   # per round of a match")
     _add_course(p)
     p.add_argument("--dyad", metavar="A-B", help="two country codes, like USA-RUS: both directions are shown")
+    p.add_argument("--all", action="store_true", help="every ordered dyad with an act in the period, one row each "
+                   "(acts, people ordered out, index at the end, peak), most hostile first")
     p.add_argument("--match", metavar="S1,S2", help="instead of a log: play a match of two strategies and show "
                    "the index per round (a hostile move counts as an expulsion, CAMEO 174)")
     p.add_argument("--rounds", type=int, default=50, metavar="N", help="with --match: rounds (default 50)")
@@ -49,23 +55,35 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int, default=0, help="with --match: seed (default 0)")
     p.add_argument("--half-life", type=float, default=None, metavar="H",
                    help="half-life of an act's weight: days (default 30), rounds with --match (default 5)")
+    p.add_argument("--since", type=date_arg, metavar="DATE", help="show the period from this date (earlier acts still "
+                   "count, decayed)")
     p.add_argument("--until", type=date_arg, metavar="DATE", help="stop at this date (its value is shown too)")
+    _add_weight(p)
     p.add_argument("--plot", metavar="OUT", help="also draw the index day by day to OUT (.png or .svg)")
     add_format(p)
     p.set_defaults(handler=cmd_escalation)
 
-    p = subparser(sub, "plot", "figures: mission staff over time, the escalation index, a tournament heat map",
+    p = subparser(sub, "plot", "figures: mission staff over time, the escalation index, heat maps of countries or "
+                  "of a tournament",
                   "diplosim plot staffing --out staffing.png\n"
+                  "diplosim plot staffing --pairs USA:RUS,RUS:USA --since 2017-07-01 --out staffing.png\n"
                   "diplosim plot staffing --scenario scenarios/a.toml --scenario scenarios/b.toml --out compare.png\n"
                   "diplosim plot escalation --dyad USA-RUS --out escalation.svg\n"
+                  "diplosim plot heatmap --of escalation --since 2018-03-01 --out countries.png\n"
                   "diplosim plot heatmap --strategies tit-for-tat,always-hostile,restraint --out heat.png")
     psub = p.add_subparsers(dest="plot_command", metavar="FIGURE", parser_class=OneLineParser)
     p.set_defaults(handler=lambda args, parser=p: (parser.print_help(), 0)[1])
     q = subparser(psub, "staffing", "mission staff over time per pair, events marked, deadlines dashed; the real "
                   "course and scenarios overlaid",
                   "diplosim plot staffing --out staffing.png\n"
+                  "diplosim plot staffing --pairs USA:RUS,RUS:USA --since 2017-07-01 --out staffing.png\n"
                   "diplosim plot staffing --scenario scenarios/putin-retaliates-2016.toml --out compare.svg")
     _add_plot_course(q)
+    q.add_argument("--pairs", metavar="S:H,...", help="the missions to draw, as SENDING:HOST (e.g. USA:RUS,RUS:USA); "
+                   "default: the missions that moved most in the period")
+    q.add_argument("--panels", type=whole_arg(1), default=None, metavar="N",
+                   help=f"without --pairs: how many missions (default {DEFAULT_PANELS}, at most {MAX_PANELS})")
+    q.add_argument("--since", type=date_arg, metavar="DATE", help="start of the time axis")
     q.add_argument("--until", type=date_arg, metavar="DATE", help="end of the time axis")
     q.set_defaults(handler=cmd_plot_staffing)
     q = subparser(psub, "escalation", "the escalation index of a dyad, both directions, day by day",
@@ -73,12 +91,28 @@ def register(sub) -> None:
     _add_plot_course(q)
     q.add_argument("--dyad", required=True, metavar="A-B", help="two country codes, like USA-RUS")
     q.add_argument("--half-life", type=float, default=30.0, metavar="DAYS", help="half-life in days (default 30)")
+    q.add_argument("--since", type=date_arg, metavar="DATE", help="start of the time axis")
     q.add_argument("--until", type=date_arg, metavar="DATE", help="end of the time axis")
+    _add_weight(q)
     q.set_defaults(handler=cmd_plot_escalation)
-    q = subparser(psub, "heatmap", "a tournament heat map: mean payoff per round of each strategy against each",
+    q = subparser(psub, "heatmap", "a heat map: countries by countries over a period (--of), or a tournament's "
+                  "mean payoff per round of each strategy against each (--strategies)",
+                  "diplosim plot heatmap --of escalation --since 2018-03-01 --until 2018-04-30 --out countries.png\n"
+                  "diplosim plot heatmap --of expelled --log my-log.toml --out expelled.svg\n"
                   "diplosim plot heatmap --strategies tit-for-tat,always-hostile,restraint --out heat.png\n"
                   "diplosim plot heatmap --strategies tit-for-tat,generous-tit-for-tat --noise 0.05 --out h.svg")
-    q.add_argument("--strategies", required=True, metavar="S1,S2,...", help="strategy names (diplosim strategies)")
+    q.add_argument("--of", choices=("escalation", "acts", "expelled"), metavar="WHAT",
+                   help="countries: escalation (peak index in the period), acts, or expelled (people ordered out); "
+                   "row country toward column country")
+    _add_course(q)
+    q.add_argument("--since", type=date_arg, metavar="DATE", help="with --of: start of the period")
+    q.add_argument("--until", type=date_arg, metavar="DATE", help="with --of: end of the period")
+    q.add_argument("--half-life", type=float, default=30.0, metavar="DAYS",
+                   help="with --of escalation: half-life in days (default 30)")
+    _add_weight(q)
+    q.add_argument("--top", type=whole_arg(2), default=40, metavar="N",
+                   help="with --of: the N most active countries (default 40)")
+    q.add_argument("--strategies", metavar="S1,S2,...", help="a tournament: strategy names (diplosim strategies)")
     q.add_argument("--rounds", type=int, default=200, metavar="N", help="rounds per match (default 200)")
     q.add_argument("--repetitions", type=int, default=5, metavar="N", help="matches per pair (default 5)")
     q.add_argument("--noise", type=float, default=0.0, metavar="P", help="probability a move is flipped")
@@ -108,6 +142,12 @@ def register(sub) -> None:
 def _add_course(p: argparse.ArgumentParser) -> None:
     add_log(p)
     p.add_argument("--scenario", metavar="FILE", help="use a scenario's course instead of a log")
+
+
+def _add_weight(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--weight", choices=("none", "size"), default="none",
+                   help="size: weight each act by 1 + log2 of its size (people expelled or ordered out, posts "
+                   "closed, targets designated); default none")
 
 
 def _add_plot_course(p: argparse.ArgumentParser) -> None:
@@ -181,24 +221,54 @@ def cmd_escalation(args: argparse.Namespace) -> int:
     from ..analysis import escalation as esc
     from ..core.errors import InputError
 
-    if bool(args.dyad) == bool(args.match):
-        raise InputError("give either --dyad A-B (a log or scenario) or --match S1,S2 (a strategy match)")
+    if sum(map(bool, (args.dyad, args.match, args.all))) != 1:
+        raise InputError("give one of --dyad A-B or --all (a log or scenario), or --match S1,S2 (a strategy match)")
     if args.match:
         return _escalation_match(args)
-    a, b = esc.parse_dyad(args.dyad)
     half_life = esc.DEFAULT_HALF_LIFE if args.half_life is None else args.half_life
-    if half_life <= 0:
-        raise InputError(f"--half-life must be positive (got {half_life:g})")
+    _check_period(args, half_life)
+    if args.all:
+        return _escalation_all(args, half_life)
+    a, b = esc.parse_dyad(args.dyad)
     events = _events(args)
-    rows = esc.dyad_table(events, a, b, half_life=half_life, until=args.until)
+    period = dict(half_life=half_life, since=args.since, until=args.until, weight=args.weight)
+    rows = esc.dyad_table(events, a, b, **period)
     if args.plot:
         from ..analysis.plots import escalation as draw
         label = args.scenario or "real course"
-        draw([(label, events)], (a, b), args.plot, half_life=half_life, until=args.until)
+        draw([(label, events)], (a, b), args.plot, **period)
     if args.format == "json":
-        print_json(esc.dyad_json(events, a, b, half_life=half_life, until=args.until))
+        print_json(esc.dyad_json(events, a, b, **period))
         return 0
     print_rows(rows, args.format)
+    return 0
+
+
+def _check_period(args: argparse.Namespace, half_life: float) -> None:
+    from ..core.errors import InputError
+
+    if half_life <= 0:
+        raise InputError(f"--half-life must be positive (got {half_life:g})")
+    if args.since and args.until and args.since > args.until:
+        raise InputError(f"the period is empty: --since {args.since} is after --until {args.until}")
+
+
+def _escalation_all(args: argparse.Namespace, half_life: float) -> int:
+    from ..analysis import escalation as esc
+    from ..core.errors import InputError
+
+    if args.plot:
+        raise InputError("--plot draws one dyad: with --all, draw `diplosim plot heatmap --of escalation`")
+    doc = esc.all_dyads(_events(args), half_life=half_life, since=args.since, until=args.until, weight=args.weight)
+    if args.format == "json":
+        print_json(doc)
+        return 0
+    rows = [dict(r, dyad=f"{r['actor']}→{r['target']}") for r in doc["rows"]]
+    if args.format != "csv":
+        weighted = f"; weighted by size: {doc['weight_rule']}" if args.weight == "size" else ""
+        print(f"{len(rows)} dyads with acts from {doc['since']} to {doc['until']}; index on {doc['until']}, "
+              f"half-life {half_life:g} days{weighted}")
+    print_rows(rows, args.format, ["dyad", "acts", "ordered_out", "index", "peak", "peak_date"])
     return 0
 
 
@@ -230,10 +300,27 @@ def _escalation_match(args: argparse.Namespace) -> int:
 
 
 def cmd_plot_staffing(args: argparse.Namespace) -> int:
-    from ..analysis.plots import staffing
+    from ..analysis.plot_staffing import choose_pairs, parse_pairs, staffing
+    from ..analysis.plots import check_out
+    from ..core.errors import InputError
 
-    out = staffing(_courses(args), args.out, until=args.until)
-    print(f"wrote {out}")
+    check_out(args.out)
+    if args.pairs and args.panels:
+        raise InputError("--panels chooses missions: with --pairs, the missions are the ones named")
+    if args.panels and args.panels > MAX_PANELS:
+        raise InputError(f"--panels {args.panels}: at most {MAX_PANELS} fit in one image")
+    if args.since and args.until and args.since >= args.until:
+        raise InputError(f"the period is empty: --since {args.since} is not before --until {args.until}")
+    pairs = parse_pairs(args.pairs) if args.pairs else None
+    courses = _courses(args)
+    how = ""
+    if pairs is None:
+        pairs, total = choose_pairs(courses, since=args.since, until=args.until,
+                                    panels=args.panels or DEFAULT_PANELS)
+        if total > len(pairs):
+            how = f" ({len(pairs)} of {total} missions: those that moved most)"
+    out = staffing(courses, args.out, pairs=pairs, since=args.since, until=args.until)
+    print(f"wrote {out}: {', '.join(f'{s} in {h}' for s, h in pairs)}{how}")
     return 0
 
 
@@ -244,7 +331,10 @@ def cmd_plot_escalation(args: argparse.Namespace) -> int:
 
     if args.half_life <= 0:
         raise InputError(f"--half-life must be positive (got {args.half_life:g})")
-    out = escalation(_courses(args), parse_dyad(args.dyad), args.out, half_life=args.half_life, until=args.until)
+    if args.since and args.until and args.since >= args.until:
+        raise InputError(f"the period is empty: --since {args.since} is not before --until {args.until}")
+    out = escalation(_courses(args), parse_dyad(args.dyad), args.out, half_life=args.half_life, since=args.since,
+                     until=args.until, weight=args.weight)
     print(f"wrote {out}")
     return 0
 
@@ -255,6 +345,10 @@ def cmd_plot_heatmap(args: argparse.Namespace) -> int:
     from ..play.tournament import check_match_args
 
     check_out(args.out)
+    if bool(args.of) == bool(args.strategies):
+        raise InputError("give --of escalation|acts|expelled (countries) or --strategies S1,S2,... (a tournament)")
+    if args.of:
+        return _country_heatmap(args)
     names = list(dict.fromkeys(n.strip() for n in args.strategies.split(",") if n.strip()))
     if len(names) < 2:
         raise InputError("a heat map needs at least two different strategies (--strategies a,b,...)")
@@ -266,8 +360,31 @@ def cmd_plot_heatmap(args: argparse.Namespace) -> int:
     out = heatmap(matrix, labels, labels, args.out,
                   title=f"Mean payoff per round, row against column ({args.rounds} rounds × {args.repetitions}, "
                         f"noise {args.noise:g}, seed {args.seed})",
-                  value_label="payoff per round (R=3, T=5, S=0, P=1)")
+                  value_label="payoff per round (R=3, T=5, S=0, P=1)", cell=(1.1, 0.6))
     print(f"wrote {out}")
+    return 0
+
+
+def _country_heatmap(args: argparse.Namespace) -> int:
+    from ..analysis.escalation import MATRIX_OF, country_matrix
+    from ..analysis.plots import heatmap
+    from ..core.errors import InputError
+
+    _check_period(args, args.half_life)
+    countries, matrix, info = country_matrix(_events(args), args.of, half_life=args.half_life, since=args.since,
+                                             until=args.until, weight=args.weight, top=args.top)
+    if not countries:
+        raise InputError(f"no acts between countries from {info['since']} to {info['until']}")
+    shown = (f"the {info['shown']} most active of {info['countries']} countries" if info["shown"] < info["countries"]
+             else f"{info['shown']} countries")
+    what = MATRIX_OF[args.of] + (", acts weighted by size" if args.of == "escalation" and args.weight == "size" else "")
+    half = f", half-life {args.half_life:g} days" if args.of == "escalation" else ""
+    out = heatmap(matrix, countries, countries, args.out,
+                  title=f"{what.capitalize()}, row toward column\n{info['since']} – {info['until']}{half}; "
+                        f"{shown}, most active first; grey: none",
+                  value_label=what, row_label="from (row)", column_label="toward (column)",
+                  diverging=args.of == "escalation", digits=1 if args.of == "escalation" else 0)
+    print(f"wrote {out}: {shown}, {info['since']} – {info['until']}")
     return 0
 
 

@@ -35,16 +35,22 @@ def register(sub) -> None:
 
     p = subparser(sub, "timeline", "one line per event: date, actor, target, what happened, sources",
                   "diplosim timeline\n"
+                  "diplosim timeline --wide | less -S   # summaries and sources on one line each\n"
                   "diplosim timeline --format json      # with CAMEO code and Goldstein score")
     add_log(p)
     p.add_argument("--until", type=date_arg, metavar="DATE", help="stop after this date")
+    p.add_argument("--wide", action="store_true", help="keep each summary and its sources on one line, however "
+                   "long (by default they are wrapped to the terminal's width, or 100 columns in a pipe)")
     add_format(p)
     p.set_defaults(handler=cmd_timeline)
 
     p = subparser(sub, "validate", "check log files: syntax, fields, countries, sources and every domain rule",
-                  "diplosim validate seeds/*.toml\n"
+                  "diplosim validate seeds/aftermath-2018.toml   # a log and every log it continues\n"
                   "diplosim validate my-log.jsonl")
     p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--strict", action="store_true",
+                   help="also list every mission that comes into being by an act, with no baseline (its size is "
+                        "unknown); exit 1 when there is any")
     p.set_defaults(handler=cmd_validate)
 
     p = subparser(sub, "events", "the event catalogue: every event type, its fields and what it does",
@@ -138,21 +144,35 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         print_json(timeline_json(events) if timeline_json else timeline_rows(events, full_sources=True))
         return 0
     rows = timeline_rows(events)
-    print_rows(rows, args.format, ["date", "actor", "target", "type", "cameo", "goldstein", "what", "sources"])
+    columns = ["date", "actor", "target", "type", "cameo", "goldstein", "what", "sources"]
+    if not args.wide:  # wrapping for the terminal lives in cli.terminal (the analysts' side)
+        from .terminal import fit, width
+        rows = fit(rows, columns, args.format, width())
+    print_rows(rows, args.format, columns)
     return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from ..core.fold import fold
     from ..core.log import load_log
 
+    findings = 0
     for path in args.files:
         log = load_log(path)
+        earlier = f" (continuing {len(log.chain) - 1} log{'s' if len(log.chain) > 2 else ''})" \
+            if len(log.chain) > 1 else ""
         if log.events:
             span = f"{log.events[0].date} – {log.events[-1].date}"
-            print(f"ok: {path}: {len(log)} events, {span}")
+            print(f"ok: {path}: {len(log)} events, {span}{earlier}")
         else:
-            print(f"ok: {path}: no events")
-    return 0
+            print(f"ok: {path}: no events{earlier}")
+        if args.strict:
+            for m in fold(log.events).iter_missions():
+                if m.implicit is not None:
+                    findings += 1
+                    print(f"strict: {log.where(m.implicit)}: the {m.sending} mission in {m.host} comes into being "
+                          f"by event {m.implicit}, with no baseline: its size is unknown")
+    return 1 if findings else 0
 
 
 def cmd_events(args: argparse.Namespace) -> int:

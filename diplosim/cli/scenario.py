@@ -32,8 +32,9 @@ def register(sub) -> None:
     q.add_argument("file", metavar="FILE")
     q.add_argument("--at", type=date_arg, action="append", metavar="DATE",
                    help="date(s) to show the state and diff at (default: the scenario's compare_at, else its end)")
-    q.add_argument("--against", default="real", metavar="REF",
-                   help="compare with: real (default), none, or another scenario file")
+    q.add_argument("--against", default="base", metavar="REF",
+                   help="compare with: base (default: the log the scenario forks, or the scenario it extends), "
+                        "real (the shipped record), none, or another scenario file")
     q.add_argument("--all", action="store_true", help="show every compared row, not only those that differ")
     q.add_argument("--seed", type=int, help="seed for strategies with randomness (default: the scenario's)")
     q.add_argument("--runs", type=int, metavar="N", help="run N seeds (seed, seed+1, ...) and summarise")
@@ -120,7 +121,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     dates = args.at or list(sc.compare_at) or [result.events[-1].date]
     against = None
     labels = ("scenario", args.against)
-    if args.against != "none":
+    if args.against == "base":  # the scenario's own base: the log it forks, or the scenario it extends
+        against = sc.parent.run().events if sc.parent is not None else sc.base_events
+        labels = ("scenario", sc.base if sc.parent is None else sc.parent.name)  # "real" for the shipped record
+    elif args.against != "none":
         other = _load(args.against)
         against = _real_events() if other is None else other.run().events
         labels = ("scenario", "real" if other is None else other.name)

@@ -56,9 +56,19 @@ def register(sub) -> None:
     a.set_defaults(handler=cmd_streams)
 
     p = subparser(sub, "verify", "check a store: SQLite integrity, gapless versions, hash chains, every rule, "
-                  "snapshots; names the first bad event",
-                  "diplosim verify my.db")
+                  "snapshots; names the first bad event; prints the heads of the chains to keep",
+                  "diplosim verify my.db\n"
+                  "diplosim verify my.db --heads\n"
+                  "diplosim verify my.db --expect-head \"$(cat main.head)\"   # the head you kept: a rewrite shows")
     p.add_argument("db", metavar="DB")
+    p.add_argument("--heads", action="store_true",
+                   help="also print the head of each stream's hash chain (the hash of its last event), to keep "
+                        "elsewhere: a rewrite of the whole stream passes verify but changes its head")
+    _stream(p, "the stream whose head --heads prints or --expect-head checks (default for --expect-head: main, "
+               "or the store's only stream)")
+    p.add_argument("--expect-head", type=head_arg, metavar="HASH",
+                   help="the head of the stream's hash chain you kept (64 hex digits, as verify printed it): exit 2 "
+                        "if the stream's head is another")
     p.set_defaults(handler=cmd_verify)
 
     _register_record(sub)
@@ -163,17 +173,41 @@ def cmd_streams(args: argparse.Namespace) -> int:
     return 0
 
 
+def head_arg(text: str) -> str:
+    """An argparse type: the head of a hash chain, 64 hex digits (lower-cased).
+
+    >>> head_arg("AB" * 32) == "ab" * 32
+    True
+    """
+    if len(text) != 64 or any(c not in "0123456789abcdefABCDEF" for c in text):
+        raise argparse.ArgumentTypeError(f"want the 64 hex digits of a stream's head, got {text!r:.80}")
+    return text.lower()
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
-    from ..store.facade import open_store
+    from ..core.errors import InputError
+    from ..store.facade import check_stream_name, open_store
 
     with open_store(args.db, must_exist=True, readonly=True) as store:
-        summary = store.verify()
+        stream = check_stream_name(args.stream) if args.stream else None
+        if stream is None and args.expect_head:
+            stream = store.default_stream()
+        if stream is not None:
+            store.head(stream)  # a stream that is not there is named before the whole store is read
+        summary = store.verify(heads=True)
+    heads = summary["heads"] if stream is None else {stream: summary["heads"][stream]}
+    if not (args.heads or args.expect_head):
+        heads = {}
+    if args.expect_head and heads[stream] != args.expect_head:
+        raise InputError(f"stream {stream!r} head is {heads[stream]}, expected {args.expect_head}", args.db)
 
     def n(k: int, what: str) -> str:
         return f"{k:,} {what}{'' if k == 1 else 's'}"
     print(f"ok: {args.db}: {n(summary['streams'], 'stream')}, {n(summary['events'], 'event')}, "
           f"{n(summary['snapshots'], 'snapshot')}: versions gapless, hash chains intact, every event replays "
           f"under the rules")
+    for name, head in heads.items():
+        print(f"head of {name!r}: {head}" + (" (as expected)" if args.expect_head else ""))
     return 0
 
 

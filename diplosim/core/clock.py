@@ -45,13 +45,14 @@ def _leave(s: State, m: Mission, date: Date) -> None:
     m.departures = keep
     if clamp is not None:
         _clamp(s, m)
-    if m.cap_deadline is not None and m.cap_deadline < date:
+    # a numeric cap stays checked after its deadline; a parity cap is applied at its deadline (the mission is
+    # clamped to the other side's size then), and the other side's later changes do not move it
+    if m.cap is not None and m.cap_deadline is not None and m.cap_deadline < date:
         _, cap_high = cap_range(s, m)
-        if m.cap is not None or m.cap_parity:
-            if cap_high is not None and m.low > cap_high:
-                raise RuleViolation(m.cap_event or "?", E.CAP_NOT_MET,
-                                    f"{m.sending} mission in {m.host} has {_fig(m)} after the deadline, "
-                                    f"cap {_cap_text(s, m)}")
+        if cap_high is not None and m.low > cap_high:
+            raise RuleViolation(m.cap_event or "?", E.CAP_NOT_MET,
+                                f"{m.sending} mission in {m.host} has {_fig(m)} after the deadline, "
+                                f"cap {_cap_text(s, m)}")
 
 
 def _gone(m: Mission, least: int, most: int | None) -> None:

@@ -14,226 +14,18 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import attrs
-import cattrs
 from attrs import frozen
 
-from . import countries, provenance
 from . import events as ev
 from .errors import InputError, RuleViolation
-from .limits import MAX_CHAIN, MAX_FIGURE
+from .eventdict import converter, event_from_dict, event_to_dict, check_event  # noqa: F401  (public here)
+from .limits import MAX_CHAIN
 
 Date = datetime.date
-_BASE_FIELDS = ev.field_names(ev.Event)
-
-
-# --- (un)structuring with cattrs ----------------------------------------------------------------------------------
-
-
-def _structure_date(value: Any, _type: type) -> Date:
-    if isinstance(value, datetime.datetime):
-        raise ValueError(f"bad date {value!s}: want YYYY-MM-DD without a time")
-    if isinstance(value, Date):
-        return value
-    if isinstance(value, str):
-        try:
-            return Date.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"bad date {value!r}: want a real date as YYYY-MM-DD") from None
-    raise ValueError(f"bad date {value!r}: want YYYY-MM-DD")
-
-
-def _structure_int(value: Any, _type: type) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"want a whole number, got {value!r}")
-    return value
-
-
-def _structure_bool(value: Any, _type: type) -> bool:
-    # registered apart from int: bool is a subclass of int, so the int hook would get (and refuse) true/false
-    if not isinstance(value, bool):
-        raise ValueError(f"want true or false, got {value!r}")
-    return value
-
-
-def _structure_str(value: Any, _type: type) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"want a string, got {value!r}")
-    return value
-
-
-@lru_cache(maxsize=None)
-def converter(dates_as_text: bool = False) -> cattrs.Converter:
-    """The converter for events.  ``dates_as_text`` unstructures dates to ISO strings (JSON); TOML keeps them."""
-    c = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True)
-    c.register_structure_hook(Date, _structure_date)
-    c.register_structure_hook(int, _structure_int)
-    c.register_structure_hook(bool, _structure_bool)
-    c.register_structure_hook(str, _structure_str)
-    if dates_as_text:
-        c.register_unstructure_hook(Date, Date.isoformat)
-    else:
-        c.register_unstructure_hook(Date, lambda d: d)
-    return c
-
-
-def _message(exc: BaseException) -> str:
-    """One line out of a cattrs error tree: the first problem, named by its field."""
-    if isinstance(exc, cattrs.BaseValidationError):
-        return "; ".join(cattrs.transform_error(exc, format_exception=_format_leaf))
-    return str(exc)
-
-
-def _format_leaf(exc: BaseException, _type: type | None) -> str:
-    if isinstance(exc, KeyError):
-        return "missing field"
-    if isinstance(exc, cattrs.ForbiddenExtraKeysError):
-        return f"unknown field(s) {', '.join(sorted(exc.extra_fields))}"
-    if isinstance(exc, (ValueError, TypeError)):
-        return str(exc)
-    return f"invalid value ({exc})"
-
-
-_STAFF_KEYS = {"at_least": "staff_min", "at_most": "staff_max", "about": "staff_about"}
-
-
-def _whole(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InputError(f"{what} must be a whole number, got {value!r}")
-    if not 0 <= value <= MAX_FIGURE:
-        raise InputError(f"{what} must be between 0 and {MAX_FIGURE:,}, got {value}")
-    return value
-
-
-def _staff_in(data: dict[str, Any]) -> None:
-    """``staff = { at_least = 9 }``, ``{ about = 1100 }``, ``{ between = [1000, 1200] }`` (or a mix of at_least,
-    at_most and about) -> the flat fields of MissionEstablished."""
-    figure = data.get("staff")
-    if not isinstance(figure, dict):
-        return
-    del data["staff"]
-    if not figure:
-        raise InputError("field 'staff' is an empty table: give a number, or at_least, at_most, about or between "
-                         "(or leave staff out when the size is unknown)")
-    for key, value in figure.items():
-        if key == "between":
-            if not isinstance(value, list) or len(value) != 2:
-                raise InputError(f"field 'staff': between wants [low, high], got {value!r}")
-            low, high = (_whole(v, "field 'staff': between") for v in value)
-            if low > high:
-                raise InputError(f"field 'staff': between [{low}, {high}] has its low end above its high end")
-            data["staff_min"], data["staff_max"] = low, high
-        elif key in _STAFF_KEYS:
-            data[_STAFF_KEYS[key]] = _whole(value, f"field 'staff': {key}")
-        else:
-            raise InputError(f"field 'staff': unknown key {key!r} (want at_least, at_most, about or between)")
-
-
-def _staff_out(out: dict[str, Any]) -> None:
-    figure = {}
-    low, high = out.pop("staff_min", None), out.pop("staff_max", None)
-    if low is not None and high is not None:
-        figure["between"] = [low, high]
-    elif low is not None:
-        figure["at_least"] = low
-    elif high is not None:
-        figure["at_most"] = high
-    about = out.pop("staff_about", None)
-    if about is not None:
-        figure["about"] = about
-    if figure:
-        rest = list(out.items())
-        out.clear()
-        for k, v in rest:  # the figure where staff = N would stand, before the posts
-            if k == "posts":
-                out["staff"] = figure
-            out[k] = v
-        out.setdefault("staff", figure)
-
-
-def event_from_dict(data: dict[str, Any]) -> ev.Event:
-    """Build an event from a plain dict with a ``type`` key.  Raises InputError (no location) if it is wrong."""
-    if not isinstance(data, dict):
-        raise InputError(f"an event must be a table/object, got {type(data).__name__}")
-    data = dict(data)
-    kind = data.pop("type", None)
-    if kind is None:
-        raise InputError("event has no 'type'")
-    cls = ev.EVENT_TYPES.get(kind) if isinstance(kind, str) else None
-    if cls is None:
-        raise InputError(f"unknown event type {kind!r} (see `diplosim events` for the catalogue)")
-    if cls is ev.MissionEstablished:
-        _staff_in(data)
-    elif cls is ev.MissionCapped and data.get("cap") == "parity":
-        if "parity" in data:
-            raise InputError("field 'cap': write cap = \"parity\" or parity = true, not both")
-        data["cap"], data["parity"] = None, True
-        del data["cap"]
-    known = set(ev.field_names(cls))
-    extra = sorted(set(data) - known)
-    if extra:
-        raise InputError(f"unknown field {extra[0]!r} for {kind}")
-    missing = [a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING and a.name not in data]
-    if missing:
-        raise InputError(f"{kind} needs field {missing[0]!r}")
-    for key in ("sources", "resolves", "from_posts", "properties", "participants", "measures", "posts", "targets"):
-        if isinstance(data.get(key), str):
-            raise InputError(f"field {key!r} must be a list, not a string")
-    try:
-        event = converter().structure(data, cls)
-    except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
-        text = _message(exc).replace(" @ $.", " in field ").replace(" @ $", "")
-        raise InputError(f"{kind}: {text}") from None
-    check_event(event)
-    return event
-
-
-def check_event(event: ev.Event) -> None:
-    """Checks that need no state: country codes, a target where one is needed, sources."""
-    codes = [("actor", event.actor)]
-    if event.target is not None:
-        codes.append(("target", event.target))
-    elif event.needs_target:
-        raise InputError(f"{event.type} needs a target country")
-    if isinstance(event, ev.StaffingReported):
-        codes += [("sending", event.sending), ("host", event.host)]
-    if isinstance(event, ev.SanctionsImposed):
-        codes += [("targets.country", t.country) for t in event.targets if t.country]
-    for what, code in codes:
-        if not countries.is_known(code):
-            raise InputError(f"unknown country code {code!r} in {what} (want ISO 3166-1 alpha-3, like USA or RUS)")
-    if not event.sources and not event.generated_by:
-        raise InputError("event names no source (add sources = [...], or generated_by for generated events)")
-    for src in event.sources:
-        problem = provenance.check_source(src)
-        if problem:
-            raise InputError(problem)
-    if event.cameo is not None:
-        from .codes import table
-        if event.cameo not in table():
-            raise InputError(f"unknown CAMEO code {event.cameo!r} in field cameo (not in the CAMEO table)")
-
-
-def event_to_dict(event: ev.Event, *, dates_as_text: bool = False) -> dict[str, Any]:
-    """The plain-dict form of an event: ``type`` first, then its fields, defaults left out."""
-    body = converter(dates_as_text).unstructure(event)
-    out: dict[str, Any] = {"id": body.pop("id"), "type": event.type}
-    for key in ("date", "actor", "target"):
-        if key in body:
-            out[key] = body.pop(key)
-    specific = {k: v for k, v in body.items() if k not in _BASE_FIELDS}
-    common = {k: v for k, v in body.items() if k in _BASE_FIELDS}
-    if isinstance(event, ev.MissionEstablished):
-        _staff_out(specific)
-    elif isinstance(event, ev.MissionCapped) and specific.pop("parity", False):
-        specific = {"cap": "parity", **specific}
-    out.update(specific)
-    out.update(common)
-    return out
 
 
 # --- the Log --------------------------------------------------------------------------------------------------------
@@ -584,8 +376,8 @@ def seed_log_path() -> Path:
 
 
 def shipped_logs() -> dict[str, Path]:
-    """The shipped logs by name (file name without extension)."""
-    return {p.stem: p for p in sorted(data_dir("seeds").glob("*.toml"))}
+    """The shipped logs by name (file name without extension); seeds/sources.toml is their catalogue of sources."""
+    return {p.stem: p for p in sorted(data_dir("seeds").glob("*.toml")) if p.stem != "sources"}
 
 
 def _named(path: str | Path) -> str:

@@ -57,8 +57,9 @@ class ExpelDiplomats(Command):
 @_command(ev.MissionCapped, "caps")
 @frozen(kw_only=True)
 class CapMission(Command):
-    cap: int
-    deadline: Date
+    cap: int | None
+    deadline: Date | None
+    parity: bool = False
 
 
 @_command(ev.MissionCapLifted, "lifts-cap-on")

@@ -46,53 +46,14 @@ from ..core import errors as E
 from ..core import events as ev
 from ..core.errors import InputError, RuleViolation
 from ..core.fold import apply_in_place, fold
-from ..core.log import data_dir, default_log_path, event_from_dict, field_mentioned, load_log, read_text
+from ..core.log import (data_dir, default_log_path, load_log, read_text,
+                        shipped_logs)
 from ..core.state import State
+from .scenario_file import (key_line, parse_after_fork, parse_blocs, parse_countries, parse_edits,  # noqa: F401
+                            parse_policies, parse_stop, to_date)
+from .scenario_model import AFTER_FORK, OPS, Change, Edit, Policy, Stop  # noqa: F401  (public here too)
 
 Date = datetime.date
-AFTER_FORK = ("keep", "drop", "keep-possible")
-OPS = ("remove", "replace", "insert")
-
-
-@frozen
-class Edit:
-    op: str
-    id: str | None
-    events: tuple[ev.Event, ...]
-    after: str | None
-    reason: str
-    line: int
-
-
-@frozen
-class Policy:
-    """A response strategy for one country, with its parameters and response lag."""
-    country: str
-    strategy: str
-    params: dict[str, Any] = field(factory=dict, hash=False)
-    lag_days: int = 1
-    round_days: int | None = None
-    line: int = 0
-
-
-@frozen
-class Stop:
-    """When generated play stops: a horizon date, a mission below a floor, an embassy closed, N rounds."""
-    horizon: Date | None = None
-    floor: int | None = None
-    rounds: int | None = None
-    embassy_closed: bool = False
-
-
-@frozen
-class Change:
-    """A base event dropped or adapted because the edited history made it impossible."""
-    event_id: str
-    action: str  # "dropped" or "adapted"
-    reason: str
-    date: Date
-
-
 @frozen
 class Scenario:
     path: str
@@ -111,8 +72,25 @@ class Scenario:
     seed: int
     compare_at: tuple[Date, ...]
     noise: float = 0.0
-    countries: tuple[str, str] | None = None
+    countries: tuple[str, ...] | None = None
     lines: dict[str, int] = field(factory=dict, eq=False, repr=False)
+    #: bloc name -> members, for multilateral strategies
+    blocs: dict[str, tuple[str, ...]] = field(factory=dict, hash=False)
+    #: what happens to base events after the fork, per country (``RUS``) or pair (``RUS:USA``), over after_fork
+    after_fork_rules: dict[str, str] = field(factory=dict, hash=False)
+
+    def rule_for(self, e: ev.Event) -> str:
+        """What happens to the base event ``e`` after the fork: keep, drop or keep-possible.  With policies, the
+        default drops the acts of a country that plays (its policy decides them) and keeps the rest if possible."""
+        rules = self.after_fork_rules
+        if e.target is not None and f"{e.actor}:{e.target}" in rules:
+            return rules[f"{e.actor}:{e.target}"]
+        if e.actor in rules:
+            return rules[e.actor]
+        if self.after_fork == "default":  # a record (a baseline, departures that took place) is no act: kept
+            played = e.category != "record" and any(x.country == e.actor for x in self.policies)
+            return "drop" if played else "keep-possible"
+        return self.after_fork
 
     @classmethod
     def from_toml(cls, path: str | Path, _chain: tuple[str, ...] = ()) -> "Scenario":
@@ -172,29 +150,12 @@ def load_scenario(path: str | Path) -> Scenario:
 # --- parsing ----------------------------------------------------------------------------------------------------
 
 
-def _lines_of(text: str, header: str) -> list[int]:
-    pat = re.compile(rf"^\s*\[\[\s*{re.escape(header)}\s*\]\]")
-    return [n for n, line in enumerate(text.splitlines(), 1) if pat.match(line)]
-
-
-def _key_line(text: str, key: str, start: int = 1, end: int | None = None) -> int:
-    pat = re.compile(rf"^\s*{re.escape(key)}\s*=")
-    lines = text.splitlines()
-    for n in range(start, (end or len(lines) + 1)):
-        if n - 1 < len(lines) and pat.match(lines[n - 1]):
-            return n
-    return start
-
-
-def _date(value: Any, where: str, what: str) -> Date:
-    if isinstance(value, Date) and not isinstance(value, datetime.datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return Date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise InputError(f"{what}: bad date {value!r}, want YYYY-MM-DD", where)
+def _base_path(base: str, here: Path) -> Path:
+    """``real`` (the shipped record), a file relative to the scenario, or a shipped log by name (a file wins)."""
+    local = here / base
+    if base == "real" or (not local.exists() and base in shipped_logs()):
+        return default_log_path() if base == "real" else shipped_logs()[base]
+    return local
 
 
 def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
@@ -208,10 +169,10 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         reason = re.sub(r"\s*\(at line.*\)", "", str(exc))
         raise InputError(f"malformed TOML: {reason}", f"{p}:{m.group(1)}" if m else p) from None
-    unknown = sorted(set(doc) - {"scenario", "edit", "policy", "stop"})
+    unknown = sorted(set(doc) - {"scenario", "edit", "policy", "stop", "blocs"})
     if unknown:
-        raise InputError(f"unknown table {unknown[0]!r} (want [scenario], [[edit]], [[policy]], [stop])",
-                         f"{p}:{_key_line(text, unknown[0])}")
+        raise InputError(f"unknown table {unknown[0]!r} (want [scenario], [[edit]], [[policy]], [stop], [blocs])",
+                         f"{p}:{key_line(text, unknown[0])}")
     head = doc.get("scenario")
     if not isinstance(head, dict):
         raise InputError("no [scenario] table", p)
@@ -219,8 +180,8 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
                "seed", "noise", "countries"}
     for key in head:
         if key not in allowed:
-            raise InputError(f"unknown key {key!r} in [scenario]", f"{p}:{_key_line(text, key)}")
-    lines = {k: _key_line(text, k) for k in head}
+            raise InputError(f"unknown key {key!r} in [scenario]", f"{p}:{key_line(text, key)}")
+    lines = {k: key_line(text, k) for k in head}
     here = path.resolve().parent
     name = str(head.get("name") or path.stem)
 
@@ -243,13 +204,18 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
         base_name = f"scenario {parent.name}"
         base_events = parent.run().events
     else:
-        base = str(head.get("base", "real"))
-        base_path = default_log_path() if base == "real" else (here / base)
+        base = head.get("base", "real")
+        if not isinstance(base, str) or not base.strip():
+            raise InputError(f"base must name a log: \"real\", a shipped log's name or a file (got {base!r:.40})",
+                             f"{p}:{lines.get('base', 1)}")
+        base_path = _base_path(base, here)
         try:
             base_events = load_log(base_path).events
         except InputError as exc:
             if exc.message == "no such file":
-                raise InputError(f"base log {base!r}: no such file", f"{p}:{lines.get('base', 1)}") from None
+                raise InputError(f"base log {base!r}: no such file (want \"real\", a shipped log's name such as "
+                                 f"{next(iter(shipped_logs()), '?')!r}, or a log file relative to the scenario)",
+                                 f"{p}:{lines.get('base', 1)}") from None
             raise
         base_name = base
     if not base_events:
@@ -259,14 +225,11 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
 
     fork = None
     if "fork" in head:
-        fork = _date(head["fork"], f"{p}:{lines['fork']}", "fork")
+        fork = to_date(head["fork"], f"{p}:{lines['fork']}", "fork")
         if not first <= fork <= last:
             raise InputError(f"fork date {fork} is outside the base log ({first} – {last})", f"{p}:{lines['fork']}")
-    after_fork = str(head.get("after_fork", "drop" if doc.get("policy") else "keep-possible"))
-    if after_fork not in AFTER_FORK:
-        raise InputError(f"after_fork must be one of {', '.join(AFTER_FORK)} (got {after_fork!r})",
-                         f"{p}:{lines['after_fork']}")
-    compare_at = tuple(_date(v, f"{p}:{lines.get('compare_at', 1)}", "compare_at")
+    after_fork, rules = parse_after_fork(head.get("after_fork"), bool(doc.get("policy")), text, p)
+    compare_at = tuple(to_date(v, f"{p}:{lines.get('compare_at', 1)}", "compare_at")
                        for v in head.get("compare_at", []))
     seed = head.get("seed", 0)
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
@@ -276,144 +239,40 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
     if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0.0 <= noise <= 1.0:
         raise InputError(f"noise must be a probability between 0 and 1 (got {noise!r})",
                          f"{p}:{lines.get('noise', 1)}")
-    pair = head.get("countries")
-    if pair is not None:
-        from ..core import countries as _countries
-        if (not isinstance(pair, list) or len(pair) != 2 or pair[0] == pair[1]
-                or not all(isinstance(c, str) and _countries.is_known(c) for c in pair)):
-            raise InputError(f"countries must name two different known countries, like [\"USA\", \"RUS\"] "
-                             f"(got {pair!r})", f"{p}:{lines['countries']}")
-        pair = (pair[0], pair[1])
-    edits = _parse_edits(doc.get("edit", []), text, p, name, ids, first)
-    policies = _parse_policies(doc.get("policy", []), text, p)
-    stop = _parse_stop(doc.get("stop", {}), text, p)
-    if policies and after_fork != "drop":
-        raise InputError("policies play forward from the fork in place of the base events after it: "
-                         "after_fork must be drop", f"{p}:{lines.get('after_fork', 1)}")
+    pair = parse_countries(head.get("countries"), base_events, f"{p}:{lines.get('countries', 1)}")
+    blocs = parse_blocs(doc.get("blocs", {}), text, p)
+    edits = parse_edits(doc.get("edit", []), text, p, name, ids, first)
+    policies = parse_policies(doc.get("policy", []), text, p)
+    stop = parse_stop(doc.get("stop", {}), text, p)
     if policies and fork is None and not edits:
         raise InputError("policies need a fork date to start from: add fork = YYYY-MM-DD", p)
     if policies and stop.horizon is None:
         raise InputError("policies need a horizon: [stop] horizon = YYYY-MM-DD", p)
     if len(policies) == 1 and pair is None:
-        raise InputError("with one [[policy]], name the pair: countries = [\"USA\", \"RUS\"] in [scenario]", p)
+        raise InputError("with one [[policy]], name the countries in play: countries = [\"USA\", \"RUS\"] (or "
+                         "\"all\") in [scenario]", p)
     if len({x.country for x in policies}) != len(policies):
         raise InputError("two [[policy]] tables for the same country", f"{p}:{policies[-1].line}")
-    if pair is not None and not {x.country for x in policies} <= set(pair):
-        raise InputError("a [[policy]] country is not one of the scenario's countries", f"{p}:{policies[0].line}")
+    for x in policies:
+        if pair is not None and x.country not in pair:
+            raise InputError(f"a [[policy]] for {x.country}, which is not one of the scenario's countries",
+                             f"{p}:{x.line}")
+        for c in x.against or ():
+            if c == x.country or (pair is not None and c not in pair) or (pair is None and c not in
+                                                                         {y.country for y in policies}):
+                raise InputError(f"the [[policy]] of {x.country} answers {c}, which is not a counterpart in play",
+                                 f"{p}:{x.line}")
+    for key in rules:
+        for c in key.split(":"):
+            if not any(c == x.country for x in policies) and (pair is None or c not in pair) \
+                    and c not in {e.actor for e in base_events}:
+                raise InputError(f"after_fork names {c}, which plays no part in the scenario",
+                                 f"{p}:{lines.get('after_fork', 1)}")
     if policies and stop.horizon is not None and fork is not None and stop.horizon <= fork:
         raise InputError(f"horizon {stop.horizon} is not after the fork {fork}", p)
     return Scenario(p, name, str(head.get("title", name)), str(head.get("question", "")),
                     str(head.get("answer", "")), base_name, tuple(base_events), parent, fork, after_fork,
-                    edits, policies, stop, seed, compare_at, float(noise), pair, lines)
-
-
-def _parse_edits(raw: Any, text: str, p: str, name: str, ids: set[str], first: Date) -> tuple[Edit, ...]:
-    if not isinstance(raw, list):
-        raise InputError("'edit' must be an array of tables: write [[edit]]", p)
-    starts = _lines_of(text, "edit")
-    out = []
-    for i, item in enumerate(raw):
-        start = starts[i] if i < len(starts) else 1
-        end = starts[i + 1] if i + 1 < len(starts) else None
-        where = f"{p}:{start}"
-        extra = sorted(set(item) - {"op", "id", "events", "after", "reason"})
-        if extra:
-            raise InputError(f"unknown key {extra[0]!r} in [[edit]]", f"{p}:{_key_line(text, extra[0], start, end)}")
-        op = item.get("op")
-        if op not in OPS:
-            raise InputError(f"edit op must be one of {', '.join(OPS)} (got {op!r})",
-                             f"{p}:{_key_line(text, 'op', start, end)}")
-        target = item.get("id")
-        if op in ("remove", "replace"):
-            if not isinstance(target, str):
-                raise InputError(f"a {op} edit needs the id of the base event it changes", where)
-            if target not in ids:
-                raise InputError(f"edit addresses unknown event id {target!r}",
-                                 f"{p}:{_key_line(text, 'id', start, end)}")
-        after = item.get("after")
-        if after is not None and after not in ids:
-            raise InputError(f"insert after unknown event id {after!r}", f"{p}:{_key_line(text, 'after', start, end)}")
-        raw_events = item.get("events", [])
-        if op == "remove" and raw_events:
-            raise InputError("a remove edit takes no events (use replace)", where)
-        if op in ("replace", "insert") and not raw_events:
-            raise InputError(f"a {op} edit needs at least one [[edit.events]]", where)
-        ev_starts = [n for n in _lines_of(text, "edit.events") if n > start and (end is None or n < end)]
-        events = []
-        for j, data in enumerate(raw_events):
-            ev_line = ev_starts[j] if j < len(ev_starts) else start
-            ev_end = ev_starts[j + 1] if j + 1 < len(ev_starts) else end
-            ev_where = f"{p}:{ev_line}"
-            if isinstance(data, dict) and "generated_by" not in data and "sources" not in data:
-                data = dict(data, generated_by=f"scenario {name}")
-            try:
-                e = event_from_dict(data)
-            except InputError as exc:
-                key = field_mentioned(exc.message)
-                line = _key_line(text, key, ev_line, ev_end) if key else ev_line
-                raise InputError(exc.message, f"{p}:{line}") from None
-            if e.date < first:
-                raise InputError(f"event {e.id} is dated {e.date}, before the base log begins ({first})", ev_where)
-            if e.id in ids and not (op == "replace" and e.id == target):
-                raise InputError(f"event id {e.id!r} is already used in the base log", ev_where)
-            events.append(e)
-        out.append(Edit(op, target, tuple(events), after, str(item.get("reason", "")), start))
-    return tuple(out)
-
-
-def _parse_policies(raw: Any, text: str, p: str) -> tuple[Policy, ...]:
-    from ..core import countries
-
-    if not isinstance(raw, list):
-        raise InputError("'policy' must be an array of tables: write [[policy]]", p)
-    starts = _lines_of(text, "policy")
-    out = []
-    for i, item in enumerate(raw):
-        start = starts[i] if i < len(starts) else 1
-        end = starts[i + 1] if i + 1 < len(starts) else None
-        extra = sorted(set(item) - {"country", "strategy", "params", "lag_days", "round_days"})
-        if extra:
-            raise InputError(f"unknown key {extra[0]!r} in [[policy]]", f"{p}:{_key_line(text, extra[0], start, end)}")
-        country = item.get("country")
-        if not isinstance(country, str) or not countries.is_known(country):
-            raise InputError(f"unknown country code {country!r} in [[policy]]",
-                             f"{p}:{_key_line(text, 'country', start, end)}")
-        strategy = item.get("strategy")
-        params = item.get("params", {})
-        if not isinstance(params, dict):
-            raise InputError("params must be a table, e.g. params = { p = 0.1 }",
-                             f"{p}:{_key_line(text, 'params', start, end)}")
-        try:
-            from .strategies import get
-            get(str(strategy), **params)
-        except InputError as exc:
-            key = "params" if params and not exc.message.startswith("unknown strategy") else "strategy"
-            raise InputError(exc.message, f"{p}:{_key_line(text, key, start, end)}") from None
-        lag = item.get("lag_days", 1)
-        if not isinstance(lag, int) or isinstance(lag, bool) or lag < 0:
-            raise InputError(f"lag_days must be a whole number of days >= 0 (got {lag!r})",
-                             f"{p}:{_key_line(text, 'lag_days', start, end)}")
-        rd = item.get("round_days")
-        if rd is not None and (not isinstance(rd, int) or isinstance(rd, bool) or rd < 1):
-            raise InputError(f"round_days must be a whole number of days >= 1 (got {rd!r})",
-                             f"{p}:{_key_line(text, 'round_days', start, end)}")
-        out.append(Policy(country, str(strategy), dict(params), lag, rd, start))
-    return tuple(out)
-
-
-def _parse_stop(raw: Any, text: str, p: str) -> Stop:
-    if not isinstance(raw, dict):
-        raise InputError("[stop] must be a table", p)
-    extra = sorted(set(raw) - {"horizon", "floor", "rounds", "embassy_closed"})
-    if extra:
-        raise InputError(f"unknown key {extra[0]!r} in [stop]", f"{p}:{_key_line(text, extra[0])}")
-    horizon = _date(raw["horizon"], f"{p}:{_key_line(text, 'horizon')}", "horizon") if "horizon" in raw else None
-    for key in ("floor", "rounds"):
-        v = raw.get(key)
-        if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < (0 if key == "floor" else 1)):
-            raise InputError(f"{key} must be a whole number {'>= 0' if key == 'floor' else '>= 1'} (got {v!r})",
-                             f"{p}:{_key_line(text, key)}")
-    return Stop(horizon, raw.get("floor"), raw.get("rounds"), bool(raw.get("embassy_closed", False)))
+                    edits, policies, stop, seed, compare_at, float(noise), pair, lines, blocs, rules)
 
 
 # --- running --------------------------------------------------------------------------------------------------------
@@ -462,10 +321,18 @@ def _run(sc: Scenario, seed: int, on_round) -> ScenarioResult:
     s = State()
     kept: list[ev.Event] = []
     changes: list[Change] = []
+    world: list[ev.Event] = []  # with policies: base events after the fork that no policy plays
+    keep_all: set[str] = set()  # of those, the ones whose rule is keep (impossible = an error)
     for e in events:
         after = fork is not None and e.date > fork and e.id not in brought
-        if after and sc.after_fork == "drop":
-            changes.append(Change(e.id, "dropped", "after the fork (after_fork = drop)", e.date))
+        rule = sc.rule_for(e) if after else None
+        if rule == "drop":
+            changes.append(Change(e.id, "dropped", _dropped_why(sc, e), e.date))
+            continue
+        if after and sc.policies:
+            world.append(e)
+            if rule == "keep":
+                keep_all.add(e.id)
             continue
         try:
             trial = s.copy() if after else s
@@ -475,7 +342,7 @@ def _run(sc: Scenario, seed: int, on_round) -> ScenarioResult:
             continue
         except RuleViolation as exc:
             problem = exc
-        if after and sc.after_fork == "keep-possible":
+        if rule == "keep-possible":
             adapted = _adapt(s, e, problem)
             if adapted is not None:
                 apply_in_place(s, adapted)
@@ -491,25 +358,41 @@ def _run(sc: Scenario, seed: int, on_round) -> ScenarioResult:
     stop_reason = None
     rounds: tuple = ()
     if sc.policies:
-        played = _play(sc, s, kept, fork, seed, on_round)
+        played = _play(sc, s, kept, fork, seed, on_round, world)
+        for e, why in played.dropped:
+            if e.id in keep_all:
+                raise InputError(f"a base event kept after the fork (after_fork = keep) breaks a rule in play: "
+                                 f"{why}", sc.where("after_fork"))
+            changes.append(Change(e.id, "dropped", why, e.date))
         kept.extend(played)
-        generated = frozenset(e.id for e in played)
+        generated = frozenset(e.id for e in played if e.generated_by)
         stop_reason, rounds = played.stopped, tuple(played.rounds)
+        changes.sort(key=lambda c: c.date)
     return ScenarioResult(sc, tuple(kept), tuple(changes), brought, generated, stop_reason, seed, rounds)
 
 
-def _play(sc: Scenario, s: State, kept: list[ev.Event], fork: Date | None, seed: int, on_round):
+def _dropped_why(sc: Scenario, e: ev.Event) -> str:
+    if sc.after_fork == "default" and not sc.after_fork_rules and any(x.country == e.actor for x in sc.policies):
+        return f"after the fork: the policy of {e.actor} decides its acts"
+    return "after the fork (after_fork = drop)"
+
+
+def _play(sc: Scenario, s: State, kept: list[ev.Event], fork: Date | None, seed: int, on_round,
+          world: list[ev.Event]):
     """Let the scenario's policies answer each other from the day after the fork (they remember the events up to
-    and including the fork day) until the horizon or a stop condition; see :mod:`diplosim.play.calendar`."""
+    and including the fork day) until the horizon or a stop condition, while the base events no policy plays
+    happen on their dates; see :mod:`diplosim.play.calendar`."""
     from . import calendar as pl
     from .strategies import get
 
     start = (fork or kept[-1].date) + datetime.timedelta(days=1)
-    policies = [pl.Policy(p.country, get(p.strategy, **p.params), lag_days=p.lag_days, round_days=p.round_days)
+    policies = [pl.Policy(p.country, get(p.strategy, **p.params), lag_days=p.lag_days, round_days=p.round_days,
+                          against=p.against)
                 for p in sc.policies]
-    stop = pl.Stop(floor=sc.stop.floor, embassy_closed=sc.stop.embassy_closed, rounds=sc.stop.rounds)
+    stop = pl.Stop(floor=sc.stop.floor, embassy_closed=sc.stop.embassy_closed, rounds=sc.stop.rounds,
+                   quiet_rounds=sc.stop.quiet_rounds)
     return pl.play(s, policies, start=start, horizon=sc.stop.horizon, seed=seed, stop=stop, noise=sc.noise,
-                   history=kept, countries=sc.countries, on_round=on_round)
+                   history=kept, countries=sc.countries, world_events=world, blocs=sc.blocs, on_round=on_round)
 
 
 def _adapt(s: State, e: ev.Event, problem: RuleViolation) -> ev.Event | None:

@@ -30,9 +30,9 @@ The API (used by matches, tournaments, calendar play and scenarios):
 """
 from __future__ import annotations
 
-from .base import (C, D, DEFAULT_SIZE, MEASURE_KINDS, REGISTRY, Measure, Move, Strategy, View, generic_binary, get,
-                   parse_spec, register)
-from . import classic, diplomatic  # noqa: F401  (they register the strategies)
+from .base import (C, D, DEFAULT_SIZE, MEASURE_KINDS, REGISTRY, Measure, Move, Package, Strategy, View, World,
+                   combine, generic_binary, get, measures_of, parse_package, parse_spec, register, single)
+from . import classic, diplomatic, multilateral  # noqa: F401  (they register the strategies)
 from .diplomatic import LADDER, rung
 
 __all__ = ["C", "D", "DEFAULT_SIZE", "LADDER", "MEASURE_KINDS", "REGISTRY", "Measure", "Move", "Strategy", "View",

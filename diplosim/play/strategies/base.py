@@ -56,10 +56,12 @@ class Measure:
     kind: str = field(validator=_measure_kind)
     size: int = field(validator=_measure_size)
     deadline_days: int | None = field(default=None, kw_only=True, repr=False)
+    #: a cap at parity with the actor's own mission in the other country (``size`` is then not used)
+    parity: bool = field(default=False, kw_only=True, repr=False)
 
     def __str__(self) -> str:
         if self.kind == "cap":
-            return f"cap at {self.size}"
+            return "cap at parity" if self.parity else f"cap at {self.size}"
         return f"{self.kind.replace('_', ' ')} {self.size}"
 
     def scaled(self, factor: float) -> "Measure":
@@ -75,7 +77,84 @@ class Measure:
         return attrs.evolve(self, size=size)
 
 
-Move = Measure | None
+@frozen
+class Package:
+    """Everything one side does to another on one day, as one move: ``expel 60 + close post 1``.
+
+    A package is hostile when it holds any measure (the binary view); an empty package is restraint.  Iterating
+    gives its measures; :attr:`last` is the measure a strategy that reads single measures sees (the last one, as
+    if the day's acts came one by one).
+
+    >>> p = Package((Measure("expel", 60), Measure("close_post", 1)))
+    >>> str(p), p.size("expel"), p.last
+    ('expel 60 + close post 1', 60, Measure(kind='close_post', size=1))
+    """
+    measures: tuple[Measure, ...] = ()
+
+    def __iter__(self):
+        return iter(self.measures)
+
+    def __len__(self) -> int:
+        return len(self.measures)
+
+    def __bool__(self) -> bool:
+        return bool(self.measures)
+
+    def __str__(self) -> str:
+        return " + ".join(str(m) for m in self.measures) or "restraint"
+
+    @property
+    def last(self) -> Measure | None:
+        return self.measures[-1] if self.measures else None
+
+    def size(self, kind: str) -> int:
+        """The total size of the package's measures of ``kind`` (for a cap: the harshest cap, 0 if none)."""
+        sizes = [m.size for m in self.measures if m.kind == kind]
+        if kind == "cap":
+            return min(sizes) if sizes else 0
+        return sum(sizes)
+
+    def scaled(self, factor: float) -> "Package":
+        return Package(tuple(m.scaled(factor) for m in self.measures))
+
+
+def parse_package(text: str) -> Package:
+    """A package from ``kind:size+kind:size`` (``expel:60+close_post:1``), as parameters and the command line
+    write it.
+
+    >>> parse_package("expel:60+close_post:1")
+    Package(measures=(Measure(kind='expel', size=60), Measure(kind='close_post', size=1)))
+    >>> parse_package(" ")
+    Traceback (most recent call last):
+    ValueError: an empty package: want kind:size+kind:size, like expel:60+close_post:1
+    """
+    parts = [p.strip() for p in str(text).split("+") if p.strip()]
+    if not parts:
+        raise ValueError("an empty package: want kind:size+kind:size, like expel:60+close_post:1")
+    out = []
+    for part in parts:
+        kind, colon, size = part.partition(":")
+        if not colon:
+            raise ValueError(f"bad measure {part!r} in a package: want kind:size, like expel:60")
+        out.append(Measure(kind.strip(), _to_int(size.strip())))
+    return Package(tuple(out))
+
+
+Move = Measure | Package | None
+
+
+def measures_of(move: Move) -> tuple[Measure, ...]:
+    """The measures of a move (none for restraint)."""
+    if move is None:
+        return ()
+    if isinstance(move, Package):
+        return move.measures
+    return (move,)
+
+
+def single(move: Move) -> Measure | None:
+    """A move as one measure, for strategies and views that read single measures (a package's last measure)."""
+    return move.last if isinstance(move, Package) else move
 
 
 @define
@@ -83,6 +162,9 @@ class View:
     """What one side knows when it decides: the moves so far (oldest first) and the situation.
 
     ``own_moves``/``other_moves``: lists of Measure or None.  ``rng``: the side's own seeded random source.
+    ``packages``: what the other side did to me, one :class:`Package` per decision window (empty: restraint); in
+    calendar play the history before the start adds one package per day.  ``world``: the multilateral
+    situation (see :class:`World`), None in a two-sided match.
     ``round``: 1 for the first decision.  ``day``: days since the start of play (in a match of rounds, round - 1).
     ``own_staff_there``: my mission's staff in the other country; ``their_staff_here``: theirs in mine (None when
     unknown, as in a binary match).  ``seen``: ids and type names of the other side's events so far (a
@@ -98,6 +180,66 @@ class View:
     seen: frozenset = frozenset()
     me: str = "A"
     other: str = "B"
+    packages: list = field(factory=list)
+    world: "World | None" = None
+
+
+@define
+class World:
+    """What a country knows of everyone when it decides, for multilateral strategies.
+
+    ``acts``: every hostile measure among the countries in play, history included, as ``(date, actor, victim,
+    measure)`` in date order (read it, do not change it).  ``today``: the day of the decision.  ``blocs``: each
+    bloc's members; ``allies``: the members of my blocs; ``countries``: everyone in play; ``me``: who decides.
+    """
+    acts: list = field(factory=list)
+    today: "object" = None
+    me: str = "A"
+    blocs: dict = field(factory=dict)
+    allies: frozenset = frozenset()
+    countries: tuple = ()
+
+    def recent(self, days: int) -> list:
+        """The acts of the last ``days`` days before today (today's own acts are not known yet)."""
+        import datetime
+        since = self.today - datetime.timedelta(days=days)
+        return [a for a in self.acts if since <= a[0] < self.today]
+
+    def total(self, actor: str, victim: str, days: int) -> "Package":
+        """Everything ``actor`` did to ``victim`` in the last ``days`` days, as one package per kind."""
+        return combine(m for (_, a, v, m) in self.recent(days) if a == actor and v == victim)
+
+    def first_strike(self, days: int) -> dict:
+        """For each country that acted against me in the last ``days`` days, the date of its first act then."""
+        out: dict = {}
+        for d, a, v, _ in self.recent(days):
+            if v == self.me:
+                out.setdefault(a, d)
+        return out
+
+    def initiator(self, days: int) -> str | None:
+        """The country that struck me first in the last ``days`` days (ties: alphabetical)."""
+        first = self.first_strike(days)
+        return min(first, key=lambda c: (first[c], c)) if first else None
+
+
+def combine(measures) -> "Package":
+    """Measures as one package: same kinds summed, a cap at its harshest (parity counts as the harshest), in the
+    order the kinds first came.
+
+    >>> str(combine([Measure("expel", 2), Measure("close_post", 1), Measure("expel", 3)]))
+    'expel 5 + close post 1'
+    """
+    out: dict = {}
+    for m in measures:
+        old = out.get(m.kind)
+        if old is None:
+            out[m.kind] = m
+        elif m.kind == "cap":
+            out[m.kind] = m if m.parity or (not old.parity and m.size < old.size) else old
+        else:
+            out[m.kind] = Measure(m.kind, old.size + m.size, deadline_days=old.deadline_days)
+    return Package(tuple(out.values()))
 
 
 # --- parameters: attrs fields with converters and validators --------------------------------------------------------
@@ -188,6 +330,8 @@ class Strategy:
     stochastic: ClassVar[bool] = False
     #: the class in the axelrod library that plays the same binary game, if any
     axelrod: ClassVar[str | None] = None
+    #: whether it reads the whole world (``View.world``) rather than one counterpart's moves
+    multilateral: ClassVar[bool] = False
 
     def respond(self, view: View) -> Move:
         """The move for this round: a Measure or None (restraint)."""
@@ -213,11 +357,11 @@ class Strategy:
     @classmethod
     def parameters(cls) -> dict[str, Any]:
         """Parameter names and their defaults."""
-        return {a.name: a.default for a in attrs.fields(cls)}
+        return {a.name: a.default for a in attrs.fields(cls) if a.init}
 
     def params(self) -> dict[str, Any]:
         """This instance's parameter values."""
-        return {a.name: getattr(self, a.name) for a in attrs.fields(type(self))}
+        return {a.name: getattr(self, a.name) for a in attrs.fields(type(self)) if a.init}
 
     @property
     def label(self) -> str:

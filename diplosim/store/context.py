@@ -1,0 +1,156 @@
+"""An open store as its parts see it: the SQLite connection, the file's name for errors, write transactions.
+
+:func:`connect` opens (or creates) the file and checks it is a store of this diplosim's schema before anything is
+written; :class:`Context` turns SQLite's errors into one-line :class:`InputError` naming the file.
+"""
+from __future__ import annotations
+
+import gc
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote
+
+from . import schema
+from ..core.errors import DiplosimError, InputError
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class Context:
+    """One open store's connection and what every part needs beside it (one-line errors, transactions)."""
+
+    def __init__(self, path: str, readonly: bool):
+        self.path = path
+        self.readonly = readonly
+        self.conn: sqlite3.Connection = None  # type: ignore[assignment]  # set by connect, None once closed
+        self.snapshot_every = schema.DEFAULT_SNAPSHOT_EVERY
+        self.meta: dict[str, str] = {}
+        #: called when a write transaction fails: the parts forget what they cached from it
+        self.on_rollback: list[Callable[[], None]] = []
+
+    def fail(self, message: str) -> InputError:
+        return InputError(message, self.path)
+
+    def damaged(self, exc: BaseException) -> InputError:
+        text = " ".join(str(exc).split())  # one line, whatever SQLite says
+        if "not a database" in text or "malformed" in text or "corrupt" in text or "decode" in text:
+            return self.fail(f"damaged store: {text} (run `diplosim verify`)")
+        if "no such table" in text:
+            return self.fail(f"not a diplosim store ({text})")
+        if "locked" in text or "busy" in text:
+            return self.fail(f"the store is busy ({text}); try again")
+        return self.fail(f"store error: {text}")
+
+    @contextmanager
+    def sql(self):
+        """Turn SQLite errors into one-line InputErrors naming the store."""
+        try:
+            yield
+        except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged file can hold text that is not UTF-8
+            raise self.damaged(exc) from None
+
+    def writable(self) -> None:
+        if self.readonly:
+            raise self.fail("opened read-only")
+
+    @contextmanager
+    def transaction(self):
+        """One write transaction (BEGIN IMMEDIATE: the write lock is taken at once, so the versions read inside are
+        the versions written against).  Any failure rolls back and has the parts forget what they cached."""
+        with self.sql():
+            self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            with self.sql():
+                self.conn.execute("COMMIT")
+        except BaseException:
+            for forget in self.on_rollback:  # states, and shapes recorded in this transaction, are no longer sure
+                forget()
+            try:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+            except sqlite3.Error:  # pragma: no cover - the connection is gone; SQLite rolls back on reopen
+                pass
+            raise
+
+    @contextmanager
+    def reading(self):
+        """One read transaction: every query inside sees the store as it was when the first one ran (WAL mode)."""
+        with self.sql():
+            self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            try:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")  # it wrote nothing: nothing to keep
+            except sqlite3.Error:  # a damaged file: the error that ended the read is the one to tell
+                pass
+
+
+def connect(path: str, *, must_exist: bool, readonly: bool, snapshot_every: int | None, timeout: float) -> Context:
+    """Open the store at ``path`` (creating it unless ``must_exist``/``readonly``); nothing is written to a file that
+    is refused."""
+    ctx = Context(path, readonly)
+    p = Path(path)
+    if p.is_dir():
+        raise ctx.fail("is a directory, not a store")
+    try:
+        with open(p, "rb") as f:
+            head = f.read(len(_SQLITE_MAGIC))
+    except FileNotFoundError:
+        head = None
+    except OSError as exc:
+        raise ctx.fail(exc.strerror or str(exc)) from None
+    if head is None and (must_exist or readonly):
+        raise ctx.fail("no such store (create one with `diplosim store init`)")
+    if head is not None and head != _SQLITE_MAGIC and (head or must_exist or readonly):
+        raise ctx.fail("not a diplosim store (not an SQLite database)")
+    create = not head
+    if snapshot_every is not None and (isinstance(snapshot_every, bool) or not isinstance(snapshot_every, int)
+                                       or snapshot_every < 1):
+        raise InputError(f"snapshot interval must be a positive whole number, got {snapshot_every!r}")
+    # Read-only use opens the file read-write when it may (and never writes): only a read-write connection can
+    # remove the write-ahead log and its index when it closes; a read-only one leaves them behind.
+    mode = "rwc" if create else ("rw" if not readonly or os.access(p, os.W_OK) and os.access(
+        p.absolute().parent, os.W_OK) else "ro")
+    uri = f"file:{quote(str(p.absolute()))}?mode={mode}"
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout)
+    except sqlite3.Error as exc:
+        raise ctx.fail(f"cannot open: {exc}") from None
+    try:
+        meta = schema.create(conn, snapshot_every or schema.DEFAULT_SNAPSHOT_EVERY) if create else None
+        if meta is None:  # an existing store, or one another process created meanwhile
+            meta = schema.check(conn, ctx.fail)
+        if not readonly:
+            # checked first: a store of another schema is refused before anything is written
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            schema.add_views(conn)
+        conn.execute("PRAGMA cache_size = -32000")
+    except DiplosimError:
+        conn.close()
+        raise
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
+        conn.close()
+        raise ctx.damaged(exc) from None
+    ctx.conn, ctx.meta, ctx.snapshot_every = conn, meta, schema.snapshot_every(meta)
+    return ctx
+
+
+@contextmanager
+def gc_paused():
+    """No cyclic garbage collection while a batch of events is decoded or encoded: the batch makes no cycles, and the
+    collector's passes over the many young objects cost a quarter of a replay's time."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
