@@ -12,6 +12,9 @@ def describe(e: ev.Event) -> str:
     if e.summary:
         return e.summary
     t = e.target or ""
+    if isinstance(e, ev.EventObserved):
+        what = f"CAMEO {e.cameo}" if e.cameo else f"PLOVER {e.plover}"
+        return f"{e.dataset} row {e.row_id or '?'}: {e.actor} toward {t}, {what}"
     if isinstance(e, ev.DiplomatsExpelled):
         return f"{e.actor} expels {e.count} of {t}'s mission, to leave by {e.deadline}"
     if isinstance(e, ev.MissionCapped):
