@@ -38,7 +38,8 @@ def test_root_and_quad_class(code, root, quad):
 
 
 def test_every_event_type_has_a_default_code_in_the_table():
-    assert set(cameo.DEFAULT_CODES) == set(ev.EVENT_TYPES)
+    # observed events (rows of GDELT, ICEWS, POLECAT) carry their own code: they have no default
+    assert set(cameo.DEFAULT_CODES) == {n for n, c in ev.EVENT_TYPES.items() if c.category != "observation"}
     for code in list(cameo.DEFAULT_CODES.values()) + list(cameo.INTENT_CODES.values()):
         assert code in cameo.table()
 
