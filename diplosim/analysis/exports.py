@@ -25,7 +25,7 @@ from typing import Any, Iterable
 import attrs
 from attrs import frozen
 
-from . import cameo
+from . import cameo, plover
 from ..core import countries
 from ..core import events as ev
 from ..core.errors import InputError, RuleViolation
@@ -34,8 +34,8 @@ from ..core.state import State
 Date = datetime.date
 
 #: The export columns, in order.  SQLDATE and Deadline are YYYYMMDD numbers, as in GDELT.
-COLUMNS = ["SQLDATE", "Actor1Code", "Actor2Code", "EventCode", "EventRootCode", "QuadClass", "GoldsteinScale",
-           "Count", "EventId", "Sources", "Deadline", "Post", "Property"]
+COLUMNS = ["SQLDATE", "Actor1Code", "Actor2Code", "EventCode", "PLOVER", "EventRootCode", "QuadClass",
+           "GoldsteinScale", "Count", "EventId", "Sources", "Deadline", "Post", "Property"]
 FORMATS = ("cameo-tsv", "csv", "jsonl")
 #: Separator of several values in one cell (sources, posts, properties).
 MULTI = "; "
@@ -89,7 +89,8 @@ def export_rows(events: Iterable[ev.Event]) -> list[dict[str, Any]]:
             continue
         rows.append({
             "SQLDATE": _yyyymmdd(e.date), "Actor1Code": cameo.source_of(e), "Actor2Code": cameo.target_of(e),
-            "EventCode": c.code, "EventRootCode": c.root, "QuadClass": c.quad_class, "GoldsteinScale": c.goldstein,
+            "EventCode": c.code, "PLOVER": plover.type_of(e), "EventRootCode": c.root, "QuadClass": c.quad_class,
+            "GoldsteinScale": cameo.goldstein(e),
             "Count": _count(e), "EventId": e.id, "Sources": MULTI.join(e.sources),
             "Deadline": _yyyymmdd(getattr(e, "deadline", None)), "Post": MULTI.join(_posts(e)) or None,
             "Property": MULTI.join(_properties(e)) or None,

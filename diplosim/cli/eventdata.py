@@ -63,12 +63,15 @@ def cmd_import_data(args: argparse.Namespace) -> int:
     if args.json:
         print_json(s.to_json())
         return 0
-    parts = [f"{s.already} already in the stream"] if s.already else []
-    parts += [f"{n} skipped ({why})" for why, n in sorted(s.skipped.items())]
+    # stdout says what the stream now holds of the file (the same when the file is imported again); what was new
+    # this time goes to stderr
+    parts = [f"{n} skipped ({why})" for why, n in sorted(s.skipped.items())]
     if s.filtered:
         parts.append(f"{s.filtered} filtered out")
-    print(f"imported {s.added} observed events from {s.file} ({s.format}, {s.rows} rows) into {s.into}, stream "
-          f"{s.stream!r}" + (": " + ", ".join(parts) if parts else ""))
+    print(f"{s.file} ({s.format}, {s.rows} rows): {s.added + s.already} observed events in stream {s.stream!r} of "
+          f"{s.into}" + ("; " + ", ".join(parts) if parts else ""))
+    if s.already:
+        print(f"diplosim: {s.added} new; {s.already} were in the stream already", file=sys.stderr)
     return 0
 
 
