@@ -174,6 +174,14 @@ def _plover(c: Code | None) -> str | None:
     return None if c is None else type_of_code(c.code)
 
 
+def plover_of(event: ev.Event) -> str | None:
+    """The PLOVER event type of an event: an observed event's own (POLECAT codes in PLOVER), else that of its CAMEO
+    code in the PLOVER project's table (:mod:`diplosim.analysis.plover`); None for CAMEO 01 and 02 and records."""
+    from .plover import type_of_code
+
+    return getattr(event, "plover", None) or type_of_code(code_of(event))
+
+
 def timeline_json(events: Iterable[ev.Event]) -> list[dict[str, Any]]:
     """The contract of ``diplosim timeline --format json``: one object per event with its code and score.
 

@@ -25,7 +25,7 @@ from typing import Any, Iterable
 import attrs
 from attrs import frozen
 
-from . import cameo, plover
+from . import cameo
 from ..core import countries
 from ..core import events as ev
 from ..core.errors import InputError, RuleViolation
@@ -89,7 +89,7 @@ def export_rows(events: Iterable[ev.Event]) -> list[dict[str, Any]]:
             continue
         rows.append({
             "SQLDATE": _yyyymmdd(e.date), "Actor1Code": cameo.source_of(e), "Actor2Code": cameo.target_of(e),
-            "EventCode": c.code, "PLOVER": plover.type_of(e), "EventRootCode": c.root, "QuadClass": c.quad_class,
+            "EventCode": c.code, "PLOVER": cameo.plover_of(e), "EventRootCode": c.root, "QuadClass": c.quad_class,
             "GoldsteinScale": cameo.goldstein(e),
             "Count": _count(e), "EventId": e.id, "Sources": MULTI.join(e.sources),
             "Deadline": _yyyymmdd(getattr(e, "deadline", None)), "Post": MULTI.join(_posts(e)) or None,

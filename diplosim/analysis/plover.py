@@ -3,7 +3,8 @@
 PLOVER (Political Language Ontology for Verifiable Event Records, the Open Event Data Alliance's successor to
 CAMEO, the ontology of POLECAT) keeps about twenty event types.  Its project publishes which type each CAMEO code
 becomes (``CAMEO2PLOVER-2021.txt``); ``diplosim/data/cameo_plover.tsv`` is derived from it (source and licence,
-CC BY-SA 4.0, in the README beside it).  CAMEO roots 01 (statements) and 02 (appeals) have no PLOVER type.
+CC BY-SA 4.0, in the README beside it).  CAMEO roots 01 (statements) and 02 (appeals) have no PLOVER type.  The
+PLOVER type of an event is :func:`diplosim.analysis.cameo.plover_of`.
 
     >>> type_of_code("174"), type_of_code("163"), type_of_code("111"), type_of_code("010")
     ('COERCE', 'COERCE', 'ACCUSE', None)
@@ -15,8 +16,6 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from statistics import fmean
-
-from ..core import events as ev
 
 TABLE_PATH = Path(__file__).resolve().parent.parent / "data" / "cameo_plover.tsv"
 
@@ -44,21 +43,11 @@ def type_of_code(code: str | None) -> str | None:
     return None
 
 
-def type_of(event: ev.Event) -> str | None:
-    """The PLOVER type of an event: an observed event's own (POLECAT codes in PLOVER), else its CAMEO code's."""
-    from . import cameo
-
-    own = getattr(event, "plover", None)
-    if own:
-        return own
-    return type_of_code(cameo.code_of(event))
-
-
 @lru_cache(maxsize=None)
 def goldstein_of_type(plover: str) -> float | None:
     """A Goldstein score for a PLOVER type: the mean score of the CAMEO codes the table gives that type (None
     when no code has it, as for CRIME).  For observed events that carry neither a CAMEO code nor a score."""
-    from .cameo import table as cameo_table
+    from ..core.codes import table as cameo_table
 
     scores = [cameo_table()[c].goldstein for c, (event, _m, _c) in table().items()
               if event == plover and c in cameo_table()]
