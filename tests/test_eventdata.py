@@ -376,3 +376,25 @@ def test_the_store_receives_batches_never_the_whole_file(tmp_path):
     finally:
         imp._kept = real
     assert s.added == 3000 and max(seen) <= imp.BATCH and sum(seen) == 3000
+
+
+def test_polecat_tab_separated_with_a_header(tmp_path):
+    path = tmp_path / "polecat.txt"
+    path.write_text("Event ID\tEvent Date\tEvent Type\tEvent Mode\tContext\tActor Country\tRecipient Country\t"
+                    "Quad Code\n"
+                    "fixture-1\t2018-03-26\tSANCTION\texpel\tdiplomatic\tUnited States\tRussia\t4\n"
+                    "fixture-2\t2018-03-27\tsanction\texpel\tdiplomatic\tRussia\tUnited States\t4\n"
+                    "fixture-3\t2018-03-28\tSANCTION\texpel\tdiplomatic\tWorld\tRussia\t4\n")
+    assert ed.detect(str(path)) == "polecat"
+    out = _run("import-data", path, "--into", tmp_path / "e.db", "--json")
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert (doc["format"], doc["rows"], doc["added"], doc["skipped"]) == ("polecat", 3, 2,
+                                                                         {"actors not countries": 1})
+    events = _events(tmp_path / "e.db")
+    assert [(e.actor, e.target, e.plover, e.quad_class) for e in events] == [("USA", "RUS", "SANCTION", 4),
+                                                                              ("RUS", "USA", "SANCTION", 4)]
+    bad = tmp_path / "bad.txt"
+    bad.write_text(path.read_text().replace("2018-03-27", "27/03/2018"))
+    out = _run("import-data", bad, "--into", tmp_path / "e.db")
+    assert out.returncode == 2 and out.stderr.startswith(f"diplosim: {bad}:3: bad date '27/03/2018'")
