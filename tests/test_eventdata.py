@@ -182,7 +182,7 @@ def test_truncated_gzip(tmp_path):
     cut.write_bytes(whole[: len(whole) // 2])
     out = _run("import-data", cut, "--into", db)
     assert out.returncode == 2 and out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
-    assert out.stderr.startswith(f"diplosim: {cut}: truncated or damaged gzip (at line ")
+    assert out.stderr.startswith(f"diplosim: {cut}: truncated or damaged gzip (after line ")
     assert db.read_bytes() == before
 
 

@@ -109,12 +109,12 @@ class Source:
             except StopIteration:
                 return
             except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-                raise InputError(f"truncated or damaged gzip (at line {self.line + 1}): {_one_line(exc)}",
+                raise InputError(f"truncated or damaged gzip (after line {self.line}): {_one_line(exc)}",
                                  self.path) from None
             except UnicodeDecodeError:
-                raise InputError(f"not UTF-8 text (at line {self.line + 1})", self.path) from None
+                raise InputError(f"not UTF-8 text (after line {self.line})", self.path) from None
             except OSError as exc:
-                raise InputError(f"cannot read (at line {self.line + 1}): {_one_line(exc)}", self.path) from None
+                raise InputError(f"cannot read (after line {self.line}): {_one_line(exc)}", self.path) from None
             self.line += 1
             yield self.line, raw.rstrip("\n").rstrip("\r")
 
