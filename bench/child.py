@@ -7,7 +7,7 @@ started, interpreter included.  (``getrusage(RUSAGE_SELF).ru_maxrss`` would not 
 peak over into a child across fork and exec, so a child of a big parent reports the parent's size.)
 Where there is no /proc, ``ru_maxrss`` is the fallback.
 
-Jobs: ``store-replay DB`` (diplosim: replay the store's stream into a state) and ``es-sqlite-replay DB ID``
+Jobs: ``import-data FILE DB`` (diplosim: import an event-data file into a new store, timed), ``store-replay DB`` (diplosim: replay the store's stream into a state) and ``es-sqlite-replay DB ID``
 (eventsourcing: rebuild the aggregate from its SQLite database).  One more job only times, in a process as fresh as
 a user's: ``tournament diplosim|axelrod RUNS SEED`` (see :func:`bench.workloads.tournament_times`).
 """
@@ -39,6 +39,16 @@ def main(argv: list[str]) -> int:
     if job == "tournament":
         from .workloads import tournament_times
         print(json.dumps(tournament_times(args[0], int(args[1]), int(args[2]))))
+        return 0
+    if job == "import-data":  # diplosim import-data FILE --into DB, timed, as a user runs it (no progress bar)
+        import time
+        from diplosim.analysis.eventdata_import import import_file
+        start = _peak_mb()
+        t0 = time.perf_counter()
+        summary = import_file(args[0], args[1])
+        seconds = time.perf_counter() - t0
+        print(json.dumps({"job": job, "events": summary.added, "seconds": seconds, "rss_start_mb": start,
+                          "peak_mb": _peak_mb(), "rss_end_mb": _status_mb("VmRSS")}))
         return 0
     if job == "store-replay":
         from . import store_side

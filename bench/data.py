@@ -93,3 +93,39 @@ def random_dates(events: list, n: int, seed: int) -> list[datetime.date]:
     rng = random.Random(seed)
     lo, hi = events[0].date.toordinal(), events[-1].date.toordinal() + 30
     return [datetime.date.fromordinal(rng.randint(lo, hi)) for _ in range(n)]
+
+
+# --- GDELT-format files for the import workload ---------------------------------------------------------------------
+
+#: CAMEO codes of the generated rows (all in the table), and the countries (ISO alpha-3, so every row is kept).
+_GDELT_CODES = ("010", "036", "040", "042", "051", "057", "111", "112", "1313", "161", "163", "172", "174", "1711")
+_GDELT_COUNTRIES = ("USA", "RUS", "GBR", "FRA", "DEU", "CHN", "UKR", "POL", "EST", "TUR", "IRN", "JPN")
+
+
+def gdelt_file(path: str, n: int, seed: int = 1) -> str:
+    """Write ``n`` valid GDELT 1.0 daily-file rows (58 tab-separated columns, the codebook's layout) to ``path``:
+    dates over 2017-2018 in no order (as in real files), actors from a dozen countries, codes from the table, and
+    GDELT's own Goldstein score of each code.  Generated, not real: ids from 800,000,000, URLs under example.org."""
+    from diplosim.core.codes import table
+
+    rng = random.Random(seed)
+    scores = {c: table()[c].goldstein for c in _GDELT_CODES}
+    start = datetime.date(2017, 1, 1).toordinal()
+    blank = [""] * 58
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for k in range(n):
+            d = datetime.date.fromordinal(start + rng.randrange(730))
+            a, b = rng.sample(_GDELT_COUNTRIES, 2)
+            code = rng.choice(_GDELT_CODES)
+            c = list(blank)
+            day = f"{d.year:04d}{d.month:02d}{d.day:02d}"
+            c[0], c[1], c[2], c[3], c[4] = str(800_000_000 + k), day, day[:6], day[:4], f"{d.year + d.month / 12:.4f}"
+            c[5], c[7], c[15], c[17] = a + "GOV", a, b, b
+            c[25], c[26], c[27], c[28] = "1", code, code[:3], code[:2]
+            root = int(code[:2])
+            c[29] = "1" if root <= 5 else "2" if root <= 8 else "3" if root <= 13 else "4"
+            mentions = rng.randint(1, 60)
+            c[30], c[31], c[32], c[33], c[34] = str(scores[code]), str(mentions), "1", str(mentions), "-1.5"
+            c[56], c[57] = day, f"https://example.org/bench/{k}"
+            f.write("\t".join(c) + "\n")
+    return path

@@ -61,6 +61,13 @@ _SPECIFIC = {
     "qualifier": text, "deadline_assumed": st.booleans(), "staff_basis": st.none() | st.sampled_from(ev.STAFF_BASES),
     "effective": st.none() | dates, "law": nonempty_text, "scope": nonempty_text, "order": nonempty_text,
     "kind": st.sampled_from(ev.INCIDENT_KINDS), "suspected": st.none() | codes,
+    # observed events (media-coded event data)
+    # always a type: an observed event needs a CAMEO code or a PLOVER type, and cameo may be drawn None
+    "plover": st.sampled_from(["SANCTION", "COERCE", "ACCUSE", "CONSULT", "CRIME"]),
+    "goldstein": st.none() | st.floats(-10, 10, allow_nan=False).map(lambda x: round(x, 1)),
+    "mentions": st.none() | counts, "sources_count": st.none() | counts, "articles": st.none() | counts,
+    "quad_class": st.none() | st.integers(1, 4), "source_url": optional_text,
+    "dataset": st.sampled_from(ev.DATASETS), "row_id": optional_text,
 }
 
 

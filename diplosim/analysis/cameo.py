@@ -114,7 +114,7 @@ def code_of(event: ev.Event) -> str | None:
     """
     if event.cameo:
         return event.cameo
-    if event.category == "record":
+    if event.category in ("record", "observation"):  # an observation without a CAMEO code has only a PLOVER type
         return None
     if isinstance(event, ev.IntentStated):
         return INTENT_CODES[event.stance]
@@ -133,14 +133,24 @@ def coded(event: ev.Event) -> Code | None:
 
 
 def goldstein(event: ev.Event) -> float:
-    """The Goldstein score of an event (-10 conflict .. +10 cooperation; 0 for a record, which is no act)."""
+    """The Goldstein score of an event (-10 conflict .. +10 cooperation; 0 for a record, which is no act).
+
+    An observed event (a row of GDELT, ICEWS, POLECAT) has the score its data set gave it where it gave one; else
+    its CAMEO code's, else its PLOVER type's (:func:`diplosim.analysis.plover.goldstein_of_type`)."""
+    if isinstance(event, ev.EventObserved):
+        if event.goldstein is not None:
+            return event.goldstein
+        if event.cameo is None:
+            from .plover import goldstein_of_type
+            return goldstein_of_type(event.plover) or 0.0
     c = coded(event)
     return 0.0 if c is None else c.goldstein
 
 
 def is_act(event: ev.Event) -> bool:
-    """Whether event data counts the event as an act (records are not, unless a ``cameo`` override says so)."""
-    return code_of(event) is not None
+    """Whether event data counts the event as an act (records are not, unless a ``cameo`` override says so;
+    observed events always are: they are event data)."""
+    return code_of(event) is not None or isinstance(event, ev.EventObserved)
 
 
 def source_of(event: ev.Event) -> str | None:
@@ -162,6 +172,19 @@ def target_of(event: ev.Event) -> str | None:
     return event.sending if event.actor == event.host else event.host
 
 
+def _plover(c: Code | None) -> str | None:
+    from .plover import type_of_code
+    return None if c is None else type_of_code(c.code)
+
+
+def plover_of(event: ev.Event) -> str | None:
+    """The PLOVER event type of an event: an observed event's own (POLECAT codes in PLOVER), else that of its CAMEO
+    code in the PLOVER project's table (:mod:`diplosim.analysis.plover`); None for CAMEO 01 and 02 and records."""
+    from .plover import type_of_code
+
+    return getattr(event, "plover", None) or type_of_code(code_of(event))
+
+
 def timeline_json(events: Iterable[ev.Event]) -> list[dict[str, Any]]:
     """The contract of ``diplosim timeline --format json``: one object per event with its code and score.
 
@@ -176,7 +199,12 @@ def timeline_json(events: Iterable[ev.Event]) -> list[dict[str, Any]]:
         row: dict[str, Any] = {
             "id": e.id, "date": e.date.isoformat(), "date_precision": e.date_precision, "type": e.type,
             "actor": e.actor, "target": target_of(e) if not isinstance(e, ev.IncidentOccurred) else e.target}
-        if c is None:
+        if isinstance(e, ev.EventObserved):
+            row.update({"observed": True, "dataset": e.dataset, "plover": e.plover or _plover(c)})
+            if c is not None:
+                row.update({"cameo": c.code, "cameo_label": c.label, "root_code": c.root})
+            row.update({"quad_class": e.quad_class or (c.quad_class if c else None), "goldstein": goldstein(e)})
+        elif c is None:
             row["record"] = True  # a baseline or a completed departure: no act, so no code and no score
         else:
             row.update({"cameo": c.code, "cameo_label": c.label, "root_code": c.root, "quad_class": c.quad_class,

@@ -101,12 +101,15 @@ def escalation(events: Iterable[ev.Event], actor: str, target: str, *, half_life
     dates = sorted(dates)
     points = [(e.date.toordinal(), score(e)) for e in mine]
     values = decayed(points, half_life, [d.toordinal() for d in dates])
+    by_day: dict[Date, list[ev.Event]] = {}
+    for e in mine:
+        by_day.setdefault(e.date, []).append(e)
     rows = []
     for d, v in zip(dates, values):
-        today = [e for e in mine if e.date == d]
+        today = by_day.get(d, [])
         rows.append({"date": d.isoformat(), "actor": actor, "target": target, "index": round(v, 2),
                      "change": round(sum(score(e) for e in today), 2),
-                     "codes": [cameo.code_of(e) for e in today]})
+                     "codes": [cameo.code_of(e) or getattr(e, "plover", None) for e in today]})
     return rows
 
 
@@ -139,6 +142,33 @@ def dyad_json(events: Iterable[ev.Event], a: str, b: str, *, half_life: float = 
     score = scorer(events, weight)
     rows = [r for x, y in ((a, b), (b, a))
             for r in escalation(events, x, y, half_life=half_life, dates=dates, score=score)]
+    return {"dyad": [a, b], "half_life_days": half_life, "formula": FORMULA, **_weighting(weight), "rows": rows}
+
+
+def compare(curated: Iterable[ev.Event], observed: Iterable[ev.Event], a: str, b: str, *,
+            half_life: float = DEFAULT_HALF_LIFE, since: Date | None = None, until: Date | None = None,
+            weight: str = "none") -> dict[str, Any]:
+    """The index of both directions of a dyad in the curated log and in a stream of observed events (media-coded
+    event data), side by side on every date on which either shows an act (and on ``until``): the question analysts
+    ask of event data.  Rows: ``date``, ``A→B curated``, ``B→A curated``, ``A→B observed``, ``B→A observed``, and
+    the acts of each on that day (both directions).  Each index is computed as :func:`escalation` computes it;
+    observed events count with their own Goldstein score (and, weighted by size, their number of mentions)."""
+    sides = (("curated", list(curated)), ("observed", list(observed)))
+    dates = sorted({e.date for _label, events in sides for e in acts(events, a, b, until) + acts(events, b, a, until)
+                    if since is None or e.date >= since} | ({until} if until else set()))
+    columns: dict[str, list[Any]] = {}
+    for label, events in sides:
+        score = scorer(events, weight)
+        per_day: dict[str, int] = {}
+        for x, y in ((a, b), (b, a)):
+            rows = escalation(events, x, y, half_life=half_life, dates=dates, score=score)
+            columns[f"{x}→{y} {label}"] = [r["index"] for r in rows]
+            for r in rows:
+                per_day[r["date"]] = per_day.get(r["date"], 0) + len(r["codes"])
+        columns[f"{label} acts"] = [per_day.get(d.isoformat(), 0) for d in dates]
+    order = [f"{a}→{b} curated", f"{b}→{a} curated", f"{a}→{b} observed", f"{b}→{a} observed", "curated acts",
+             "observed acts"]
+    rows = [{"date": d.isoformat(), **{k: columns[k][i] for k in order}} for i, d in enumerate(dates)]
     return {"dyad": [a, b], "half_life_days": half_life, "formula": FORMULA, **_weighting(weight), "rows": rows}
 
 

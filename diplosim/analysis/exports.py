@@ -43,8 +43,9 @@ from ..core.state import State
 Date = datetime.date
 
 #: The export columns, in order.  SQLDATE and Deadline are YYYYMMDD numbers, as in GDELT.
-COLUMNS = ["SQLDATE", "Actor1Code", "Actor2Code", "EventCode", "EventRootCode", "QuadClass", "GoldsteinScale",
-           "Count", "EventId", "Sources", "Deadline", "Post", "Property", "DiplosimType", "DiplosimData"]
+COLUMNS = ["SQLDATE", "Actor1Code", "Actor2Code", "EventCode", "PLOVER", "EventRootCode", "QuadClass",
+           "GoldsteinScale", "Count", "EventId", "Sources", "Deadline", "Post", "Property", "DiplosimType",
+           "DiplosimData"]
 #: The event's own fields that the data column leaves to other columns (SQLDATE, EventId, Sources).
 _IN_COLUMNS = ("id", "type", "date", "sources")
 FORMATS = ("cameo-tsv", "csv", "jsonl")
@@ -106,8 +107,8 @@ def export_rows(events: Iterable[ev.Event], *, baselines: bool = False) -> list[
         data = {k: v for k, v in event_to_dict(e, dates_as_text=True).items() if k not in _IN_COLUMNS}
         rows.append({
             "SQLDATE": _yyyymmdd(e.date), "Actor1Code": cameo.source_of(e), "Actor2Code": cameo.target_of(e),
-            "EventCode": c and c.code, "EventRootCode": c and c.root, "QuadClass": c and c.quad_class,
-            "GoldsteinScale": c and c.goldstein,
+            "EventCode": c and c.code, "PLOVER": cameo.plover_of(e), "EventRootCode": c and c.root,
+            "QuadClass": c and c.quad_class, "GoldsteinScale": c and cameo.goldstein(e),
             "Count": _count(e), "EventId": e.id, "Sources": MULTI.join(e.sources),
             "Deadline": _yyyymmdd(getattr(e, "deadline", None)), "Post": MULTI.join(_posts(e)) or None,
             "Property": MULTI.join(_properties(e)) or None, "DiplosimType": e.type, "DiplosimData": data,

@@ -16,6 +16,7 @@ property acts               1: one property
 ``SanctionsImposed``        the targets designated, unnamed ones included (``count``), else the named targets
 ``ForeignAgentDesignated``  the targets designated
 ``SanctionsLifted``         the targets released
+``EventObserved``           the mentions of the event in the news (GDELT's ``NumMentions``), where the row has them
 ==========================  ==========================================================================================
 
 Every other event (speech acts, and measures without a figure such as a cap lifted or an ambassador recalled) has
@@ -67,6 +68,8 @@ def sizes(events: Iterable[ev.Event]) -> dict[str, int]:
             out[e.id] = len(e.targets)
         elif isinstance(e, ev.SanctionsLifted):
             out[e.id] = len(e.targets)
+        elif isinstance(e, ev.EventObserved) and e.mentions:
+            out[e.id] = e.mentions
     if any(isinstance(e, ev.MissionCapped) for e in events):
         out.update(cap_excess(events))
     return out

@@ -20,6 +20,9 @@ def describe(e: ev.Event) -> str:
     if e.summary:
         return e.summary
     t = e.target or ""
+    if isinstance(e, ev.EventObserved):
+        what = f"CAMEO {e.cameo}" if e.cameo else f"PLOVER {e.plover}"
+        return f"{e.dataset} row {e.row_id or '?'}: {e.actor} toward {t}, {what}"
     if isinstance(e, ev.DiplomatsExpelled):
         by = f"to leave by {deadline_text(e.deadline, e.deadline_assumed)}" if e.deadline else "deadline unknown"
         return f"{e.actor} expels {e.count} of {t}'s mission, {by}"

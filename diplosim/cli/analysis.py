@@ -43,6 +43,7 @@ def register(sub) -> None:
                   "diplosim escalation --dyad USA-RUS --half-life 60 --format json\n"
                   "diplosim escalation --all --since 2018-03-01 --until 2018-04-30 --weight size\n"
                   "diplosim escalation --dyad USA-RUS --plot escalation.png\n"
+                  "diplosim escalation --dyad USA-RUS --compare-store events.db     # beside observed events\n"
                   "diplosim escalation --match tit-for-tat,alternator --rounds 20   # per round of a match")
     _add_course(p)
     p.add_argument("--dyad", metavar="A-B", help="two country codes, like USA-RUS: both directions are shown")
@@ -60,6 +61,11 @@ def register(sub) -> None:
     p.add_argument("--until", type=date_arg, metavar="DATE", help="stop at this date (its value is shown too)")
     _add_weight(p)
     p.add_argument("--plot", metavar="OUT", help="also draw the index day by day to OUT (.png or .svg)")
+    p.add_argument("--compare-store", metavar="DB", help="with --dyad: beside the log, the index of the observed "
+                   "events (media-coded event data, see import-data) in this store")
+    p.add_argument("--compare-stream", metavar="NAME", help="with --compare-store: the stream (default observed)")
+    p.add_argument("--compare-data", metavar="FILE", help="with --dyad: beside the log, the index of the rows of "
+                   "this GDELT, ICEWS or POLECAT file, read without a store")
     add_format(p)
     p.set_defaults(handler=cmd_escalation)
 
@@ -229,6 +235,8 @@ def cmd_escalation(args: argparse.Namespace) -> int:
     _check_period(args, half_life)
     if args.all:
         return _escalation_all(args, half_life)
+    if args.compare_store or args.compare_data or args.compare_stream:
+        return _escalation_compare(args)
     a, b = esc.parse_dyad(args.dyad)
     events = _events(args)
     period = dict(half_life=half_life, since=args.since, until=args.until, weight=args.weight)
@@ -242,6 +250,19 @@ def cmd_escalation(args: argparse.Namespace) -> int:
         return 0
     print_rows(rows, args.format)
     return 0
+
+
+def _escalation_compare(args: argparse.Namespace) -> int:
+    from ..core.errors import InputError
+    from .eventdata import cmd_compare
+
+    if not args.dyad:
+        raise InputError("--compare-store/--compare-data compare one dyad: give --dyad A-B")
+    if args.compare_stream and not args.compare_store:
+        raise InputError("--compare-stream names a stream of --compare-store DB")
+    label = args.scenario or args.log or (args.store and f"{args.store} ({args.stream or 'default stream'})") \
+        or "the real log"
+    return cmd_compare(args, _events(args), label)
 
 
 def _check_period(args: argparse.Namespace, half_life: float) -> None:

@@ -33,6 +33,8 @@ STANCES = ("retaliate", "restraint", "reciprocity", "hope", "other")
 #: ``inferred``: implied by later acts (the fold's own); ``unknown``: nothing is known.
 STAFF_BASES = ("reported", "derived", "assumed", "inferred", "unknown")
 INCIDENT_KINDS = ("poisoning", "attack", "assassination", "cyber-attack", "arrest", "other")
+#: The public event-data sets whose rows become observed events (``diplosim import-data``).
+DATASETS = ("gdelt1", "gdelt2", "icews", "polecat")
 
 
 def _non_negative(instance, attribute, value):
@@ -110,7 +112,7 @@ class Event:
 
     #: ``measure``: an act that changes mission, posts, properties or sanctions.  ``speech``: words, votes,
     #: meetings.  ``record``: how things stood or what completed (a baseline, departures that took place): not an
-    #: act, never coded as one.
+    #: act, never coded as one.  ``observation``: a row of media-coded event data (:class:`EventObserved`).
     category: ClassVar[str] = "speech"
     #: For speech acts that stay open until enacted, declined or overtaken (proposals, threats).
     opens: ClassVar[str | None] = None
@@ -477,6 +479,46 @@ class StaffingReported(Event):
     needs_target: ClassVar[bool] = False
 
 
+# --- observations: what media-coded event data saw, not an act of the log's author ------------------------------
+
+
+def _plover_type(instance, attribute, value):
+    if value is not None and not (value.isascii() and value.replace("_", "").isalpha() and value.isupper()):
+        raise ValueError(f"plover must be a PLOVER event type in capitals, like SANCTION (got {value!r})")
+    if value is None and instance.cameo is None:
+        raise ValueError("an observed event needs a CAMEO code (cameo) or a PLOVER event type (plover)")
+
+
+def _quad(instance, attribute, value):
+    if value is not None and value not in (1, 2, 3, 4):
+        raise ValueError(f"quad_class must be 1, 2, 3 or 4 (got {value!r})")
+
+
+def _score(instance, attribute, value):
+    if value is not None and not -10.0 <= value <= 10.0:
+        raise ValueError(f"goldstein must be between -10 and 10 (got {value!r})")
+
+
+@frozen(kw_only=True)
+class EventObserved(Event):
+    """A row of media-coded event data (GDELT, ICEWS, POLECAT): what the coder saw in the news, an observation.
+
+    Not an act of the log's author and not a record: it changes no mission, post, property or sanction, only the
+    countries the state knows.  ``cameo`` is the row's CAMEO code (POLECAT rows may have only ``plover``),
+    ``goldstein`` the row's own score where the data set gives one, ``mentions``/``sources_count``/``articles`` its
+    counts of coverage, ``dataset`` where it came from and ``row_id`` the data set's own id for the row."""
+    plover: str | None = field(default=None, validator=_plover_type)
+    goldstein: float | None = field(default=None, validator=_score)
+    mentions: int | None = field(default=None, validator=_non_negative)
+    sources_count: int | None = field(default=None, validator=_non_negative)
+    articles: int | None = field(default=None, validator=_non_negative)
+    quad_class: int | None = field(default=None, validator=_quad)
+    source_url: str | None = None
+    dataset: str = field(default="gdelt1", validator=_one_of(DATASETS))
+    row_id: str | None = None
+    category: ClassVar[str] = "observation"
+
+
 #: Every event type by name: the catalogue.  Order is the order of the README's catalogue.
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__name__: cls
@@ -490,6 +532,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         # added with real 2017-2018 history: records, and the acts real crises need
         PostListed, DiplomatsDeparted, ForeignAgentDesignated, LawEnacted, AccreditationRefused, AmbassadorRecalled,
         AmbassadorReturned, ContactsSuspended, ContactsResumed, IncidentOccurred, AmbassadorSummoned, AccusationMade,
+        # media-coded event data (diplosim import-data)
+        EventObserved,
     )
 }
 

@@ -481,3 +481,9 @@ def _staffing_reported(s: State, e: ev.StaffingReported) -> None:
     m = s.missions.get((e.sending, e.host))
     s.claims.append(Claim(e.id, e.date, e.sending, e.host, e.figure, e.qualifier, e.by,
                           m.staff if m is not None else None))
+
+
+@handles(ev.EventObserved)
+def _observed(s: State, e: ev.EventObserved) -> None:
+    """Media-coded event data is an observation: the countries become known, nothing else changes (no staff)."""
+    _known(s, e)

@@ -30,6 +30,10 @@ class Context:
         self.meta: dict[str, str] = {}
         #: called when a write transaction fails: the parts forget what they cached from it
         self.on_rollback: list[Callable[[], None]] = []
+        #: write transactions open (an append inside :meth:`Store.transaction` joins the outer one), and whether one
+        #: inside failed (then the outer one rolls back, even if the failure was caught)
+        self.depth = 0
+        self.spoilt = False
 
     def fail(self, message: str) -> InputError:
         return InputError(message, self.path)
@@ -59,11 +63,27 @@ class Context:
     @contextmanager
     def transaction(self):
         """One write transaction (BEGIN IMMEDIATE: the write lock is taken at once, so the versions read inside are
-        the versions written against).  Any failure rolls back and has the parts forget what they cached."""
+        the versions written against).  Any failure rolls back and has the parts forget what they cached.
+
+        Nested, it joins the transaction already open: only the outermost commits, and a failure anywhere inside rolls
+        back everything since the outermost began."""
+        if self.depth:
+            self.depth += 1
+            try:
+                yield
+            except BaseException:
+                self.spoilt = True  # caught inside or not, the outermost transaction must not commit half of it
+                raise
+            finally:
+                self.depth -= 1
+            return
         with self.sql():
             self.conn.execute("BEGIN IMMEDIATE")
+        self.depth, self.spoilt = 1, False
         try:
             yield
+            if self.spoilt:
+                raise self.fail("an append inside this transaction failed: nothing was written")
             with self.sql():
                 self.conn.execute("COMMIT")
         except BaseException:
@@ -75,6 +95,8 @@ class Context:
             except sqlite3.Error:  # pragma: no cover - the connection is gone; SQLite rolls back on reopen
                 pass
             raise
+        finally:
+            self.depth = 0
 
     @contextmanager
     def reading(self):

@@ -213,6 +213,18 @@ class Store:
         """
         return self._appender.append(stream, events, expected_version)
 
+    def transaction(self):
+        """One write transaction around several appends (a context manager): everything appended inside is
+        committed at its end, or nothing is, if anything inside fails.  Appends inside it take no transaction of
+        their own; other writers wait until it ends.
+
+            with store.transaction():
+                for batch in batches:
+                    store.append("observed", batch)
+        """
+        self._ctx.writable()
+        return self._ctx.transaction()
+
     def import_events(self, stream: str, events: Iterable[ev.Event], *, title: str = "",
                       description: str = "") -> dict[str, int]:
         """Append the events of a log that the stream does not hold yet (by id): importing twice adds nothing.
