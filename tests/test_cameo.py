@@ -133,7 +133,7 @@ def test_a_root_code_is_a_valid_override():
 
 
 def test_timeline_json_contract_from_the_installed_script():
-    out = run_cli("timeline", "--format", "json")
+    out = run_cli("timeline", "--log", str(REAL_LOG), "--format", "json")
     assert out.returncode == 0, out.stderr
     rows = json.loads(out.stdout)
     assert len(rows) == 35

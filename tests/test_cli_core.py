@@ -37,7 +37,7 @@ def test_replay_shows_each_event_what_it_changed_and_the_deadline(real_log):
 
 
 def test_replay_json_has_every_step_and_the_final_state(real_log):
-    doc = json.loads(ok("replay", "--format", "json"))
+    doc = json.loads(ok("replay", "--log", str(REAL_LOG), "--format", "json"))
     ids = [st["event"]["id"] for st in doc["steps"] if st["event"]]
     assert ids == [e.id for e in real_log]
     deadlines = [st for st in doc["steps"] if st["event"] is None]
@@ -72,14 +72,14 @@ def test_state_github_format():
 
 
 def test_timeline_one_line_per_event(real_log):
-    text = ok("timeline")
+    text = ok("timeline", "--log", str(REAL_LOG))
     dated = [line for line in text.split("\n") if re.match(r"~?\d{4}-\d\d", line)]
     assert len(dated) == len(real_log)
     assert "~2016-12-30" in text and "2017-06 " in text  # approximate and month-precision dates say so
-    rows = list(csv.DictReader(io.StringIO(ok("timeline", "--until", "2016-12-31", "--format", "csv"))))
+    rows = list(csv.DictReader(io.StringIO(ok("timeline", "--log", str(REAL_LOG), "--until", "2016-12-31", "--format", "csv"))))
     assert len(rows) == sum(e.date.isoformat() <= "2016-12-31" for e in real_log)
     assert rows[0]["date"] == "2016-12-28" and rows[0]["sources"] == "000, 002"
-    doc = json.loads(ok("timeline", "--format", "json"))
+    doc = json.loads(ok("timeline", "--log", str(REAL_LOG), "--format", "json"))
     assert [r["id"] for r in doc] == [e.id for e in real_log]
     assert doc[0]["sources"] == list(real_log.events[0].sources)
 

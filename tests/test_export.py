@@ -50,7 +50,7 @@ def import_text(tmp_path: Path, text: str, name: str = "rows.tsv", into: str = "
 
 
 def test_export_cameo_tsv_from_the_installed_script():
-    out = run_cli("export")
+    out = run_cli("export", "--log", str(REAL_LOG))
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     real = load_log(REAL_LOG).events
@@ -73,7 +73,7 @@ def test_export_cameo_tsv_from_the_installed_script():
 
 
 def test_export_with_baselines_gives_records_empty_cameo_columns():
-    out = run_cli("export", "--baselines")
+    out = run_cli("export", "--log", str(REAL_LOG), "--baselines")
     assert out.returncode == 0, out.stderr
     rows = list(csv.DictReader(io.StringIO(out.stdout), delimiter="\t"))
     assert [r["EventId"] for r in rows] == [e.id for e in load_log(REAL_LOG).events]
@@ -113,7 +113,7 @@ def test_export_bad_folder_is_one_line(tmp_path):
 
 def test_real_log_round_trip_through_the_installed_script(tmp_path):
     tsv = tmp_path / "events.tsv"
-    tsv.write_text(run_cli("export", "--baselines").stdout)
+    tsv.write_text(run_cli("export", "--log", str(REAL_LOG), "--baselines").stdout)
     out = run_cli("import-events", str(tsv), "--into", str(tmp_path / "back.jsonl"))
     assert out.returncode == 0, out.stderr
     real, back = load_log(REAL_LOG).events, load_log(tmp_path / "back.jsonl").events
@@ -426,7 +426,7 @@ def test_import_into_a_store_appends_once(tmp_path):
     from diplosim.store import open_store
 
     tsv, db = tmp_path / "events.tsv", tmp_path / "my.db"
-    tsv.write_text(run_cli("export", "--baselines").stdout)
+    tsv.write_text(run_cli("export", "--log", str(REAL_LOG), "--baselines").stdout)
     out = run_cli("import-events", str(tsv), "--into", str(db))
     assert out.returncode == 0, out.stderr
     with open_store(db, must_exist=True) as store:

@@ -5,7 +5,7 @@ import struct
 
 import pytest
 
-from conftest import d, run_cli
+from conftest import REAL_LOG, d, run_cli
 
 SCENARIOS = ("scenarios/putin-retaliates-2016.toml", "scenarios/numeric-tit-for-tat-2017.toml")
 
@@ -89,8 +89,8 @@ def test_escalation_per_round_plot(tmp_path):
     (["heatmap", "--strategies", "tit-for-tat,restraint", "--rounds", "0", "--out", "x.png"], "rounds"),
     (["heatmap", "--out", "x.png"], "give --of escalation|acts|expelled"),
     (["heatmap", "--of", "acts", "--strategies", "a,b", "--out", "x.png"], "give --of escalation|acts|expelled"),
-    (["heatmap", "--of", "acts", "--since", "2017-08-01", "--until", "2017-08-31", "--out", "x.png"],
-     "no acts between countries"),
+    (["heatmap", "--of", "acts", "--log", str(REAL_LOG), "--since", "2017-08-01", "--until",
+      "2017-08-31", "--out", "x.png"], "no acts between countries"),
     (["heatmap", "--of", "acts", "--since", "2017-08-01", "--until", "2017-07-31", "--out", "x.png"],
      "the period is empty"),
     (["heatmap", "--of", "people", "--out", "x.png"], "invalid choice"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ROOT, d, run_cli
+from conftest import REAL_LOG, ROOT, d, run_cli
 
 from diplosim.core import events as ev
 from diplosim.core.fold import fold
@@ -247,7 +247,7 @@ def _check_contract(doc):
 
 
 def test_state_json_matches_the_contract_at_the_issues_date():
-    out = run_cli("state", "--at", "2017-08-15", "--format", "json")
+    out = run_cli("state", "--log", str(REAL_LOG), "--at", "2017-08-15", "--format", "json")
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     _check_contract(doc)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from conftest import REAL_LOG, ROOT, d, run_cli
 from diplosim.core.errors import InputError
 from diplosim.core.fold import fold
-from diplosim.core.log import load_log
+from diplosim.core.log import default_log_path, load_log
 from diplosim.play.scenario import Scenario, diff_results
 
 SCENARIOS = ROOT / "scenarios"
@@ -32,7 +32,7 @@ def no_edit_result(tmp_path_factory):
     return Scenario.from_toml(p).run()
 
 
-REAL = load_log(REAL_LOG).events
+REAL = load_log(default_log_path()).events  # what a scenario's base "real" is: the shipped record
 SPAN = (REAL[0].date, REAL[-1].date + datetime.timedelta(days=60))
 
 

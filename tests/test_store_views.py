@@ -180,3 +180,19 @@ def test_verify_notices_a_view_changed_outside_diplosim(db):
     c.close()
     with open_store(db, readonly=True) as s, pytest.raises(InputError, match="view event_view is not the one"):
         s.verify()
+
+
+def test_a_view_of_another_form_is_reported_by_verify_and_remade_by_a_write_open(db):
+    """A store made by an earlier diplosim holds its views as they were then: verify says so and how to mend it;
+    opening the store for writing remakes them (they hold no data), after which it verifies and reads by name."""
+    c = sqlite3.connect(db, isolation_level=None)
+    c.execute("DROP VIEW event_view")
+    c.execute("CREATE VIEW event_view AS SELECT 1 AS stream")
+    c.close()
+    with open_store(db, readonly=True) as s:
+        with pytest.raises(InputError, match="view event_view is not the one diplosim made.*remakes its views"):
+            s.verify()
+    with open_store(db) as s:
+        s.verify()
+    [row] = rows(db, "SELECT event_id, fields FROM event_view WHERE event_id = 'usa-expels-35'")
+    assert json.loads(row["fields"])["count"] == 35

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, diplosim_exe
+from conftest import REAL_LOG, ROOT, diplosim_exe
 from diplosim.cli.terminal import fit
 from diplosim.analysis.projections import table
 
@@ -43,9 +43,9 @@ def columns_of_rows(text):
 
 @pytest.mark.parametrize("width", [None, 120, 160])
 def test_timeline_fits_the_terminal_and_loses_no_word(real_log, width):
-    text = timeline(columns=width)
+    text = timeline("--log", str(REAL_LOG), columns=width)
     assert max(len(line) for line in text.splitlines()) <= (width or 100)  # not a terminal: 100 columns
-    wide = timeline("--wide")
+    wide = timeline("--log", str(REAL_LOG), "--wide")
     assert max(len(line) for line in wide.splitlines()) > 250  # the log has long summaries...
     dated = [line for line in wide.splitlines() if re.match(r"~?\d{4}-\d\d", line)]
     assert len(dated) == len(wide.splitlines()) - 2 == len(real_log)  # ... each on one line with --wide
@@ -57,10 +57,10 @@ def test_timeline_fits_the_terminal_and_loses_no_word(real_log, width):
 
 
 def test_json_and_csv_keep_everything(real_log):
-    doc = json.loads(timeline("--format", "json", columns=60))
+    doc = json.loads(timeline("--log", str(REAL_LOG), "--format", "json", columns=60))
     assert [r["sources"] for r in doc] == [list(e.sources) for e in real_log]
     assert max(len(r["summary"]) for r in doc) > 200
-    csv_text = timeline("--format", "csv", columns=60)
+    csv_text = timeline("--log", str(REAL_LOG), "--format", "csv", columns=60)
     assert len(csv_text.splitlines()) == len(real_log) + 1
 
 
@@ -91,3 +91,11 @@ def test_fit_leaves_one_line_formats_alone(fmt):
 def test_fit_leaves_a_table_that_fits_alone():
     short = [dict(LONG[0], what="expels 60", sources=["000"])]
     assert fit(short, COLUMNS, "simple", 200) is short
+
+
+def test_the_shipped_record_fits_too():
+    """The default log holds long type names (ForeignAgentDesignated) and many sources: types wrap at their words
+    when the width is short, and no line is wider than the terminal."""
+    text = timeline(columns=100)
+    assert max(len(line) for line in text.splitlines()) <= 100
+    assert "Foreign" in text and "Designated" in text and "ForeignAgentDesignated" not in text

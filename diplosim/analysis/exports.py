@@ -11,14 +11,14 @@ the model understands *and* that carry the data a measure needs become measures 
 :func:`row_to_event`); every other row becomes a speech act that keeps its code.  A file with one bad row imports
 nothing.
 
-    >>> from diplosim.core.log import load_log, default_log_path
-    >>> rows = export_rows(load_log(default_log_path()).events)
+    >>> from diplosim.core.log import load_log, seed_log_path
+    >>> rows = export_rows(load_log(seed_log_path()).events)
     >>> r = rows[0]
     >>> r["SQLDATE"], r["Actor1Code"], r["Actor2Code"], r["EventCode"], r["Count"], r["Deadline"]
     (20161229, 'USA', 'RUS', '174', 35, 20170101)
     >>> r["DiplosimType"], r["DiplosimData"]["deadline"]
     ('DiplomatsExpelled', '2017-01-01')
-    >>> len(rows), len(export_rows(load_log(default_log_path()).events, baselines=True))
+    >>> len(rows), len(export_rows(load_log(seed_log_path()).events, baselines=True))
     (29, 35)
 """
 from __future__ import annotations

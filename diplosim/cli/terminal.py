@@ -32,6 +32,12 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _words(name: Any) -> str:
+    """A CamelCase type name as words on lines of their own (``Foreign\nAgent\nDesignated``)."""
+    import re
+    return "\n".join(re.findall(r"[A-Z][a-z]*|[^A-Z]+", str(name or ""))) or "-"
+
+
 def fit(rows: list[dict], columns: Sequence[str], fmt: str, width: int,
         wrap: Sequence[tuple[str, int]] = (("what", 14), ("sources", 8))) -> list[dict]:
     """``rows`` with the ``wrap`` columns (name, least width) wrapped at spaces (long words broken) so that the table
@@ -52,6 +58,12 @@ def fit(rows: list[dict], columns: Sequence[str], fmt: str, width: int,
     room = width - max(len(line) for line in table(probe, fmt, list(columns)).splitlines()) + 40 * len(wrap)
     if sum(natural.values()) <= room:
         return rows
+    if room < sum(least.values()) and "type" in columns:
+        # too narrow even at the least widths: event types wrap at their words (DiplomatsExpelled -> Diplomats
+        # Expelled) and give their room to the text
+        rows = [{**r, "type": _words(r.get("type"))} for r in rows]
+        probe = [{**r, **{c: "x" * 40 for c in wrap}} for r in rows]
+        room = width - max(len(line) for line in table(probe, fmt, list(columns)).splitlines()) + 40 * len(wrap)
     widths: dict[str, int] = {}
     for i, c in enumerate(reversed(wrap)):
         share = room if i == len(wrap) - 1 else room // 3

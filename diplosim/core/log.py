@@ -361,7 +361,7 @@ def data_dir(name: str) -> Path:
 #: The seeds' log: the US–Russia sequence of December 2016 – July 2017, the start of the shipped record.
 SEED_LOG = "us-russia-2016-2017.toml"
 #: The last log of the shipped record's chain: loading it loads the whole record, December 2016 – April 2018.
-RECORD_LOG = "us-russia-2016-2017.toml"
+RECORD_LOG = "aftermath-2018.toml"
 REAL_LOG = RECORD_LOG
 
 

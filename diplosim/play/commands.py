@@ -5,8 +5,8 @@ events that come out are ordinary events, checked against the current state befo
 
     >>> import datetime
     >>> from diplosim.core.fold import fold
-    >>> from diplosim.core.log import load_log, default_log_path
-    >>> s = fold(load_log(default_log_path()))
+    >>> from diplosim.core.log import load_log, seed_log_path
+    >>> s = fold(load_log(seed_log_path()))
     >>> [e] = decide(s, ExpelDiplomats(actor="USA", target="RUS", date=datetime.date(2017, 8, 1), count=60,
     ...                                deadline=datetime.date(2017, 8, 8)), sources=("public record: example",))
     >>> e.type, e.count, e.id

@@ -12,8 +12,8 @@ Then it writes the events with a SHA-256 hash chained to the previous event of t
 state every ``snapshot_every`` events.  Nothing is ever updated or deleted (triggers refuse it).
 
     >>> import tempfile, os
-    >>> from diplosim.core.log import load_log, default_log_path
-    >>> log = load_log(default_log_path())
+    >>> from diplosim.core.log import load_log, seed_log_path
+    >>> log = load_log(seed_log_path())
     >>> path = os.path.join(tempfile.mkdtemp(), "my.db")
     >>> with open_store(path) as store:
     ...     store.append("main", log.events[:30], expected_version=0)

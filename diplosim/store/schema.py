@@ -75,7 +75,7 @@ _VALUE = ("json(CASE {x}.type WHEN 'text' THEN json_quote({x}.value) WHEN 'true'
 #: before them when they are opened for writing (:func:`add_views`): nothing else changes, so the schema version
 #: stays.  ``event_view`` names the stored values: the JSON object ``fields`` maps each position of the payload to
 #: its field's name by the event's stored shape (records inside a tuple, such as a sanction's targets, become objects
-#: too; a record elsewhere would stay an array, but no event type has one); fields left out of the payload because
+#: too, and so does a record on its own, such as a post); fields left out of the payload because
 #: they and every field after them held their defaults are not in it, and an event of an older type version shows the
 #: names of that version (it is upcast only when diplosim reads it).  The mapping is pure SQL: ``json_each`` of the
 #: shape and of the payload joined on the position, visited in position order, so the names keep the shape's order.
@@ -89,6 +89,10 @@ CREATE VIEW event_view AS
            x.fields, x.type_version, x.position
     FROM (SELECT e.position, e.stream, e.version, e.event_id, e.type, e.type_version, e.date, (
               SELECT json_group_object(json_extract(k.value, '$[0]'), CASE
+                  WHEN p.type = 'array' AND json_extract(k.value, '$[1].fields') IS NOT NULL THEN json((
+                      SELECT json_group_object(json_extract(n.value, '$[0]'), {_VALUE.format(x="v")})
+                      FROM json_each(json_extract(k.value, '$[1].fields')) n
+                      JOIN json_each(p.value) v ON v.key = n.key))
                   WHEN p.type = 'array' AND json_extract(k.value, '$[1].tuple.fields') IS NOT NULL THEN (
                       SELECT json_group_array(json((
                           SELECT json_group_object(json_extract(n.value, '$[0]'), {_VALUE.format(x="v")})
@@ -153,19 +157,25 @@ def check(conn: sqlite3.Connection, fail: Callable[[str], Exception]) -> dict[st
     return meta
 
 
-def missing_views(conn: sqlite3.Connection) -> list[str]:
-    """The statements of the views of :data:`_VIEWS` that the store of ``conn`` does not hold (a store made before)."""
-    have = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
-    return [s for s in _split_sql(_VIEWS) if s.split()[2] not in have]
+def missing_views(conn: sqlite3.Connection, *, stale: bool = True) -> list[str]:
+    """The statements of the views of :data:`_VIEWS` that the store of ``conn`` lacks (a store made before them)
+    and, with ``stale``, those it holds in another form (made by an earlier diplosim): views hold no data, so
+    opening the store for writing remakes them."""
+    have = {n: " ".join((sql or "").split())
+            for n, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'")}
+    expected = _expected_schema()
+    return [s for s in _split_sql(_VIEWS) if s.split()[2] not in have
+            or (stale and have[s.split()[2]] != expected["view", s.split()[2]])]
 
 
 def add_views(conn: sqlite3.Connection) -> None:
-    """Add the views a store made before them lacks (an additive change: no table or row changes)."""
+    """Add (or remake) the views a store made before them lacks (no table or row changes)."""
     if not missing_views(conn):
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
         for statement in missing_views(conn):  # again under the lock: another process may have added them
+            conn.execute(f"DROP VIEW IF EXISTS {statement.split()[2]}")
             conn.execute(statement)
         conn.execute("COMMIT")
     except BaseException:

@@ -105,15 +105,17 @@ def check_schema(ctx: Context) -> None:
     a renamed column or a missing unique index is a changed store)."""
     with ctx.sql():
         found = schema.recorded(ctx.conn)
-        later = {("view", s.split()[2]) for s in schema.missing_views(ctx.conn)}
+        later = {("view", s.split()[2]) for s in schema.missing_views(ctx.conn, stale=False)}
     for key, sql in schema._expected_schema().items():
         if key in later:  # a store made before the views, opened read-only since: they come with a write
             continue
         if key not in found:
             raise ctx.fail(f"the store's {key[0]} {key[1]} is missing: changed outside diplosim")
         if found.pop(key) != sql:
+            hint = (" (or made by an earlier diplosim: opening the store for writing, as `diplosim store init` "
+                    "does, remakes its views)") if key[0] == "view" else ""
             raise ctx.fail(f"the store's {key[0]} {key[1]} is not the one diplosim made: changed outside "
-                           f"diplosim")
+                           f"diplosim{hint}")
     if found:
         kind, name = sorted(found)[0]
         raise ctx.fail(f"the store has a {kind} {name} diplosim did not make: changed outside diplosim")
