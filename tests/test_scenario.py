@@ -184,7 +184,7 @@ def test_cli_scenario_run_json_is_the_state_contract_plus_a_diff():
     usa = next(m for m in doc["missions"] if (m["sending"], m["host"]) == ("USA", "RUS"))
     assert usa["staff"] == 1175
     row = next(r for r in doc["diff"] if r["key"] == "USA→RUS" and r["field"] == "staff")
-    assert (row["scenario"], row["real"]) == (1175, 1210)
+    assert (row["scenario"], row["base"]) == (1175, 1210)
     assert all(r["differs"] for r in doc["diff"])
 
 
@@ -202,7 +202,7 @@ def test_cli_scenario_run_prints_timeline_with_marks_and_state():
     assert p.returncode == 0, p.stderr
     lines = [x for x in p.stdout.splitlines() if "Hypothetical: Russia declares 35" in x]
     assert lines and "edited" in lines[0]
-    assert "Differences from real" in p.stdout and "1175" in p.stdout
+    assert "Differences from base" in p.stdout and "1175" in p.stdout
 
 
 def test_cli_scenario_diff_two_scenarios():

@@ -123,7 +123,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     labels = ("scenario", args.against)
     if args.against == "base":  # the scenario's own base: the log it forks, or the scenario it extends
         against = sc.parent.run().events if sc.parent is not None else sc.base_events
-        labels = ("scenario", sc.base if sc.parent is None else sc.parent.name)  # "real" for the shipped record
+        labels = ("scenario", "base" if sc.parent is None else sc.parent.name)
     elif args.against != "none":
         other = _load(args.against)
         against = _real_events() if other is None else other.run().events
