@@ -1,0 +1,436 @@
+"""The rules of uncertain figures (DESIGN-12), one test per rule, on hand-written events: missions as ranges, acts
+that create missions, expulsions without a deadline and their departures, caps on missions of uncertain size and
+parity caps, closures that take effect later, counted sanctions and their authorities, heads of mission, contacts.
+
+Each test states the figure the rule implies and a neighbour the rule forbids (one person more, one day earlier),
+so that a rule that is off by one, skipped or applied to the wrong mission fails it."""
+from __future__ import annotations
+
+import copy
+import datetime
+
+import attrs
+import pytest
+
+from diplosim.core import errors as E
+from diplosim.core import events as ev
+from diplosim.core.errors import RuleViolation
+from diplosim.core.fold import FOREIGN_AGENT, apply, at, cap_range, fold
+from diplosim.core.log import load_log
+
+DAY = datetime.timedelta(days=1)
+
+
+def day(n: int) -> datetime.date:
+    """Day ``n`` of 2018 (day 1 is 1 January)."""
+    return datetime.date(2018, 1, 1) + (n - 1) * DAY
+
+
+def mission(id="m", n=1, sending="USA", host="RUS", **figure) -> ev.MissionEstablished:
+    return ev.MissionEstablished(id=id, date=day(n), actor=sending, target=host, **figure)
+
+
+def expel(id, n, count, deadline=None, host="RUS", sending="USA") -> ev.DiplomatsExpelled:
+    return ev.DiplomatsExpelled(id=id, date=day(n), actor=host, target=sending, count=count,
+                                deadline=None if deadline is None else day(deadline))
+
+
+def cap(id, n, figure=None, deadline=None, host="RUS", sending="USA") -> ev.MissionCapped:
+    return ev.MissionCapped(id=id, date=day(n), actor=host, target=sending, cap=figure, parity=figure is None,
+                            deadline=None if deadline is None else day(deadline))
+
+
+def departed(id, n, order, sending="USA", host="RUS") -> ev.DiplomatsDeparted:
+    return ev.DiplomatsDeparted(id=id, date=day(n), actor=sending, target=host, order=order)
+
+
+def usa(events, until) -> tuple:
+    """(low, high) of the USA mission in Russia at the end of day ``until``."""
+    m = fold(events, until=day(until)).missions["USA", "RUS"]
+    return m.low, m.high
+
+
+def refused(events, bad, rule) -> RuleViolation:
+    s = fold(events)
+    before = copy.deepcopy(s)
+    with pytest.raises(RuleViolation) as info:
+        apply(s, bad)
+    assert (info.value.event_id, info.value.rule) == (bad.id, rule)
+    assert s == before
+    return info.value
+
+
+# --- missions as ranges ----------------------------------------------------------------------------------------------
+
+
+def test_an_expulsion_from_an_undeclared_mission_creates_it_and_infers_its_least_size():
+    s = fold([expel("x", 1, 13, deadline=8)], until=day(8))
+    m = s.missions["USA", "RUS"]
+    assert (m.low, m.high, m.staff, m.exact) == (13, None, None, False)
+    assert (m.implicit, m.basis, m.inferred, m.since) == ("x", "unknown", True, day(1))
+    assert m.pending_departures == 13 and m.pending_most == 13
+    assert ("RUS", "USA") not in s.missions  # the expelling side's own mission is not made up
+    # once they are gone, nothing is known to be left (and no upper bound was ever known)
+    assert usa([expel("x", 1, 13, deadline=8)], 9) == (0, None)
+
+
+def test_a_bounded_mission_refuses_an_expulsion_of_more_than_can_be_there():
+    base = [mission(staff_min=10, staff_max=20), expel("x", 2, 5, deadline=30)]
+    err = refused(base, expel("bad", 3, 16, deadline=30), E.EXPEL_ABSENT)
+    assert "at most 15" in err.detail
+    # high - pending is the most that can still be expelled; it raises the least size to everyone who must be there
+    m = fold(base + [expel("ok", 3, 15, deadline=30)]).missions["USA", "RUS"]
+    assert (m.low, m.high, m.inferred, m.pending_departures) == (20, 20, True, 20)
+    # a smaller one infers nothing: 5 + 4 people fit in the least size already
+    m = fold(base + [expel("small", 3, 4, deadline=30)]).missions["USA", "RUS"]
+    assert (m.low, m.inferred) == (10, False)
+
+
+def test_a_mission_of_unknown_size_takes_any_expulsion():
+    s = fold([mission(), expel("x", 2, 500, deadline=3)])
+    m = s.missions["USA", "RUS"]
+    assert (m.low, m.high, m.basis, m.implicit) == (500, None, "unknown", None)
+
+
+def test_the_about_figure_moves_with_exact_changes_and_goes_when_the_least_size_passes_it():
+    log = [mission(staff_about=1100),
+           expel("x", 2, 35, deadline=5),
+           ev.StaffAssigned(id="a", date=day(6), actor="USA", target="RUS", count=10)]
+    s = fold(log, until=day(5))
+    m = s.missions["USA", "RUS"]
+    assert (m.low, m.high, m.about, m.basis) == (35, None, 1100, "reported")  # still there on the deadline day
+    m = fold(log, until=day(6)).missions["USA", "RUS"]
+    assert (m.low, m.high, m.about, m.change) == (10, None, 1075, -25)
+    # an expulsion that proves more people than "about" says drops the figure
+    m = fold(log + [expel("big", 7, 1076, deadline=20)]).missions["USA", "RUS"]
+    assert (m.low, m.about) == (1076, None)
+    m = fold(log + [expel("fits", 7, 1075, deadline=20)]).missions["USA", "RUS"]
+    assert (m.low, m.about) == (1075, 1075)
+
+
+def test_a_between_range_is_kept_and_narrowed_by_what_acts_prove():
+    log = [mission(staff_min=1000, staff_max=1200, staff_basis="derived")]
+    m = fold(log).missions["USA", "RUS"]
+    assert (m.low, m.high, m.staff, m.basis, m.inferred) == (1000, 1200, None, "derived", False)
+    log.append(expel("x", 2, 1100, deadline=10))
+    m = fold(log).missions["USA", "RUS"]
+    assert (m.low, m.high, m.inferred) == (1100, 1200, True)
+    refused(log, expel("bad", 3, 101, deadline=10), E.EXPEL_ABSENT)
+    assert usa(log + [expel("ok", 3, 100, deadline=10)], 11) == (0, 0)  # everyone who could be there has gone
+    assert usa(log, 11) == (0, 100)
+
+
+def test_an_exact_figure_is_a_range_of_one():
+    m = fold([mission(staff=7)]).missions["USA", "RUS"]
+    assert (m.low, m.high, m.staff, m.exact, m.remaining()) == (7, 7, 7, True, (7, 7))
+    m.staff = 9
+    assert (m.low, m.high) == (9, 9)
+
+
+def test_a_range_with_its_low_end_above_its_high_end_is_refused():
+    with pytest.raises(ValueError, match="staff range is empty"):
+        mission(staff_min=5, staff_max=4)
+    with attrs.validators.disabled():
+        bad = mission(id="bad", sending="GBR", staff_min=5, staff_max=4)
+    refused([mission()], bad, E.EMPTY_RANGE)
+    assert fold([mission(staff_min=5, staff_max=5)]).missions["USA", "RUS"].staff == 5
+
+
+@pytest.mark.parametrize("act", [
+    ev.StaffAssigned(id="a", date=day(1), actor="USA", target="RUS", count=4),
+    ev.PostListed(id="a", date=day(1), actor="USA", target="RUS", post=ev.Post("Embassy in Moscow")),
+    ev.AmbassadorRecalled(id="a", date=day(1), actor="USA", target="RUS"),
+    ev.MissionCapped(id="a", date=day(1), actor="RUS", target="USA", cap=3, deadline=day(5)),
+], ids=lambda e: e.type)
+def test_acts_on_an_undeclared_mission_create_it_of_unknown_size(act):
+    m = fold([act]).missions["USA", "RUS"]
+    assert (m.implicit, m.basis, m.high) == ("a", "unknown", None)
+    assert m.low == (4 if isinstance(act, ev.StaffAssigned) else 0)
+    assert fold([act]).countries == {"USA", "RUS"}
+
+
+@pytest.mark.parametrize("act", [
+    ev.PostOpened(id="a", date=day(1), actor="USA", target="RUS", post=ev.Post("Embassy in Moscow")),
+    ev.PostClosed(id="a", date=day(1), actor="RUS", target="USA", post="Embassy in Moscow"),
+    ev.MissionCapLifted(id="a", date=day(1), actor="RUS", target="USA"),
+], ids=lambda e: e.type)
+def test_acts_that_need_a_declared_mission_still_refuse_an_unknown_one(act):
+    refused([], act, E.UNKNOWN_MISSION)
+
+
+def test_a_post_is_listed_once():
+    listed = ev.PostListed(id="p", date=day(1), actor="USA", target="RUS", post=ev.Post("Consulate", "consulate"))
+    m = fold([listed]).missions["USA", "RUS"]
+    assert {n: (p.kind, p.status) for n, p in m.posts.items()} == {"Consulate": ("consulate", "open")}
+    refused([listed], attrs.evolve(listed, id="again"), E.DUPLICATE_POST)
+
+
+# --- caps on uncertain missions ------------------------------------------------------------------------------------
+
+
+def test_a_cap_on_a_mission_of_unknown_size_clamps_it_at_the_deadline():
+    log = [mission(), cap("c", 2, 50, deadline=10)]
+    m = fold(log, until=day(10)).missions["USA", "RUS"]
+    assert (m.low, m.high, m.cap) == (0, None, 50)
+    [d] = m.departures
+    assert (d.reason, d.exact, d.count, d.upto, d.deadline) == ("cap", False, 0, None, day(10))
+    assert usa(log, 11) == (0, 50)
+    # a known least size over the cap: exactly the cap is left
+    assert usa([mission(staff_min=80), cap("c", 2, 50, deadline=10)], 11) == (50, 50)
+    assert usa([mission(staff_min=80), cap("c", 2, 50, deadline=10)], 10) == (80, None)
+
+
+def test_a_range_partly_over_the_cap_is_clamped_at_both_ends():
+    log = [mission(staff_min=30, staff_max=70), cap("c", 2, 50, deadline=10)]
+    [d] = fold(log).missions["USA", "RUS"].departures
+    assert (d.count, d.upto) == (0, 20)  # between none and 20 people are over the cap
+    assert usa(log, 11) == (30, 50)
+
+
+def test_a_cap_on_a_range_within_it_changes_nothing():
+    log = [mission(staff_min=30, staff_max=40), cap("c", 2, 50, deadline=10)]
+    assert fold(log).missions["USA", "RUS"].departures == []
+    assert usa(log, 11) == (30, 40)
+
+
+def test_an_assignment_over_an_uncertain_cap_is_refused_only_when_it_must_exceed_it():
+    log = [mission(staff_min=30, staff_max=70), cap("c", 2, 50, deadline=10)]
+    assign = ev.StaffAssigned(id="a", date=day(11), actor="USA", target="RUS", count=21)
+    refused(log, assign, E.CAP_NOT_MET)  # at least 30 are there: 30 + 21 > 50
+    assert usa(log + [attrs.evolve(assign, count=20)], 11) == (50, 70)
+
+
+def test_a_parity_cap_follows_the_other_mission():
+    log = [mission(staff=40), mission("r", sending="RUS", host="USA", staff_min=20, staff_max=30),
+           cap("c", 2, deadline=10)]
+    s = fold(log)
+    m = s.missions["USA", "RUS"]
+    assert (m.cap, m.cap_parity, cap_range(s, m)) == (None, True, (20, 30))
+    # the other mission shrinks before the deadline: the cap the USA mission must meet shrinks with it
+    log.append(expel("x", 3, 5, deadline=5, host="USA", sending="RUS"))
+    assert usa(log, 10) == (40, 40)
+    assert usa(log, 11) == (15, 25)
+
+
+def test_a_parity_cap_without_the_other_mission_bounds_nothing():
+    s = fold([mission(staff_min=5, staff_max=9), cap("c", 2, deadline=4)], until=day(5))
+    m = s.missions["USA", "RUS"]
+    assert cap_range(s, m) == (0, None)
+    assert (m.low, m.high) == (0, 9)
+
+
+def test_a_cap_without_a_deadline_stays_pending_until_the_departure_is_recorded():
+    log = [mission(staff=20), cap("c", 2, 10)]
+    m = fold(log, until=day(900)).missions["USA", "RUS"]
+    assert (m.low, m.high, m.cap, m.cap_deadline) == (20, 20, 10, None)
+    [d] = m.departures
+    assert (d.count, d.most, d.deadline, d.reason) == (10, 10, None, "cap")
+    assert m.remaining() == (10, 10)
+    log.append(departed("gone", 30, "c"))
+    assert usa(log, 30) == (10, 10)
+    assert fold(log).missions["USA", "RUS"].departures == []
+
+
+# --- who leaves when: expulsions without deadline, departures recorded, caps and later expulsions ----------------
+
+
+def test_an_expulsion_without_a_deadline_is_pending_until_the_departure_is_recorded():
+    log = [mission(staff=20), expel("x", 2, 5)]
+    m = fold(log, until=day(3000)).missions["USA", "RUS"]
+    assert (m.staff, m.pending_departures) == (20, 5)
+    assert [(d.deadline, d.assumed) for d in m.departures] == [(None, False)]
+    log.append(departed("gone", 40, "x"))
+    s = fold(log)
+    m = s.missions["USA", "RUS"]
+    assert (m.staff, m.pending_departures, m.change) == (15, 0, -5)
+    assert s.events_applied == 3
+
+
+def test_a_departure_is_recorded_only_for_people_still_to_leave():
+    log = [mission(staff=20), expel("x", 2, 5), expel("dated", 2, 3, deadline=4), departed("gone", 5, "x")]
+    refused(log, departed("again", 6, "x"), E.NOTHING_PENDING)  # they left already
+    refused(log, departed("nothing", 6, "no-such-order"), E.NOTHING_PENDING)
+    refused(log, departed("late", 6, "dated"), E.NOTHING_PENDING)  # gone at their deadline
+    refused(log, departed("wrong-way", 6, "x", sending="RUS", host="USA"), E.UNKNOWN_MISSION)
+    # a departure before the deadline settles the people early
+    early = log[:3] + [departed("early", 3, "dated")]
+    m = fold(early).missions["USA", "RUS"]
+    assert (m.staff, m.pending_departures) == (17, 5)
+
+
+def test_departure_days_fill_missing_deadlines_and_mark_them_assumed(tmp_path):
+    path = tmp_path / "log.toml"
+    path.write_text("""[log]
+title = "t"
+departure_days = 7
+
+[[event]]
+type = "MissionEstablished"
+id = "m"
+date = 2018-01-01
+actor = "USA"
+target = "RUS"
+staff = { at_least = 30 }
+sources = ["public record: a"]
+
+[[event]]
+type = "DiplomatsExpelled"
+id = "x"
+date = 2018-01-02
+actor = "RUS"
+target = "USA"
+count = 5
+sources = ["public record: b"]
+
+[[event]]
+type = "DiplomatsExpelled"
+id = "y"
+date = 2018-01-02
+actor = "RUS"
+target = "USA"
+count = 2
+deadline = 2018-01-03
+sources = ["public record: c"]
+""", encoding="utf-8")
+    log = load_log(path)
+    x, y = log.events[1], log.events[2]
+    assert (x.deadline, x.deadline_assumed) == (day(9), True)
+    assert "departure_days (7)" in x.assumed
+    assert (y.deadline, y.deadline_assumed, y.assumed) == (day(3), False, None)
+    m = fold(log.events).missions["USA", "RUS"]
+    assert [(d.event_id, d.deadline, d.assumed) for d in m.departures] == [("x", day(9), True), ("y", day(3), False)]
+    assert usa(log.events, 9) == (28, None)  # the 2 left after 3 January, the 5 are there on their assumed day
+    assert usa(log.events, 10) == (23, None)
+
+
+# --- closures that take effect later ---------------------------------------------------------------------------------
+
+
+def test_a_post_closed_with_an_effective_date_is_closing_until_that_day():
+    log = [mission(staff=5, posts=(ev.Post("Consulate", "consulate"),)),
+           ev.PostClosed(id="c", date=day(2), actor="RUS", target="USA", post="Consulate", effective=day(10))]
+    p = fold(log, until=day(9)).missions["USA", "RUS"].posts["Consulate"]
+    assert (p.status, p.effective, p.since, p.event_id) == ("closing", day(10), day(2), "c")
+    p = fold(log, until=day(10)).missions["USA", "RUS"].posts["Consulate"]
+    assert (p.status, p.effective, p.since, p.event_id) == ("closed", None, day(10), "c")
+    refused(log, ev.PostClosed(id="again", date=day(3), actor="RUS", target="USA", post="Consulate"),
+            E.POST_CLOSED_TWICE)
+    # an effective date equal to the event's date closes the post at once
+    same = log[:1] + [attrs.evolve(log[1], effective=day(2))]
+    assert fold(same, until=day(2)).missions["USA", "RUS"].posts["Consulate"].status == "closed"
+
+
+def test_a_property_act_with_an_effective_date_takes_effect_on_that_day():
+    log = [ev.PropertyRegistered(id="r", date=day(1), actor="RUS", target="USA", property="dacha", name="Dacha"),
+           ev.PropertySeized(id="s", date=day(2), actor="USA", target="RUS", property="dacha", effective=day(8))]
+    p = fold(log, until=day(7)).properties["dacha"]
+    assert (p.status, p.effective, p.becomes, p.since) == ("closing", day(8), "seized", day(2))
+    p = fold(log, until=day(8)).properties["dacha"]
+    assert (p.status, p.effective, p.becomes, p.since, p.event_id) == ("seized", None, None, day(8), "s")
+    # an act under way counts as done: seizing again is refused, returning it is not
+    refused(log, ev.PropertySeized(id="again", date=day(3), actor="USA", target="RUS", property="dacha"),
+            E.PROPERTY_TWICE)
+    back = log + [ev.PropertyReturned(id="back", date=day(3), actor="USA", target="RUS", property="dacha")]
+    assert fold(back, until=day(20)).properties["dacha"].status == "returned"  # the earlier seizure never lands
+
+
+@pytest.mark.parametrize("late", [
+    ev.PostClosed(id="bad", date=day(5), actor="RUS", target="USA", post="Embassy", effective=day(4)),
+    ev.PropertyClosed(id="bad", date=day(5), actor="USA", target="RUS", property="dacha", effective=day(4)),
+], ids=lambda e: e.type)
+def test_an_effective_date_before_the_event_is_refused(late):
+    log = [mission(staff=5, posts=(ev.Post("Embassy"),)),
+           ev.PropertyRegistered(id="r", date=day(1), actor="RUS", target="USA", property="dacha", name="Dacha")]
+    refused(log, late, E.EFFECTIVE_BEFORE_DATE)
+
+
+# --- sanctions, heads of mission, contacts, acts without a state --------------------------------------------------
+
+
+def sanctions(id, n, *names, measures=("asset freeze",), basis=None, count=None) -> ev.SanctionsImposed:
+    return ev.SanctionsImposed(id=id, date=day(n), actor="USA", target="RUS", measures=measures, legal_basis=basis,
+                               count=count, targets=tuple(ev.SanctionTarget(x, "person") for x in names))
+
+
+def test_sanctions_on_more_targets_than_are_named_keep_the_unnamed_as_a_designation():
+    s = fold([sanctions("s", 1, "A", "B", count=24, basis="EO 13694")])
+    assert set(s.sanctions) == {("USA", "A"), ("USA", "B")}
+    [d] = s.designations
+    assert (d.imposer, d.target_country, d.count, d.measures, d.legal_basis, d.since, d.event_id) == (
+        "USA", "RUS", 22, ["asset freeze"], "EO 13694", day(1), "s")
+    assert fold([sanctions("s", 1, "A", "B", count=2)]).designations == []
+    s = fold([sanctions("s", 1, count=5)])
+    assert (s.sanctions, [d.count for d in s.designations]) == ({}, [5])
+    with pytest.raises(ValueError, match="count is 1 but 2 targets are named"):
+        sanctions("s", 1, "A", "B", count=1)
+
+
+def test_a_second_authority_for_the_same_measures_is_added_not_refused():
+    log = [sanctions("s", 1, "A", basis="EO 13694")]
+    s = fold(log + [sanctions("t", 2, "A", basis="CAATSA 224")])
+    x = s.sanctions["USA", "A"]
+    assert (x.authorities, x.legal_basis, x.event_id, x.measures) == (
+        ["EO 13694", "CAATSA 224"], "EO 13694", "s", ["asset freeze"])
+    refused(log, sanctions("same", 2, "A", basis="EO 13694"), E.SANCTION_IN_FORCE)
+    refused([sanctions("s", 1, "A")], sanctions("none", 2, "A"), E.SANCTION_IN_FORCE)
+    # new measures under the same authority are added as before
+    x = fold(log + [sanctions("u", 2, "A", measures=("travel ban",), basis="EO 13694")]).sanctions["USA", "A"]
+    assert (x.measures, x.authorities) == (["asset freeze", "travel ban"], ["EO 13694"])
+
+
+def test_a_foreign_agent_designation_is_a_sanction_with_its_own_measure():
+    fa = ev.ForeignAgentDesignated(id="f", date=day(1), actor="USA", target="RUS", legal_basis="FARA",
+                                   targets=(ev.SanctionTarget("RT America", "entity"),))
+    x = fold([fa]).sanctions["USA", "RT America"]
+    assert (x.measures, x.target_country, x.authorities) == ([FOREIGN_AGENT], "RUS", ["FARA"])
+    refused([fa], attrs.evolve(fa, id="again"), E.SANCTION_IN_FORCE)
+
+
+def test_a_head_of_mission_is_recalled_once_and_returns_only_when_recalled():
+    recall = ev.AmbassadorRecalled(id="r", date=day(2), actor="USA", target="RUS")
+    back = ev.AmbassadorReturned(id="b", date=day(9), actor="USA", target="RUS")
+    log = [mission(staff=5)]
+    assert fold(log).missions["USA", "RUS"].head is None
+    assert fold(log + [recall]).missions["USA", "RUS"].head == "recalled"
+    assert fold(log + [recall, back]).missions["USA", "RUS"].head == "present"
+    refused(log + [recall], attrs.evolve(recall, id="twice"), E.HEAD_TWICE)
+    refused(log, back, E.HEAD_TWICE)
+    refused(log + [recall, back], attrs.evolve(back, id="twice"), E.HEAD_TWICE)
+    # recalled again after returning
+    assert fold(log + [recall, back, attrs.evolve(recall, id="r2", date=day(10))]).missions["USA", "RUS"].head == "recalled"
+    # the other side's head is another matter
+    other = ev.AmbassadorRecalled(id="o", date=day(2), actor="RUS", target="USA")
+    s = fold(log + [recall, other])
+    assert (s.missions["RUS", "USA"].head, s.missions["RUS", "USA"].implicit) == ("recalled", "o")
+
+
+def test_contacts_are_suspended_once_and_resumed_only_when_suspended():
+    stop = ev.ContactsSuspended(id="s", date=day(2), actor="GBR", target="RUS", scope="high-level bilateral")
+    go = ev.ContactsResumed(id="g", date=day(5), actor="GBR", target="RUS")
+    c = fold([stop]).contacts["GBR", "RUS"]
+    assert (c.actor, c.target, c.scope, c.since, c.event_id) == ("GBR", "RUS", "high-level bilateral", day(2), "s")
+    assert fold([stop, go]).contacts == {}
+    refused([stop], attrs.evolve(stop, id="twice"), E.CONTACTS_TWICE)
+    refused([], go, E.CONTACTS_TWICE)
+    refused([stop], attrs.evolve(go, actor="RUS", target="GBR"), E.CONTACTS_TWICE)  # the other direction
+    both = fold([stop, attrs.evolve(stop, id="s2", actor="RUS", target="GBR")])
+    assert set(both.contacts) == {("GBR", "RUS"), ("RUS", "GBR")}
+
+
+@pytest.mark.parametrize("act", [
+    ev.LawEnacted(id="a", date=day(1), actor="USA", target="RUS", law="CAATSA"),
+    ev.AccreditationRefused(id="a", date=day(1), actor="USA", target="RUS", count=3),
+    ev.AmbassadorSummoned(id="a", date=day(1), actor="USA", target="RUS"),
+    ev.AccusationMade(id="a", date=day(1), actor="USA", target="RUS"),
+    ev.IncidentOccurred(id="a", date=day(1), actor="USA", kind="poisoning", suspected="RUS"),
+], ids=lambda e: e.type)
+def test_acts_without_a_state_of_their_own_only_name_their_countries(act):
+    s = fold([act])
+    assert s.countries == {"USA", "RUS"} and s.events_applied == 1
+    assert (s.missions, s.sanctions, s.contacts, s.designations, s.open_items) == ({}, {}, {}, [], {})
+
+
+def test_an_act_between_a_country_and_itself_is_refused():
+    refused([], ev.LawEnacted(id="bad", date=day(1), actor="USA", target="USA", law="x"), E.SELF_TARGET)
+    refused([], ev.ContactsSuspended(id="bad", date=day(1), actor="USA", target="USA"), E.SELF_TARGET)
+
