@@ -434,3 +434,12 @@ def test_an_act_between_a_country_and_itself_is_refused():
     refused([], ev.LawEnacted(id="bad", date=day(1), actor="USA", target="USA", law="x"), E.SELF_TARGET)
     refused([], ev.ContactsSuspended(id="bad", date=day(1), actor="USA", target="USA"), E.SELF_TARGET)
 
+
+def test_an_about_figure_outside_the_range_given_with_it_is_refused():
+    with pytest.raises(ValueError, match="about 5 is outside the range given with it \\(at least 10\\)"):
+        mission(staff_min=10, staff_about=5)
+    with pytest.raises(ValueError, match="about 30 is outside the range given with it \\(10 to 20\\)"):
+        mission(staff_min=10, staff_max=20, staff_about=30)
+    m = fold([mission(staff_min=10, staff_max=20, staff_about=15)]).missions["USA", "RUS"]
+    assert (m.low, m.high, m.about) == (10, 20, 15)
+
