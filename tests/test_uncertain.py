@@ -303,6 +303,19 @@ sources = ["public record: c"]
     assert usa(log.events, 10) == (23, None)
 
 
+def test_the_state_at_a_date_does_not_depend_on_the_dates_seen_before_it():
+    """Departures take effect in the order of their deadlines: a cap that binds on day 10 clamps the mission before
+    people ordered out for day 20 leave, whether the state was looked at on day 11 or not."""
+    log = [mission(staff_min=10, staff_max=20), expel("a", 1, 5, deadline=20), cap("c", 2, 8, deadline=10),
+           expel("b", 3, 5, deadline=30)]
+    direct = fold(log, until=day(21))
+    stepped = at(fold(log, until=day(11)), day(21))
+    assert direct == stepped
+    m = direct.missions["USA", "RUS"]
+    assert m.pending_departures <= m.low  # the 5 ordered out for day 30 are still there
+    assert (m.low, m.high) == (5, 8)
+
+
 # --- closures that take effect later ---------------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ import heapq
 
 from . import errors as E
 from .errors import RuleViolation
-from .state import Mission, PostState, PropertyState, State
+from .state import Departure, Mission, PostState, PropertyState, State
 
 Date = datetime.date
 
@@ -29,22 +29,14 @@ def settle(s: State, date: Date) -> None:
 
 
 def _leave(s: State, m: Mission, date: Date) -> None:
-    """The departures of ``m`` due before ``date`` happen; a cap whose deadline passed is checked."""
-    keep, clamp = [], None
-    for d in m.departures:
-        if d.deadline is None or d.deadline >= date:
-            keep.append(d)
-        elif d.exact:
-            _gone(m, d.count, d.count)
-            if m.low < 0:
-                raise RuleViolation(d.event_id, E.NEGATIVE_HEADCOUNT, f"{m.sending} mission in {m.host} below zero")
-        elif d.reason == "cap":
-            clamp = d  # the excess over the cap leaves, however many that is: after the others
-        else:
-            _gone(m, d.count, d.most)
-    m.departures = keep
-    if clamp is not None:
-        _clamp(s, m)
+    """The departures of ``m`` due before ``date`` happen, in the order of their deadlines; a cap whose deadline
+    passed is checked."""
+    due = [d for d in m.departures if d.deadline is not None and d.deadline < date]
+    if due:
+        # in deadline order, so that the state at a date does not depend on the dates settled before it; on one day,
+        # the excess over a cap leaves after the others, however many that is
+        due.sort(key=lambda d: (d.deadline, not d.exact and d.reason == "cap"))
+        _go(s, m, due)
     if m.cap_deadline is not None and m.cap_deadline < date:
         _, cap_high = cap_range(s, m)
         if m.cap is not None or m.cap_parity:
@@ -54,11 +46,26 @@ def _leave(s: State, m: Mission, date: Date) -> None:
                                     f"cap {_cap_text(s, m)}")
 
 
-def _gone(m: Mission, least: int, most: int | None) -> None:
-    """Between ``least`` and ``most`` people (None: any number) left the mission."""
-    m.low = max(m.low - most, 0) if most is not None else 0
+def _go(s: State, m: Mission, leaving: list[Departure]) -> None:
+    """The departures ``leaving`` (of ``m``, in the order they happen) take place.
+
+    People still to leave after them are there meanwhile: the mission never counts fewer (``floor``)."""
+    gone = {id(d) for d in leaving}
+    m.departures = [d for d in m.departures if id(d) not in gone]
+    floor = m.pending_departures + sum(d.count for d in leaving)
+    for d in leaving:
+        floor -= d.count
+        if not d.exact and d.reason == "cap":
+            _clamp(s, m, floor)
+        else:
+            _gone(m, d.count, d.most, floor)
+
+
+def _gone(m: Mission, least: int, most: int | None, floor: int = 0) -> None:
+    """Between ``least`` and ``most`` people (None: any number) left the mission; ``floor`` are still to leave."""
+    m.low = max(m.low - most, floor) if most is not None else floor
     if m.high is not None:
-        m.high -= least
+        m.high = max(m.high - least, floor)
     if most == least and m.change is not None:
         m.change -= least
         if m.about is not None:
@@ -69,10 +76,12 @@ def _gone(m: Mission, least: int, most: int | None) -> None:
         m.about = None
 
 
-def _clamp(s: State, m: Mission) -> None:
+def _clamp(s: State, m: Mission, floor: int = 0) -> None:
+    """The mission is within the cap (``floor`` people still to leave later are there)."""
     cap_low, cap_high = cap_range(s, m)
     low, high = min(m.low, cap_low), (cap_high if m.high is None else
                                       m.high if cap_high is None else min(m.high, cap_high))
+    low, high = max(low, floor), (None if high is None else max(high, floor))
     if (low, high) != (m.low, m.high):
         m.change = m.about = None
     m.low, m.high = low, high

@@ -11,7 +11,7 @@ from typing import Callable
 
 from . import errors as E
 from . import events as ev
-from .clock import _cap_text, _clamp, _gone, _schedule, cap_range
+from .clock import _cap_text, _go, _schedule, cap_range
 from .errors import RuleViolation
 from .state import (Claim, ContactsState, Departure, Designation, Mission, OpenItem, PostState, PropertyState,
                     SanctionState, State)
@@ -267,14 +267,7 @@ def _departed(s: State, e: ev.DiplomatsDeparted) -> None:
     if not due:
         raise RuleViolation(e.id, E.NOTHING_PENDING,
                             f"no one ordered out by {e.order} is still to leave the {e.actor} mission in {e.target}")
-    m.departures = [d for d in m.departures if d.event_id != e.order]
-    for d in due:
-        if d.exact:
-            _gone(m, d.count, d.count)
-        elif d.reason == "cap":
-            _clamp(s, m)
-        else:
-            _gone(m, d.count, d.most)
+    _go(s, m, due)
 
 
 @handles(ev.PostOpened)
