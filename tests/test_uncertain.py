@@ -231,6 +231,24 @@ def test_a_cap_without_a_deadline_stays_pending_until_the_departure_is_recorded(
     assert fold(log).missions["USA", "RUS"].departures == []
 
 
+def test_a_cap_lifted_before_its_deadline_does_not_empty_the_mission():
+    """The people over the cap were ordered out when it was imposed: lifting it later does not make the fold forget
+    how many are left (it used to clamp the mission to no cap at all: at least 0)."""
+    log = [mission(staff_min=10, staff_max=20), cap("c", 2, 15, deadline=10),
+           ev.MissionCapLifted(id="l", date=day(3), actor="RUS", target="USA")]
+    assert usa(log, 11) == (5, 20)
+
+
+def test_a_superseded_cap_does_not_clamp_the_mission_to_the_new_cap_before_the_new_deadline():
+    exact = [mission(staff=20), cap("c1", 2, 15, deadline=10), cap("c2", 3, 5, deadline=20)]
+    assert [usa(exact, n) for n in (10, 11, 20, 21)] == [(20, 20), (15, 15), (15, 15), (5, 5)]
+    ranged = [mission(staff_min=12, staff_max=20)] + exact[1:]
+    for n in (10, 11, 20, 21):
+        low, high = usa(ranged, n)
+        assert low <= usa(exact, n)[0] <= high, n
+    assert usa(ranged, 11)[1] >= 15  # the new cap of 5 binds only after day 20
+
+
 # --- who leaves when: expulsions without deadline, departures recorded, caps and later expulsions ----------------
 
 

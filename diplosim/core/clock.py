@@ -35,7 +35,7 @@ def _leave(s: State, m: Mission, date: Date) -> None:
     if due:
         # in deadline order, so that the state at a date does not depend on the dates settled before it; on one day,
         # the excess over a cap leaves after the others, however many that is
-        due.sort(key=lambda d: (d.deadline, not d.exact and d.reason == "cap"))
+        due.sort(key=lambda d: (d.deadline, _clamps(m, d)))
         _go(s, m, due)
     if m.cap_deadline is not None and m.cap_deadline < date:
         _, cap_high = cap_range(s, m)
@@ -49,16 +49,23 @@ def _leave(s: State, m: Mission, date: Date) -> None:
 def _go(s: State, m: Mission, leaving: list[Departure]) -> None:
     """The departures ``leaving`` (of ``m``, in the order they happen) take place.
 
-    People still to leave after them are there meanwhile: the mission never counts fewer (``floor``)."""
+    People still to leave after them are there meanwhile: the mission never counts fewer (``floor``).  The excess
+    over the cap in force, when not known exactly, clamps the mission to the cap; an older cap's excess, the cap
+    lifted or replaced since, leaves as any departure of uncertain size (between ``count`` and ``upto``)."""
     gone = {id(d) for d in leaving}
     m.departures = [d for d in m.departures if id(d) not in gone]
     floor = m.pending_departures + sum(d.count for d in leaving)
     for d in leaving:
         floor -= d.count
-        if not d.exact and d.reason == "cap":
+        if _clamps(m, d):
             _clamp(s, m, floor)
         else:
             _gone(m, d.count, d.most, floor)
+
+
+def _clamps(m: Mission, d: Departure) -> bool:
+    """Whether ``d`` is the excess, not known exactly, over the cap in force on ``m``."""
+    return not d.exact and d.reason == "cap" and d.event_id == m.cap_event
 
 
 def _gone(m: Mission, least: int, most: int | None, floor: int = 0) -> None:
