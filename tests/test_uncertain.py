@@ -321,6 +321,26 @@ sources = ["public record: c"]
     assert usa(log.events, 10) == (23, None)
 
 
+def test_people_ordered_out_after_a_cap_leave_on_top_of_its_excess_whatever_leaves_first():
+    """With the excess over a cap fixed when it was imposed, a later expulsion comes on top of it, as for a cap with a
+    known deadline on an exact mission; the figure must not depend on which group happens to leave first."""
+    base = [mission(staff=20), cap("c", 2, 10)]
+    x = expel("x", 3, 5, deadline=4)
+    cap_first = base + [departed("gone", 3, "c"), x]
+    expelled_first = base + [x, departed("gone", 10, "c")]
+    assert usa(cap_first, 11) == usa(expelled_first, 11) == (5, 5)
+    # an expulsion without a deadline, recorded as gone before the cap's excess leaves: the clamp remembers them
+    recorded = base + [expel("x", 3, 5), departed("x-gone", 4, "x")]
+    m = fold(recorded).missions["USA", "RUS"]
+    assert [(d.event_id, d.on_top) for d in m.departures] == [("c", 5)]
+    assert usa(recorded + [departed("gone", 10, "c")], 11) == (5, 5)
+    # the same with the cap's deadline known: the exact path
+    assert usa([mission(staff=20), cap("c", 2, 10, deadline=9), x], 11) == (5, 5)
+    # and a mission known only to be at least 15 strong cannot end above what the exact one ends at
+    low, high = usa([mission(staff_min=15), cap("c", 2, 10, deadline=9), x], 11)
+    assert low <= 5 <= high
+
+
 def test_the_state_at_a_date_does_not_depend_on_the_dates_seen_before_it():
     """Departures take effect in the order of their deadlines: a cap that binds on day 10 clamps the mission before
     people ordered out for day 20 leave, whether the state was looked at on day 11 or not."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime
 import heapq
 
+import attrs
+
 from . import errors as E
 from .errors import RuleViolation
 from .state import Departure, Mission, PostState, PropertyState, State
@@ -50,17 +52,30 @@ def _go(s: State, m: Mission, leaving: list[Departure]) -> None:
     """The departures ``leaving`` (of ``m``, in the order they happen) take place.
 
     People still to leave after them are there meanwhile: the mission never counts fewer (``floor``).  The excess
-    over the cap in force, when not known exactly, clamps the mission to the cap; an older cap's excess, the cap
+    over the cap in force, when not known exactly, clamps the mission to the cap; people ordered out after that cap
+    who leave before it binds leave on top of its excess (``Departure.on_top``).  An older cap's excess, the cap
     lifted or replaced since, leaves as any departure of uncertain size (between ``count`` and ``upto``)."""
+    clamp, after = None, set()
+    for d in m.departures:
+        if clamp is not None:
+            after.add(id(d))
+        elif _clamps(m, d):
+            clamp = d
     gone = {id(d) for d in leaving}
     m.departures = [d for d in m.departures if id(d) not in gone]
     floor = m.pending_departures + sum(d.count for d in leaving)
+    on_top = 0
     for d in leaving:
         floor -= d.count
-        if _clamps(m, d):
-            _clamp(s, m, floor)
+        if d is clamp:
+            _clamp(s, m, floor, d.on_top + on_top)
+            clamp = None
         else:
             _gone(m, d.count, d.most, floor)
+            if clamp is not None and d.exact and id(d) in after:
+                on_top += d.count
+    if clamp is not None and on_top:  # records are replaced, never changed in place: timelines share them
+        m.departures = [attrs.evolve(d, on_top=d.on_top + on_top) if d is clamp else d for d in m.departures]
 
 
 def _clamps(m: Mission, d: Departure) -> bool:
@@ -83,9 +98,11 @@ def _gone(m: Mission, least: int, most: int | None, floor: int = 0) -> None:
         m.about = None
 
 
-def _clamp(s: State, m: Mission, floor: int = 0) -> None:
-    """The mission is within the cap (``floor`` people still to leave later are there)."""
+def _clamp(s: State, m: Mission, floor: int = 0, on_top: int = 0) -> None:
+    """The mission is within the cap, less ``on_top`` people who left on top of its excess (``floor`` people still
+    to leave later are there)."""
     cap_low, cap_high = cap_range(s, m)
+    cap_low, cap_high = max(cap_low - on_top, 0), (None if cap_high is None else max(cap_high - on_top, 0))
     low, high = min(m.low, cap_low), (cap_high if m.high is None else
                                       m.high if cap_high is None else min(m.high, cap_high))
     low, high = max(low, floor), (None if high is None else max(high, floor))
