@@ -212,6 +212,16 @@ def test_a_parity_cap_follows_the_other_mission():
     assert usa(log, 11) == (15, 25)
 
 
+def test_a_parity_cap_met_when_imposed_still_follows_the_other_mission():
+    """A parity cap that the mission meets when it is imposed is met again at its deadline: the other mission may have
+    shrunk in between."""
+    log = [mission(staff=10), mission("r", sending="RUS", host="USA", staff=10), cap("c", 2, deadline=10),
+           expel("x", 3, 4, deadline=5, host="USA", sending="RUS")]
+    assert fold(log, until=day(11)).missions["RUS", "USA"].staff == 6
+    assert usa(log, 10) == (10, 10)
+    assert usa(log, 11) == (6, 6)
+
+
 def test_a_parity_cap_without_the_other_mission_bounds_nothing():
     s = fold([mission(staff_min=5, staff_max=9), cap("c", 2, deadline=4)], until=day(5))
     m = s.missions["USA", "RUS"]

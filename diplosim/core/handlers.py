@@ -238,8 +238,8 @@ def _cap_uncertain(s: State, m: Mission, e: ev.MissionCapped) -> None:
     due_most = sum(d.most for d in due) if all(d.most is not None for d in due) else None
     least = max(0, m.low - due_most - cap_high) if due_most is not None and cap_high is not None else 0
     most = max(0, m.high - due_least - cap_low) if m.high is not None else None
-    if most == 0:
-        return  # the mission is within the cap already, whatever its size
+    if most == 0 and not m.cap_parity:
+        return  # the mission is within the cap already, whatever its size (a parity cap may shrink by its deadline)
     # people ordered out for later may be among those who leave by the cap's deadline: how many is not known
     due_ids = {id(d) for d in due}
     m.departures = [d if id(d) in due_ids else Departure(0, d.deadline, d.event_id, d.reason, d.most, False,
