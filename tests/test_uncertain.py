@@ -222,6 +222,17 @@ def test_a_parity_cap_met_when_imposed_still_follows_the_other_mission():
     assert usa(log, 11) == (6, 6)
 
 
+def test_a_parity_cap_is_not_broken_when_the_other_mission_shrinks_after_its_deadline():
+    """The cap was met by its deadline; the other side's later expulsion lowers the parity, which is not the capped
+    mission's failure to meet the cap (an assignment over the new parity is refused)."""
+    log = [mission(staff=10), mission("r", sending="RUS", host="USA", staff=12), cap("c", 2, deadline=5),
+           expel("x", 10, 5, deadline=12, host="USA", sending="RUS"),
+           expel("y", 11, 2, deadline=12)]
+    assert usa(log, 13) == (8, 8)
+    assert fold(log, until=day(13)).missions["RUS", "USA"].staff == 7
+    refused(log, ev.StaffAssigned(id="a", date=day(14), actor="USA", target="RUS", count=1), E.CAP_NOT_MET)
+
+
 def test_a_parity_cap_without_the_other_mission_bounds_nothing():
     s = fold([mission(staff_min=5, staff_max=9), cap("c", 2, deadline=4)], until=day(5))
     m = s.missions["USA", "RUS"]
@@ -503,4 +514,3 @@ def test_an_about_figure_outside_the_range_given_with_it_is_refused():
         mission(staff_min=10, staff_max=20, staff_about=30)
     m = fold([mission(staff_min=10, staff_max=20, staff_about=15)]).missions["USA", "RUS"]
     assert (m.low, m.high, m.about) == (10, 20, 15)
-

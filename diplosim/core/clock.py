@@ -39,13 +39,10 @@ def _leave(s: State, m: Mission, date: Date) -> None:
         # the excess over a cap leaves after the others, however many that is
         due.sort(key=lambda d: (d.deadline, _clamps(m, d)))
         _go(s, m, due)
-    if m.cap_deadline is not None and m.cap_deadline < date:
-        _, cap_high = cap_range(s, m)
-        if m.cap is not None or m.cap_parity:
-            if cap_high is not None and m.low > cap_high:
-                raise RuleViolation(m.cap_event or "?", E.CAP_NOT_MET,
-                                    f"{m.sending} mission in {m.host} has {_fig(m)} after the deadline, "
-                                    f"cap {_cap_text(s, m)}")
+    # a parity cap is met at its deadline by the clamp; the other mission shrinking later is not this one's failure
+    if m.cap is not None and m.cap_deadline is not None and m.cap_deadline < date and m.low > m.cap:
+        raise RuleViolation(m.cap_event or "?", E.CAP_NOT_MET,
+                            f"{m.sending} mission in {m.host} has {_fig(m)} after the deadline, cap {_cap_text(s, m)}")
 
 
 def _go(s: State, m: Mission, leaving: list[Departure]) -> None:
