@@ -285,6 +285,18 @@ def test_an_expulsion_without_a_deadline_is_pending_until_the_departure_is_recor
     assert s.events_applied == 3
 
 
+def test_the_rows_of_a_mission_with_a_departure_without_deadline_name_the_next_known_deadline():
+    from diplosim.analysis.projections import mission_rows, state_json
+
+    s = fold([mission(staff=20), expel("x", 2, 5), expel("y", 2, 1, deadline=9)])
+    [row] = mission_rows(s)
+    assert (row["pending_departures"], row["departure_deadline"]) == (6, "2018-01-09")
+    [row] = state_json(s)["missions"]
+    assert [(d["event_id"], d["deadline"]) for d in row["departures"]] == [("x", None), ("y", "2018-01-09")]
+    [row] = mission_rows(fold([mission(staff=20), expel("x", 2, 5)]))
+    assert row["departure_deadline"] is None
+
+
 def test_a_departure_is_recorded_only_for_people_still_to_leave():
     log = [mission(staff=20), expel("x", 2, 5), expel("dated", 2, 3, deadline=4), departed("gone", 5, "x")]
     refused(log, departed("again", 6, "x"), E.NOTHING_PENDING)  # they left already

@@ -30,7 +30,7 @@ def _d(value: datetime.date | None) -> str | None:
 def mission_rows(s: State) -> list[Row]:
     rows = []
     for m in s.iter_missions():
-        next_deadline = min((d.deadline for d in m.departures), default=None)
+        next_deadline = min((d.deadline for d in m.departures if d.deadline is not None), default=None)
         rows.append({
             "sending": m.sending, "host": m.host, "staff": m.staff,
             "pending_departures": m.pending_departures, "departure_deadline": _d(next_deadline),
