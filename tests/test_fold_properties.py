@@ -8,7 +8,7 @@ import datetime
 
 import attrs
 import pytest
-from gen import check_invariants, valid_logs, worlds
+from gen import check_invariants, valid_logs, widened, worlds
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -116,6 +116,66 @@ def test_state_at_a_date_is_the_fold_up_to_it(events, data):
     date = data.draw(st.sampled_from(_dates(events)))
     upto = fold([e for e in events if e.date <= date])
     assert state_json(at(upto, date)) == state_json(fold(events, until=date))
+
+
+# --- uncertain baselines: a wider baseline never excludes what a narrower one says ---------------------------------
+
+LATER = datetime.timedelta(days=60)
+
+
+def _holds(outer, inner) -> bool:
+    """Whether the range ``outer`` (low, high; high None: unbounded) holds the range ``inner``."""
+    return outer[0] <= inner[0] and (outer[1] is None or (inner[1] is not None and inner[1] <= outer[1]))
+
+
+def _assert_within(narrow: State, wide: State, where) -> None:
+    assert set(narrow.missions) == set(wide.missions), where
+    for key, m in narrow.missions.items():
+        w = wide.missions[key]
+        assert _holds((w.low, w.high), (m.low, m.high)), (where, key, (m.low, m.high), (w.low, w.high))
+        # pending departures too: at least as few are sure to leave, at most as many may
+        assert _holds((w.pending_departures, w.pending_most), (m.pending_departures, m.pending_most)), (where, key)
+    # what does not rest on the figures is the same
+    for table in ("properties", "sanctions", "designations", "contacts", "open_items", "countries"):
+        assert getattr(narrow, table) == getattr(wide, table), (where, table)
+
+
+def _check_dates(events):
+    return _dates(events)[::2] + ([events[-1].date + LATER] if events else [])
+
+
+@given(worlds(), st.data())
+def test_an_uncertain_baseline_holds_every_figure_of_the_exact_one_at_every_date(pair, data):
+    """Each exact baseline replaced by a range that holds it (at least k, at most, between, about, unknown): at every
+    date every mission's figure, and its pending departures, of the exact log lie within the uncertain one's."""
+    events, _ = pair
+    loose = data.draw(widened(events))
+    for date in _check_dates(events):
+        exact, uncertain = fold(events, until=date), fold(loose, until=date)
+        for key, m in exact.missions.items():
+            if m.exact:
+                u = uncertain.missions[key]
+                assert u.low <= m.staff and (u.high is None or m.staff <= u.high), (date, key, m.staff, u)
+        _assert_within(exact, uncertain, date)
+        check_invariants(uncertain)
+
+
+@given(worlds(), st.data())
+def test_a_tighter_baseline_never_widens_a_later_range(pair, data):
+    events, _ = pair
+    tight, loose = data.draw(widened(events, nested=True))
+    for date in _check_dates(events):
+        _assert_within(fold(tight, until=date), fold(loose, until=date), date)
+
+
+@given(worlds(), st.data())
+def test_an_uncertain_version_of_a_valid_log_is_valid(pair, data):
+    """The uncertain version never refuses what the exact one accepts: the same events apply, none refused."""
+    events, _ = pair
+    loose = data.draw(widened(events))
+    s = fold(loose)
+    assert s.events_applied == len(events) == fold(events).events_applied
+    check_invariants(s)
 
 
 # --- each rule, broken on purpose at the end of a random valid log ---------------------------------------------------
