@@ -33,34 +33,41 @@ def settle(s: State, date: Date) -> None:
 def _leave(s: State, m: Mission, date: Date) -> None:
     """The departures of ``m`` due before ``date`` happen, in the order of their deadlines; a cap whose deadline
     passed is checked."""
-    due = [d for d in m.departures if d.deadline is not None and d.deadline < date]
-    if due:
-        # in deadline order, so that the state at a date does not depend on the dates settled before it; on one day,
-        # the excess over a cap leaves after the others, however many that is
-        due.sort(key=lambda d: (d.deadline, _clamps(m, d)))
-        _go(s, m, due)
+    due, keep, exact = [], [], True
+    for d in m.departures:
+        (due if d.deadline is not None and d.deadline < date else keep).append(d)
+        exact = exact and d.exact
+    if due and exact:  # the common case: known numbers leave, in any order (and no cap's excess clamps)
+        m.departures = keep
+        for d in due:
+            _gone(m, d.count, d.count)
+    elif due:
+        if len(due) > 1:
+            # in deadline order, so that the state at a date does not depend on the dates settled before it; on one
+            # day, the excess over a cap leaves after the others, however many that is
+            due.sort(key=lambda d: (d.deadline, _clamps(m, d)))
+        _go(s, m, due, keep)
     # a parity cap is met at its deadline by the clamp; the other mission shrinking later is not this one's failure
     if m.cap is not None and m.cap_deadline is not None and m.cap_deadline < date and m.low > m.cap:
         raise RuleViolation(m.cap_event or "?", E.CAP_NOT_MET,
                             f"{m.sending} mission in {m.host} has {_fig(m)} after the deadline, cap {_cap_text(s, m)}")
 
 
-def _go(s: State, m: Mission, leaving: list[Departure]) -> None:
-    """The departures ``leaving`` (of ``m``, in the order they happen) take place.
+def _go(s: State, m: Mission, leaving: list[Departure], keep: list[Departure]) -> None:
+    """The departures ``leaving`` (of ``m``, in the order they happen) take place; ``keep`` are the others.
 
     People still to leave after them are there meanwhile: the mission never counts fewer (``floor``).  The excess
     over the cap in force, when not known exactly, clamps the mission to the cap; people ordered out after that cap
     who leave before it binds leave on top of its excess (``Departure.on_top``).  An older cap's excess, the cap
     lifted or replaced since, leaves as any departure of uncertain size (between ``count`` and ``upto``)."""
-    clamp, after = None, set()
-    for d in m.departures:
-        if clamp is not None:
-            after.add(id(d))
-        elif _clamps(m, d):
-            clamp = d
-    gone = {id(d) for d in leaving}
-    m.departures = [d for d in m.departures if id(d) not in gone]
-    floor = m.pending_departures + sum(d.count for d in leaving)
+    clamp = None
+    if m.cap_event is not None:
+        for i, d in enumerate(m.departures):
+            if _clamps(m, d):
+                clamp, after = d, {id(x) for x in m.departures[i + 1:]}
+                break
+    m.departures = keep
+    floor = sum(d.count for d in keep) + sum(d.count for d in leaving)
     on_top = 0
     for d in leaving:
         floor -= d.count

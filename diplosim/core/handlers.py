@@ -267,7 +267,7 @@ def _departed(s: State, e: ev.DiplomatsDeparted) -> None:
     if not due:
         raise RuleViolation(e.id, E.NOTHING_PENDING,
                             f"no one ordered out by {e.order} is still to leave the {e.actor} mission in {e.target}")
-    _go(s, m, due)
+    _go(s, m, due, [d for d in m.departures if d.event_id != e.order])
 
 
 @handles(ev.PostOpened)
