@@ -13,7 +13,7 @@ from diplosim.core.log import default_log_path, load_log
 from diplosim.tooling.synthetic import EDGE, REALISTIC, generate
 from diplosim.core.timeline import Timeline, states_at
 
-TABLES = ("missions", "properties", "sanctions", "open_items")
+TABLES = ("missions", "properties", "sanctions", "open_items", "contacts", "designations")
 
 
 def assert_same(got, want):
@@ -48,7 +48,9 @@ def test_changing_a_returned_state_changes_no_later_answer(seed, n, data):
     s = t.at(d)
     apply_all_in_place(s, [e for e in events if e.date > d])  # the caller folds on: records are replaced
     for m in s.missions.values():  # and changes its missions by hand
-        m.staff += 1
+        m.low += 1
+        m.high = None
+        m.about = m.cap = None
         m.departures.clear()
         m.posts.clear()
     s.open_items.clear()
