@@ -374,6 +374,22 @@ def test_people_ordered_out_after_a_cap_leave_on_top_of_its_excess_whatever_leav
     assert low <= 5 <= high
 
 
+def test_people_ordered_out_on_top_of_an_uncertain_excess_must_fit_within_the_cap():
+    """While the excess over a cap is still to leave, those ordered out after it leave on top of it: together they fit
+    within the cap, as on an exact mission.  (Accepted, such a log folded, then broke the cap the day after its
+    deadline, when the people still ordered out were found over it.)"""
+    refused([cap("c", 1, 0, deadline=1)], expel("x", 1, 1), E.EXPEL_ABSENT)  # a mission of unknown size, capped at 0
+    log = [mission(staff_min=5), cap("c", 1, 3, deadline=10), expel("x", 2, 2, deadline=4)]
+    err = refused(log, expel("y", 3, 2, deadline=20), E.EXPEL_ABSENT)
+    assert "at most 1 " in err.detail and "cap of 3" in err.detail
+    ok = log + [expel("y", 3, 1, deadline=20)]
+    assert [usa(ok, n) for n in (4, 5, 11, 21)] == [(5, None), (3, None), (1, 1), (0, 0)]
+    # the exact mission of 5 refuses the same expulsion, and ends the same way
+    exact = [mission(staff=5)] + log[1:]
+    refused(exact, expel("y", 3, 2, deadline=20), E.EXPEL_ABSENT)
+    assert usa(exact + [expel("y", 3, 1, deadline=20)], 21) == (0, 0)
+
+
 def test_the_state_at_a_date_does_not_depend_on_the_dates_seen_before_it():
     """Departures take effect in the order of their deadlines: a cap that binds on day 10 clamps the mission before
     people ordered out for day 20 leave, whether the state was looked at on day 11 or not."""

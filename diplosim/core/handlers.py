@@ -177,6 +177,12 @@ def _expelled(s: State, e: ev.DiplomatsExpelled) -> None:
                             f"remain" if m.exact else
                             f"expels {e.count} but at most {m.high - pending} of the {e.target} mission in "
                             f"{e.actor} remain")
+    if m.cap is not None and m.departures:
+        room = _room_over_excess(m)
+        if room is not None and e.count > room:
+            raise RuleViolation(e.id, E.EXPEL_ABSENT,
+                                f"expels {e.count} but at most {room} of the {e.target} mission in {e.actor} remain "
+                                f"once the cap of {m.cap} set by {m.cap_event} is met")
     if need > m.low:  # the act implies more people than were known: the fold infers it
         m.low = need
         m.inferred = True
@@ -185,6 +191,19 @@ def _expelled(s: State, e: ev.DiplomatsExpelled) -> None:
     m.departures.append(Departure(e.count, deadline, e.id, "expelled", None, True, e.deadline_assumed))
     if deadline is not None:
         heapq.heappush(s.deadlines, (deadline, target, actor))  # _schedule, written out
+
+
+def _room_over_excess(m: Mission) -> int | None:
+    """While the excess over a numeric cap (not known exactly) is still to leave, how many more people can be
+    ordered out: those ordered out since the cap leave on top of its excess (as with a known excess), so together
+    with those who left already they fit within the cap.  None when no such excess is pending."""
+    on_top = None
+    for d in m.departures:
+        if on_top is not None:
+            on_top += d.count if d.exact else 0
+        elif not d.exact and d.reason == "cap" and d.event_id == m.cap_event:
+            on_top = d.on_top
+    return None if on_top is None else max(m.cap - on_top, 0)
 
 
 @handles(ev.MissionCapped)
