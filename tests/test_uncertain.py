@@ -390,6 +390,17 @@ def test_people_ordered_out_on_top_of_an_uncertain_excess_must_fit_within_the_ca
     assert usa(exact + [expel("y", 3, 1, deadline=20)], 21) == (0, 0)
 
 
+def test_an_assignment_after_a_cap_counts_everyone_still_to_leave_as_there():
+    """People ordered out who may still be there once the cap binds count against it, however many they may be."""
+    assign = ev.StaffAssigned(id="a", date=day(2), actor="USA", target="RUS", count=1)
+    log = [expel("x", 1, 1), cap("c", 1, 1, deadline=1)]  # the expelled one may have left as the cap's excess
+    assert usa(log, 2) == (1, 1)
+    refused(log, assign, E.CAP_NOT_MET)
+    refused([mission(staff=1)] + log, assign, E.CAP_NOT_MET)  # as on an exact mission
+    # once the departure is recorded there may be room (if the one who left was not among the excess)
+    assert usa(log + [departed("gone", 2, "x"), assign], 2) == (1, 2)
+
+
 def test_the_state_at_a_date_does_not_depend_on_the_dates_seen_before_it():
     """Departures take effect in the order of their deadlines: a cap that binds on day 10 clamps the mission before
     people ordered out for day 20 leave, whether the state was looked at on day 11 or not."""

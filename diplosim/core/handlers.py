@@ -129,10 +129,12 @@ def _assigned(s: State, e: ev.StaffAssigned) -> None:
     if m.cap is not None or m.cap_parity:
         _, cap_high = cap_range(s, m)
         # the newcomers arrive now; people ordered out who are still there once the cap binds count against it too
-        after = m.low - _most_pending(m) + e.count
+        # (all of them, however many that is: only those due to leave before it binds may be gone by then)
+        leaving = m.departures
         if m.cap_deadline is not None:
             binds = max(e.date, m.cap_deadline + datetime.timedelta(days=1))
-            after += sum(d.count for d in m.departures if d.deadline is None or d.deadline >= binds)
+            leaving = [d for d in m.departures if d.deadline is not None and d.deadline < binds]
+        after = m.low - _most_of(leaving, m.low) + e.count
         if cap_high is not None and after > cap_high:
             raise RuleViolation(e.id, E.CAP_NOT_MET,
                                 f"{_figure_after(m, after)} would exceed the cap of {_cap_text(s, m)} set by "
@@ -146,9 +148,15 @@ def _assigned(s: State, e: ev.StaffAssigned) -> None:
         m.about += e.count
 
 
-def _most_pending(m: Mission) -> int:
-    most = m.pending_most
-    return m.low if most is None else min(most, m.low)
+def _most_of(departures: list[Departure], low: int) -> int:
+    """The most people who leave by ``departures`` (a mission of at least ``low`` cannot lose more)."""
+    total = 0
+    for d in departures:
+        most = d.most
+        if most is None:
+            return low
+        total += most
+    return min(total, low)
 
 
 def _figure_after(m: Mission, after: int) -> str:
