@@ -222,6 +222,15 @@ def test_a_parity_cap_met_when_imposed_still_follows_the_other_mission():
     assert usa(log, 11) == (6, 6)
 
 
+def test_a_parity_cap_binds_on_the_other_mission_as_it_stands_on_its_deadline_however_far_the_fold_jumps():
+    """The capped mission's own earlier departure used to take its parity clamp along with it, before the other
+    mission's departure due in between: the state on day 20 depended on whether day 8 had been seen."""
+    log = [mission(staff=20), mission("r", sending="RUS", host="USA", staff=15), cap("c", 2, deadline=10),
+           expel("x", 2, 1, deadline=5), expel("y", 2, 5, deadline=7, host="USA", sending="RUS")]
+    assert usa(log, 20) == (9, 9)  # the other mission is 10 from day 8; the one expelled after the cap is on top
+    assert at(fold(log, until=day(8)), day(20)) == fold(log, until=day(20))
+
+
 def test_a_parity_cap_is_not_broken_when_the_other_mission_shrinks_after_its_deadline():
     """The cap was met by its deadline; the other side's later expulsion lowers the parity, which is not the capped
     mission's failure to meet the cap (an assignment over the new parity is refused)."""

@@ -21,21 +21,21 @@ Date = datetime.date
 def settle(s: State, date: Date) -> None:
     """Let every departure whose deadline is before ``date``, and every closure effective by ``date``, happen."""
     dl = s.deadlines
-    while dl and dl[0][0] < date:
-        _, sending, host = heapq.heappop(dl)
+    while dl and dl[0][0] < date:  # day by day across missions: a parity cap reads the other mission as it stands
+        deadline, sending, host = heapq.heappop(dl)
         m = s.missions.get((sending, host))
         if m is not None:
-            _leave(s, m, date)
+            _leave(s, m, deadline)
     if s.effects and s.effects[0][0] <= date:
         _take_effect(s, date)
 
 
-def _leave(s: State, m: Mission, date: Date) -> None:
-    """The departures of ``m`` due before ``date`` happen, in the order of their deadlines; a cap whose deadline
-    passed is checked."""
+def _leave(s: State, m: Mission, through: Date) -> None:
+    """The departures of ``m`` due through the end of ``through`` happen, in the order of their deadlines (each has
+    an entry of its own in the heap of deadlines); a cap whose deadline has passed is checked."""
     due, keep, exact = [], [], True
     for d in m.departures:
-        (due if d.deadline is not None and d.deadline < date else keep).append(d)
+        (due if d.deadline is not None and d.deadline <= through else keep).append(d)
         exact = exact and d.exact
     if due and exact:  # the common case: known numbers leave, in any order (and no cap's excess clamps)
         m.departures = keep
@@ -48,7 +48,7 @@ def _leave(s: State, m: Mission, date: Date) -> None:
             due.sort(key=lambda d: (d.deadline, _clamps(m, d)))
         _go(s, m, due, keep)
     # a parity cap is met at its deadline by the clamp; the other mission shrinking later is not this one's failure
-    if m.cap is not None and m.cap_deadline is not None and m.cap_deadline < date and m.low > m.cap:
+    if m.cap is not None and m.cap_deadline is not None and m.cap_deadline <= through and m.low > m.cap:
         raise RuleViolation(m.cap_event or "?", E.CAP_NOT_MET,
                             f"{m.sending} mission in {m.host} has {_fig(m)} after the deadline, cap {_cap_text(s, m)}")
 
