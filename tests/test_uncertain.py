@@ -197,7 +197,8 @@ def test_an_assignment_over_an_uncertain_cap_is_refused_only_when_it_must_exceed
     log = [mission(staff_min=30, staff_max=70), cap("c", 2, 50, deadline=10)]
     assign = ev.StaffAssigned(id="a", date=day(11), actor="USA", target="RUS", count=21)
     refused(log, assign, E.CAP_NOT_MET)  # at least 30 are there: 30 + 21 > 50
-    assert usa(log + [attrs.evolve(assign, count=20)], 11) == (50, 70)
+    # 20 more fit only if exactly 30 were there: then the mission is exactly at the cap
+    assert usa(log + [attrs.evolve(assign, count=20)], 11) == (50, 50)
 
 
 def test_a_parity_cap_follows_the_other_mission():
@@ -406,8 +407,23 @@ def test_an_assignment_after_a_cap_counts_everyone_still_to_leave_as_there():
     assert usa(log, 2) == (1, 1)
     refused(log, assign, E.CAP_NOT_MET)
     refused([mission(staff=1)] + log, assign, E.CAP_NOT_MET)  # as on an exact mission
-    # once the departure is recorded there may be room (if the one who left was not among the excess)
-    assert usa(log + [departed("gone", 2, "x"), assign], 2) == (1, 2)
+    # once the departure is recorded there may be room (if the one who left was not among the excess): then there is
+    # exactly the one let in
+    assert usa(log + [departed("gone", 2, "x"), assign], 2) == (1, 1)
+
+
+def test_staff_let_in_under_a_cap_in_force_bounds_the_mission_by_the_cap():
+    """An assignment after the cap's deadline is accepted only if the mission can hold it within the cap: once it is
+    in, the mission holds at most the cap, and an expulsion that would prove more is refused (as on an exact mission).
+    Before, the range grew past the cap and a later expulsion was let in that put the least size over it."""
+    log = [cap("c", 1, 2, deadline=1),  # a mission of unknown size, capped at 2
+           ev.StaffAssigned(id="a", date=day(2), actor="USA", target="RUS", count=1)]
+    assert usa(log, 2) == (1, 2)
+    refused(log, expel("x", 2, 3, deadline=5), E.EXPEL_ABSENT)
+    assert usa(log + [expel("x", 2, 2, deadline=5)], 2) == (2, 2)
+    # before the deadline nothing binds yet: the mission may still hold more
+    early = [cap("c", 1, 2, deadline=9), ev.StaffAssigned(id="a", date=day(2), actor="USA", target="RUS", count=1)]
+    assert usa(early, 2) == (1, None)
 
 
 def test_the_state_at_a_date_does_not_depend_on_the_dates_seen_before_it():

@@ -126,6 +126,7 @@ def _assigned(s: State, e: ev.StaffAssigned) -> None:
     _parties(e)
     _headcount(e, e.count, "count")
     m = _mission_or_new(s, e, e.actor, e.target)
+    bound = None  # the most the mission can hold once the newcomers are in: a cap in force since its deadline
     if m.cap is not None or m.cap_parity:
         _, cap_high = cap_range(s, m)
         # the newcomers arrive now; people ordered out who are still there once the cap binds count against it too
@@ -139,13 +140,19 @@ def _assigned(s: State, e: ev.StaffAssigned) -> None:
             raise RuleViolation(e.id, E.CAP_NOT_MET,
                                 f"{_figure_after(m, after)} would exceed the cap of {_cap_text(s, m)} set by "
                                 f"{m.cap_event}")
+        if m.cap_deadline is not None and m.cap_deadline < e.date:
+            bound = cap_high  # let in, so within the cap: the mission cannot have held more than it leaves room for
     m.low += e.count
     if m.high is not None:
         m.high += e.count
+    if bound is not None and (m.high is None or m.high > bound):
+        m.high = bound
     if m.change is not None:
         m.change += e.count
     if m.about is not None:
         m.about += e.count
+        if m.high is not None and m.about > m.high:
+            m.about = None
 
 
 def _most_of(departures: list[Departure], low: int) -> int:
