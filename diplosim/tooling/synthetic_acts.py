@@ -32,8 +32,8 @@ FOREVER = 10**9
 class _Mission:
     """The book of one mission (see the module's docstring)."""
 
-    __slots__ = ("low", "high", "about", "inferred", "implicit", "cap", "parity", "posts", "next_post",
-                 "last_deadline", "open_orders", "locked", "head")
+    __slots__ = ("low", "high", "about", "inferred", "implicit", "cap", "parity", "cap_deadline", "posts",
+                 "next_post", "last_deadline", "open_orders", "locked", "head")
 
     def __init__(self, low: int, high: int | None, about: int | None = None, implicit: bool = False):
         self.low, self.high, self.about = low, high, about
@@ -41,6 +41,7 @@ class _Mission:
         self.implicit = implicit
         self.cap: int | None = None
         self.parity = False
+        self.cap_deadline: int | None = None  # (ordinal)
         self.posts: dict[str, bool | int] = {}  # name -> open (True), closed (False), or the day it closes
         self.next_post = 1
         self.last_deadline = 0  # the latest deadline (ordinal) of anyone ordered out
@@ -104,22 +105,32 @@ class Measures:
         if m.locked >= self.day:
             return None
         count = min(self.profile.max_assign, 1 + self._expo(self.profile.assign_rate))
+        bound = None
         if m.cap is not None or m.parity:
             if m.last_deadline >= self.day or m.open_orders:  # people still to leave would count against the cap
                 return None
-            if m.cap is not None:
-                room = m.cap - m.low
-            else:  # the other mission's most, at the least: the fold counts its pending people too
+            cap_high = m.cap
+            if m.parity:  # the other mission's most, which the fold counts with its pending people
                 other = self.missions.get((host, sending))
-                room = count if other is None or other.high is None else other.high - m.low
-            count = min(count, room)
-            if count <= 0:
-                return None
+                if other is not None and (other.last_deadline >= self.day or other.open_orders
+                                          or other.locked >= self.day):
+                    return None
+                cap_high = None if other is None else other.high
+            if cap_high is not None:
+                count = min(count, cap_high - m.low)
+                if count <= 0:
+                    return None
+                if m.cap_deadline is not None and m.cap_deadline < self.day:
+                    bound = cap_high  # let in under a cap in force: the mission is within it
         m.low += count
         if m.high is not None:
             m.high += count
+        if bound is not None and (m.high is None or m.high > bound):
+            m.high = bound
         if m.about is not None:
             m.about += count
+            if m.high is not None and m.about > m.high:
+                m.about = None
         return ev.StaffAssigned(**self._base(sending, host), count=count)
 
     def _MissionCapped(self):
@@ -164,6 +175,7 @@ class Measures:
             m.about = None
         m.low, m.high = low, high
         m.cap, m.parity = cap, parity
+        m.cap_deadline = None if deadline is None else deadline.toordinal()
         self.capped.add((sending, host))
         return ev.MissionCapped(**e, cap=cap, parity=parity, deadline=deadline, resolves=self._resolves())
 
@@ -176,6 +188,7 @@ class Measures:
         self.capped.add((sending, host))
         deadline = self._deadline()
         m.last_deadline = max(m.last_deadline, deadline.toordinal())
+        m.cap_deadline = deadline.toordinal()
         return ev.MissionCapped(**self._base(host, sending), cap=cap, deadline=deadline, resolves=self._resolves())
 
     def _MissionCapLifted(self):
@@ -186,7 +199,7 @@ class Measures:
         if m.locked >= self.day:  # the excess still to leave would no longer be clamped
             return None
         self.capped.remove(key)
-        m.cap, m.parity = None, False
+        m.cap, m.parity, m.cap_deadline = None, False, None
         return ev.MissionCapLifted(**self._base(host, sending))
 
     def _DiplomatsDeparted(self):
