@@ -164,6 +164,65 @@ def valid_logs(**kwargs) -> st.SearchStrategy[list[ev.Event]]:
     return worlds(**kwargs).map(lambda pair: pair[0])
 
 
+# --- logs drawn act by act, without a book: whatever the fold accepts ----------------------------------------------
+
+RAW_COUNTRIES = ("USA", "RUS", "GBR")
+
+
+@st.composite
+def _raw_event(draw, n: int, day: datetime.date, earlier: list[ev.Event], exact: bool) -> ev.Event:
+    """One act on the figures of the missions among RAW_COUNTRIES, with small numbers and near deadlines."""
+    sending, host = draw(st.permutations(RAW_COUNTRIES))[:2]
+    base = {"id": f"r{n}", "date": day, "generated_by": "raw"}
+    later = st.none() | st.integers(0, 6).map(lambda k: day + datetime.timedelta(days=k))
+    kind = draw(st.sampled_from(["establish", "expel", "expel", "expel", "cap", "cap", "lift", "assign", "departed"]))
+    if kind == "establish":
+        figure = {"staff": draw(st.integers(0, 15))}
+        if not exact and draw(st.booleans()):
+            figure = _figure_fields(*draw(range_around(figure["staff"], figure["staff"])))
+        return ev.MissionEstablished(**base, actor=sending, target=host, **figure)
+    if kind == "expel":
+        return ev.DiplomatsExpelled(**base, actor=host, target=sending, count=draw(st.integers(1, 8)),
+                                    deadline=draw(later))
+    if kind == "cap":
+        parity = not exact and draw(st.booleans())
+        return ev.MissionCapped(**base, actor=host, target=sending, cap=None if parity else draw(st.integers(0, 15)),
+                                parity=parity, deadline=draw(later) if not exact else draw(later.filter(bool)))
+    if kind == "lift":
+        return ev.MissionCapLifted(**base, actor=host, target=sending)
+    if kind == "assign":
+        return ev.StaffAssigned(**base, actor=sending, target=host, count=draw(st.integers(1, 5)))
+    orders = [e for e in earlier if isinstance(e, (ev.DiplomatsExpelled, ev.MissionCapped))]
+    if not orders:
+        return ev.StatementMade(**base, actor=sending, target=host)
+    order = draw(st.sampled_from(orders))
+    return ev.DiplomatsDeparted(**base, actor=order.target, target=order.actor, order=order.id)
+
+
+@st.composite
+def raw_logs(draw, max_events: int = 40, exact: bool = False) -> list[ev.Event]:
+    """A valid log drawn act by act among three countries: each act is kept if the fold accepts it, so the log goes
+    wherever the rules allow (no generator's book decides what is legal).  ``exact``: baselines and caps exact, with
+    deadlines (as a log without uncertain figures)."""
+    from diplosim.core.errors import RuleViolation
+    from diplosim.core.fold import apply_in_place
+
+    s = State()
+    day = datetime.date(2018, 1, 1)
+    out: list[ev.Event] = []
+    for n in range(draw(st.integers(0, max_events), label="events")):
+        day += datetime.timedelta(days=draw(st.integers(0, 3) | st.integers(4, 20), label="days"))
+        e = draw(_raw_event(n, day, out, exact))
+        trial = s.copy()
+        try:
+            apply_in_place(trial, e)
+        except RuleViolation:
+            continue
+        s = trial
+        out.append(e)
+    return out
+
+
 # --- uncertain versions of valid logs ---------------------------------------------------------------------------------
 
 

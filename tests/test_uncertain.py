@@ -11,6 +11,9 @@ import datetime
 
 import attrs
 import pytest
+from gen import check_invariants, raw_logs, widened
+from hypothesis import given
+from hypothesis import strategies as st
 
 from diplosim.core import errors as E
 from diplosim.core import events as ev
@@ -578,3 +581,41 @@ def test_an_about_figure_outside_the_range_given_with_it_is_refused():
         mission(staff_min=10, staff_max=20, staff_about=30)
     m = fold([mission(staff_min=10, staff_max=20, staff_about=15)]).missions["USA", "RUS"]
     assert (m.low, m.high, m.about) == (10, 20, 15)
+
+
+# --- logs drawn act by act: wherever the rules allow ---------------------------------------------------------------
+
+
+def _dates(events):
+    days = sorted({e.date for e in events} | {e.date + DAY for e in events})
+    return days + ([days[-1] + 10 * DAY] if days else [])
+
+
+@given(raw_logs())
+def test_logs_drawn_act_by_act_keep_every_invariant_at_every_date(events):
+    for date in _dates(events):
+        check_invariants(fold(events, until=date))
+
+
+@given(raw_logs(), st.data())
+def test_the_state_at_a_date_does_not_depend_on_where_an_earlier_fold_stopped(events, data):
+    if not events:
+        return
+    first, second = sorted(data.draw(st.lists(st.sampled_from(_dates(events)), min_size=2, max_size=2)))
+    head = [e for e in events if e.date <= first]
+    split = fold(events[len(head):], state=fold(head, until=first), until=second)
+    assert split == fold(events, until=second)
+
+
+@given(raw_logs(exact=True), st.data())
+def test_an_uncertain_version_of_a_log_drawn_act_by_act_holds_its_figures(events, data):
+    loose = data.draw(widened(events))
+    assert fold(loose).events_applied == len(events)
+    for date in _dates(events):
+        exact, uncertain = fold(events, until=date), fold(loose, until=date)
+        assert set(exact.missions) == set(uncertain.missions)
+        for key, m in exact.missions.items():
+            u = uncertain.missions[key]
+            assert u.low <= m.low and (u.high is None or (m.high is not None and m.high <= u.high)), (date, key)
+            assert u.pending_departures <= m.pending_departures, (date, key)
+            assert u.pending_most is None or (m.pending_most is not None and m.pending_most <= u.pending_most)
