@@ -31,8 +31,8 @@ def settle(s: State, date: Date) -> None:
 
 
 def _leave(s: State, m: Mission, through: Date) -> None:
-    """The departures of ``m`` due through the end of ``through`` happen, in the order of their deadlines (each has
-    an entry of its own in the heap of deadlines); a cap whose deadline has passed is checked."""
+    """The departures of ``m`` due through the end of ``through`` happen (each has an entry of its own in the heap
+    of deadlines, so the clock reaches them day by day); a cap whose deadline has passed is checked."""
     due, keep, exact = [], [], True
     for d in m.departures:
         (due if d.deadline is not None and d.deadline <= through else keep).append(d)
@@ -41,11 +41,7 @@ def _leave(s: State, m: Mission, through: Date) -> None:
         m.departures = keep
         for d in due:
             _gone(m, d.count, d.count)
-    elif due:
-        if len(due) > 1:
-            # in deadline order, so that the state at a date does not depend on the dates settled before it; on one
-            # day, the excess over a cap leaves after the others, however many that is
-            due.sort(key=lambda d: (d.deadline, _clamps(m, d)))
+    elif due:  # all due on ``through``: those due earlier left when their own entries came up
         _go(s, m, due, keep)
     # a parity cap is met at its deadline by the clamp; the other mission shrinking later is not this one's failure
     if m.cap is not None and m.cap_deadline is not None and m.cap_deadline <= through and m.low > m.cap:
