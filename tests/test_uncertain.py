@@ -387,6 +387,18 @@ def test_people_ordered_out_after_a_cap_leave_on_top_of_its_excess_whatever_leav
     assert low <= 5 <= high
 
 
+def test_people_ordered_out_before_a_cap_may_leave_as_part_of_its_excess():
+    """Those ordered out for later (or without a deadline) when a cap comes may leave by its deadline as part of the
+    excess: the least the cap sends home does not count them again.  (It did: with their departure recorded, the
+    mission of at least 3 showed 2 still to leave where the exact mission of 3 has 1.)"""
+    log = [mission(staff_min=3), expel("x", 2, 1), cap("c", 2, 1, deadline=2), departed("gone", 2, "x")]
+    exact = fold([mission(staff=3)] + log[1:]).missions["USA", "RUS"]
+    assert (exact.staff, exact.pending_departures) == (2, 1)
+    m = fold(log).missions["USA", "RUS"]
+    assert (m.low, m.high, m.pending_departures) == (2, None, 1)
+    assert usa(log, 3) == (1, 1) == usa([mission(staff=3)] + log[1:], 3)
+
+
 def test_people_ordered_out_on_top_of_an_uncertain_excess_must_fit_within_the_cap():
     """While the excess over a cap is still to leave, those ordered out after it leave on top of it: together they fit
     within the cap, as on an exact mission.  (Accepted, such a log folded, then broke the cap the day after its

@@ -269,8 +269,10 @@ def _cap_uncertain(s: State, m: Mission, e: ev.MissionCapped) -> None:
     cap_low, cap_high = cap_range(s, m)
     due = [d for d in m.departures if d.deadline is not None and e.deadline is not None and d.deadline <= e.deadline]
     due_least = sum(d.count for d in due)
-    due_most = sum(d.most for d in due) if all(d.most is not None for d in due) else None
-    least = max(0, m.low - due_most - cap_high) if due_most is not None and cap_high is not None else 0
+    # the least excess beyond everyone already ordered out: those ordered out for later may leave by the deadline as
+    # part of the excess (their departure recorded early), so the excess may be that much smaller
+    pending_most = m.pending_most
+    least = max(0, m.low - pending_most - cap_high) if pending_most is not None and cap_high is not None else 0
     most = max(0, m.high - due_least - cap_low) if m.high is not None else None
     if most == 0 and not m.cap_parity:
         return  # the mission is within the cap already, whatever its size (a parity cap may shrink by its deadline)
