@@ -35,12 +35,24 @@ def _leave(s: State, m: Mission, through: Date) -> None:
     of deadlines, so the clock reaches them day by day); a cap whose deadline has passed is checked."""
     due, keep, exact = [], [], True
     for d in m.departures:
-        (due if d.deadline is not None and d.deadline <= through else keep).append(d)
-        exact = exact and d.exact
-    if due and exact:  # the common case: known numbers leave, in any order (and no cap's excess clamps)
+        deadline = d.deadline
+        if deadline is not None and deadline <= through:
+            due.append(d)
+        else:
+            keep.append(d)
+        if not d.exact:
+            exact = False
+    if due and exact:  # the common case: known numbers leave (_gone, written out), and no cap's excess clamps
         m.departures = keep
         for d in due:
-            _gone(m, d.count, d.count)
+            n = d.count
+            m.low = max(m.low - n, 0)
+            if m.high is not None:
+                m.high -= n
+            if m.change is not None:
+                m.change -= n
+                if m.about is not None:
+                    m.about -= n
     elif due:  # all due on ``through``: those due earlier left when their own entries came up
         _go(s, m, due, keep)
     # a parity cap is met at its deadline by the clamp; the other mission shrinking later is not this one's failure
