@@ -109,6 +109,9 @@ def test_the_about_figure_moves_with_exact_changes_and_goes_when_the_least_size_
     assert (m.low, m.about) == (1076, None)
     m = fold(log + [expel("fits", 7, 1075, deadline=20)]).missions["USA", "RUS"]
     assert (m.low, m.about) == (1075, 1075)
+    # and with a departure recorded rather than a deadline passed
+    m = fold(log + [expel("open", 7, 5), departed("gone", 8, "open")]).missions["USA", "RUS"]
+    assert (m.low, m.about, m.change) == (5, 1070, -30)
 
 
 def test_a_between_range_is_kept_and_narrowed_by_what_acts_prove():
