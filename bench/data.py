@@ -36,14 +36,15 @@ def synthetic_events(n: int, seed: int = 1, n_countries: int = N_COUNTRIES) -> l
 def as_pairs(events: Iterable[Any]) -> list[tuple[tuple[str, str], int]]:
     """Each event as a plain tuple ``((sending, host), change of staff)``: the input of :func:`fold_pairs`.
 
-    Establishing a mission or assigning staff adds people, an expulsion takes them away at once; every other
+    Establishing a mission (its least size) or assigning staff adds people, an expulsion takes them away at once;
+    every other
     event is a change of 0 to its (actor, target) pair.  Built outside the timing: the bare fold only folds.
     """
     out = []
     for e in events:
         kind = type(e).__name__
         if kind == "MissionEstablished":
-            out.append(((e.actor, e.target), e.staff))
+            out.append(((e.actor, e.target), least_staff(e)))
         elif kind == "StaffAssigned":
             out.append(((e.actor, e.target), e.count))
         elif kind == "DiplomatsExpelled":
@@ -51,6 +52,11 @@ def as_pairs(events: Iterable[Any]) -> list[tuple[tuple[str, str], int]]:
         else:
             out.append(((e.actor, e.target or e.actor), 0))
     return out
+
+
+def least_staff(e: Any) -> int:
+    """A baseline's size, or the least it may be when the size is a range or unknown (the bare fold's figure)."""
+    return e.staff if e.staff is not None else e.staff_min or 0
 
 
 def fold_pairs(rows: list[tuple[tuple[str, str], int]]) -> dict[tuple[str, str], int]:

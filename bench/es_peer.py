@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from .data import least_staff
+
 try:
     from eventsourcing.application import Application
     from eventsourcing.domain import Aggregate, event
@@ -61,11 +63,11 @@ def domain_events(events: Iterable[Any], name: str = "bench") -> tuple[Any, list
     for e in events:
         kind = type(e).__name__
         if kind == "MissionEstablished":
-            agg.established(e.id, e.actor, e.target, e.staff)
+            agg.established(e.id, e.actor, e.target, least_staff(e))
         elif kind == "StaffAssigned":
             agg.assigned(e.id, e.actor, e.target, e.count)
         elif kind == "DiplomatsExpelled":
-            agg.expelled(e.id, e.actor, e.target, e.count, e.deadline.isoformat())
+            agg.expelled(e.id, e.actor, e.target, e.count, e.deadline.isoformat() if e.deadline else "")
         else:
             agg.acted(e.id, kind, e.actor, e.target or e.actor)
         if len(agg.pending_events) >= 10_000:

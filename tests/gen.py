@@ -76,12 +76,14 @@ def _field(cls: type[ev.Event], a: attrs.Attribute) -> st.SearchStrategy:
     name = a.name
     if name == "target" and not cls.needs_target:
         return st.none() | codes
+    if name == "count" and cls is ev.SanctionsImposed:
+        return st.none()  # event_of sets it to the number of targets named, or more
+    if name == "count" and cls is ev.AccreditationRefused:
+        return st.none() | st.integers(min_value=1, max_value=MAX_FIGURE)
     if name in ("count", "yes", "no") and a.default is None:
         return st.none() | counts
     if name in ("count", "staff") and cls in (ev.StaffAssigned, ev.DiplomatsExpelled):
         return st.integers(min_value=1, max_value=MAX_FIGURE)
-    if name == "count" and cls is ev.AccreditationRefused:
-        return st.none() | st.integers(min_value=1, max_value=MAX_FIGURE)
     if cls is ev.MissionEstablished and name.startswith("staff"):
         return st.none()  # drawn together by _mission_figures, which keeps them consistent
     if cls is ev.MissionCapped and name in ("cap", "parity"):
@@ -169,6 +171,141 @@ def valid_logs(**kwargs) -> st.SearchStrategy[list[ev.Event]]:
     return worlds(**kwargs).map(lambda pair: pair[0])
 
 
+# --- logs drawn act by act, without a book: whatever the fold accepts ----------------------------------------------
+
+RAW_COUNTRIES = ("USA", "RUS", "GBR")
+
+
+@st.composite
+def _raw_event(draw, n: int, day: datetime.date, earlier: list[ev.Event], exact: bool) -> ev.Event:
+    """One act on the figures of the missions among RAW_COUNTRIES, with small numbers and near deadlines."""
+    sending, host = draw(st.permutations(RAW_COUNTRIES))[:2]
+    base = {"id": f"r{n}", "date": day, "generated_by": "raw"}
+    later = st.none() | st.integers(0, 6).map(lambda k: day + datetime.timedelta(days=k))
+    kind = draw(st.sampled_from(["establish", "expel", "expel", "expel", "cap", "cap", "lift", "assign", "departed"]))
+    if kind == "establish":
+        figure = {"staff": draw(st.integers(0, 15))}
+        if not exact and draw(st.booleans()):
+            figure = _figure_fields(*draw(range_around(figure["staff"], figure["staff"])))
+        return ev.MissionEstablished(**base, actor=sending, target=host, **figure)
+    if kind == "expel":
+        return ev.DiplomatsExpelled(**base, actor=host, target=sending, count=draw(st.integers(1, 8)),
+                                    deadline=draw(later))
+    if kind == "cap":
+        parity = not exact and draw(st.booleans())
+        return ev.MissionCapped(**base, actor=host, target=sending, cap=None if parity else draw(st.integers(0, 15)),
+                                parity=parity, deadline=draw(later) if not exact else draw(later.filter(bool)))
+    if kind == "lift":
+        return ev.MissionCapLifted(**base, actor=host, target=sending)
+    if kind == "assign":
+        return ev.StaffAssigned(**base, actor=sending, target=host, count=draw(st.integers(1, 5)))
+    orders = [e for e in earlier if isinstance(e, (ev.DiplomatsExpelled, ev.MissionCapped))]
+    if not orders:
+        return ev.StatementMade(**base, actor=sending, target=host)
+    order = draw(st.sampled_from(orders))
+    return ev.DiplomatsDeparted(**base, actor=order.target, target=order.actor, order=order.id)
+
+
+@st.composite
+def raw_logs(draw, max_events: int = 40, exact: bool = False) -> list[ev.Event]:
+    """A valid log drawn act by act among three countries: each act is kept if the fold accepts it, so the log goes
+    wherever the rules allow (no generator's book decides what is legal).  ``exact``: baselines and caps exact, with
+    deadlines (as a log without uncertain figures)."""
+    from diplosim.core.errors import RuleViolation
+    from diplosim.core.fold import apply_in_place
+
+    s = State()
+    day = datetime.date(2018, 1, 1)
+    out: list[ev.Event] = []
+    for n in range(draw(st.integers(0, max_events), label="events")):
+        day += datetime.timedelta(days=draw(st.integers(0, 3) | st.integers(4, 20), label="days"))
+        e = draw(_raw_event(n, day, out, exact))
+        trial = s.copy()
+        try:
+            apply_in_place(trial, e)
+        except RuleViolation:
+            continue
+        s = trial
+        out.append(e)
+    return out
+
+
+# --- uncertain versions of valid logs ---------------------------------------------------------------------------------
+
+
+def _figure_fields(low: int, high: int | None, about: int | None = None) -> dict:
+    """The fields of MissionEstablished for a size between ``low`` and ``high`` (None: no upper bound)."""
+    if high is not None and low == high and about is None:
+        return {"staff": low}
+    out: dict = {}
+    if low:
+        out["staff_min"] = low
+    if high is not None:
+        out["staff_max"] = high
+    if about is not None:
+        out["staff_about"] = about
+    return out
+
+
+@st.composite
+def range_around(draw, low: int, high: int | None) -> tuple[int, int | None]:
+    """A range that holds ``[low, high]``: wider at either end, or open above."""
+    # mostly a little wider (the bounds that bind), sometimes much wider
+    wider_low = max(0, low - draw(st.integers(0, 2) | st.integers(0, low), label="lower by"))
+    if draw(st.booleans(), label="open above") or high is None:
+        return wider_low, None
+    return wider_low, high + draw(st.integers(0, 2) | st.integers(0, 30), label="higher by")
+
+
+@st.composite
+def uncertain_figure(draw, staff: int) -> dict:
+    """The fields of a baseline whose size is uncertain but holds ``staff``: at least, at most, between, about (with
+    or without bounds) or unknown."""
+    kind = draw(st.sampled_from(["at_least", "at_most", "between", "about", "about_between", "unknown"]),
+                label="figure")
+    low, high = draw(range_around(staff, staff))
+    if kind == "at_least":
+        return _figure_fields(low, None)
+    if kind == "at_most":
+        return _figure_fields(0, staff + draw(st.integers(0, 30)))
+    if kind == "between":
+        return _figure_fields(low, high if high is not None and high > low else low + 1 + staff)
+    if kind == "about":
+        return {"staff_about": max(0, staff + draw(st.integers(-20, 20), label="about"))}
+    if kind == "about_between":
+        return _figure_fields(low, high, about=staff)
+    return {}
+
+
+@st.composite
+def widened(draw, events: list[ev.Event], nested: bool = False):
+    """``events`` with some baselines made less certain: each exact one replaced by a range that holds it, each range
+    by a wider one.  With ``nested``, ``(tighter, looser)``: two such versions, the first within the second."""
+    tight, loose = [], []
+    for e in events:
+        if not isinstance(e, ev.MissionEstablished) or not draw(st.integers(0, 3), label="widen this one"):
+            tight.append(e)
+            loose.append(e)
+            continue
+        low, high = (e.staff, e.staff) if e.staff is not None else (e.staff_min or 0, e.staff_max)
+        if nested:
+            t_low, t_high = draw(range_around(low, high))
+            tight.append(_refigured(e, _figure_fields(t_low, t_high)))
+            low, high = t_low, t_high
+        else:
+            tight.append(e)
+        if e.staff is not None and not nested:
+            fields = draw(uncertain_figure(e.staff))
+        else:
+            fields = _figure_fields(*draw(range_around(low, high)))
+        loose.append(_refigured(e, fields))
+    return (tight, loose) if nested else loose
+
+
+def _refigured(e: ev.MissionEstablished, fields: dict) -> ev.MissionEstablished:
+    return attrs.evolve(e, **{"staff": None, "staff_min": None, "staff_max": None, "staff_about": None, **fields})
+
+
 # --- the invariants, checked on any state -----------------------------------------------------------------------------
 
 
@@ -177,21 +314,56 @@ def check_invariants(s: State) -> None:
     for (sending, host), m in s.missions.items():
         where = f"{sending} mission in {host}"
         assert (m.sending, m.host) == (sending, host) and sending != host, where
-        assert m.staff >= m.pending_departures >= 0, f"{where}: staff {m.staff}, pending {m.pending_departures}"
-        assert all(d.count > 0 for d in m.departures), f"{where}: empty departure {m.departures}"
-        if s.as_of is not None:
-            assert all(d.deadline >= s.as_of for d in m.departures), f"{where}: a passed deadline is still pending"
+        assert 0 <= m.low and (m.high is None or m.low <= m.high), f"{where}: range [{m.low}, {m.high}]"
+        assert m.staff == (m.low if m.low == m.high else None), f"{where}: staff {m.staff}"
+        assert m.about is None or (m.low <= m.about and (m.high is None or m.about <= m.high)), f"{where}: {m}"
+        assert m.basis in ev.STAFF_BASES and (m.implicit is None or m.basis == "unknown"), f"{where}: {m}"
+        assert m.head in (None, "present", "recalled"), f"{where}: head {m.head}"
+        assert 0 <= m.pending_departures <= m.low, f"{where}: [{m.low}, {m.high}], pending {m.pending_departures}"
+        most = m.pending_most
+        assert most is None or most >= m.pending_departures, f"{where}: pending most {most}"
+        for d in m.departures:
+            assert d.reason in ("expelled", "cap"), f"{where}: {d}"
+            if d.exact:
+                assert d.count > 0 and d.upto is None and d.on_top == 0, f"{where}: {d}"
+            else:
+                assert d.count >= 0 and (d.upto is None or d.upto >= d.count), f"{where}: {d}"
+            assert d.on_top >= 0 and (d.on_top == 0 or d.reason == "cap"), f"{where}: {d}"
+            if s.as_of is not None and d.deadline is not None:
+                assert d.deadline >= s.as_of, f"{where}: a passed deadline is still pending: {d}"
+        assert not (m.cap is not None and m.cap_parity), f"{where}: a number and parity"
+        if m.cap is None and not m.cap_parity:
+            assert m.cap_deadline is None and m.cap_event is None, f"{where}: {m}"
+        else:
+            assert m.cap_event is not None, f"{where}: {m}"
         if m.cap is not None:
-            assert m.staff - m.pending_departures <= m.cap, f"{where}: {m.staff - m.pending_departures} stay, cap {m.cap}"
-            if s.as_of is not None and m.cap_deadline < s.as_of:
-                assert m.staff <= m.cap, f"{where}: {m.staff} after the cap deadline {m.cap_deadline}, cap {m.cap}"
+            assert m.remaining()[0] <= m.cap, f"{where}: at least {m.remaining()[0]} stay, cap {m.cap}"
+            if s.as_of is not None and m.cap_deadline is not None and m.cap_deadline < s.as_of:
+                assert m.low <= m.cap, f"{where}: {m.low} after the cap deadline {m.cap_deadline}, cap {m.cap}"
         for name, p in m.posts.items():
-            assert p.name == name and p.status in ("open", "closed"), f"{where}: post {p}"
+            assert p.name == name and p.status in ("open", "closing", "closed"), f"{where}: post {p}"
+            if p.status == "closing":
+                assert p.effective is not None and (s.as_of is None or p.effective > s.as_of), f"{where}: {p}"
+                assert (p.effective, "post", p.event_id, sending, host, name) in s.effects, f"{where}: {p}"
+            else:
+                assert p.effective is None, f"{where}: {p}"
     for pid, p in s.properties.items():
         assert p.id == pid and p.status in PROPERTY_STATUSES and p.owner != p.host, f"property {p}"
+        if p.status == "closing":
+            assert p.becomes in ("access_suspended", "closed", "seized", "returned"), f"property {p}"
+            assert p.effective is not None and (s.as_of is None or p.effective > s.as_of), f"property {p}"
+            assert (p.effective, "property", p.event_id, pid, "", "") in s.effects, f"property {p}"
+        else:
+            assert p.effective is None and p.becomes is None, f"property {p}"
     for (imposer, target), x in s.sanctions.items():
         assert x.imposer == imposer and x.target == target, x
         assert x.measures and len(set(x.measures)) == len(x.measures), f"sanction {x}"
+        assert len(set(x.authorities)) == len(x.authorities), f"sanction {x}"
+        assert x.legal_basis is None or x.legal_basis in x.authorities, f"sanction {x}"
+    for d in s.designations:
+        assert d.count > 0 and d.measures and d.imposer != d.target_country, f"designation {d}"
+    for (actor, target), c in s.contacts.items():
+        assert (c.actor, c.target) == (actor, target) and actor != target, f"contacts {c}"
     resolved = {r.event_id for r in s.resolved}
     assert not resolved & set(s.open_items), f"resolved items still open: {resolved & set(s.open_items)}"
     if s.seen_ids is not None:

@@ -16,7 +16,7 @@ from conftest import ROOT
 sys.path.insert(0, str(ROOT))  # bench/ lives beside the package, at the repository's root
 
 from bench import checks  # noqa: E402
-from bench.data import as_pairs, fold_pairs, synthetic_events  # noqa: E402
+from bench.data import as_pairs, fold_pairs, least_staff, synthetic_events  # noqa: E402
 
 N = 1500
 
@@ -65,7 +65,7 @@ def test_bare_fold_counts_staff_per_pair():
     established = {(e.actor, e.target) for e in events if e.type == "MissionEstablished"}
     assert established <= set(staff)
     expelled = sum(e.count for e in events if e.type == "DiplomatsExpelled")
-    added = sum(e.staff if e.type == "MissionEstablished" else e.count
+    added = sum(least_staff(e) if e.type == "MissionEstablished" else e.count
                 for e in events if e.type in ("MissionEstablished", "StaffAssigned"))
     assert sum(staff.values()) == added - expelled
 

@@ -1,12 +1,18 @@
-"""A stateful test of the whole model: random commands (expel, cap, lift a cap, assign staff, close a post, property
-acts, sanctions) decided against the current state, legal or not, with the invariants and a shadow model checked after
-every step.  An illegal command must be refused with a RuleViolation and leave the state as it was."""
+"""A stateful test of the whole model: random commands (expel, with or without a deadline, record departures, cap,
+lift a cap, assign staff, close a post, property acts, sanctions) decided against the current state, legal or not,
+with the invariants and a shadow model checked after every step.  An illegal command must be refused with a
+RuleViolation and leave the state as it was.
+
+Beside the state of exact missions runs an uncertain twin: the same events, but each mission's baseline a range that
+holds its size (at least, between, about, unknown) or left exact.  The twin must accept every event the exact state
+accepts, and at every step hold each exact figure within its ranges."""
 from __future__ import annotations
 
 import copy
 import datetime
 
-from gen import check_invariants
+import attrs
+from gen import check_invariants, uncertain_figure
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
@@ -43,22 +49,30 @@ class DiplomacyMachine(RuleBasedStateMachine):
         self.posts: dict[tuple[str, str], dict[str, str]] = {}
         self.props: dict[str, list] = {}  # id -> [owner, host, status]
         self.sanctions: dict[tuple[str, str], set[str]] = {}
+        # expulsions: id -> [pair, count, deadline or None, recorded as gone, capped since]
+        self.orders: dict[str, list] = {}
+        self.twin = None  # the same events on uncertain baselines
 
     @initialize(sizes=st.lists(st.integers(0, 15), min_size=len(PAIRS), max_size=len(PAIRS)),
-                props=st.lists(st.sampled_from(PAIRS), max_size=3))
-    def establish(self, sizes, props):
-        events = []
+                props=st.lists(st.sampled_from(PAIRS), max_size=3), data=st.data())
+    def establish(self, sizes, props, data):
+        events, twin = [], []
         for (sending, host), n in zip(PAIRS, sizes):
-            events.append(ev.MissionEstablished(id=f"m-{sending}-{host}", date=self.date, actor=sending, target=host,
-                                                staff=n, posts=(ev.Post("Embassy"), ev.Post("Consulate", "consulate"))))
+            e = ev.MissionEstablished(id=f"m-{sending}-{host}", date=self.date, actor=sending, target=host,
+                                      staff=n, posts=(ev.Post("Embassy"), ev.Post("Consulate", "consulate")))
+            events.append(e)
+            figure = data.draw(st.just({"staff": n}) | uncertain_figure(n), label=f"{sending} in {host}")
+            twin.append(attrs.evolve(e, **{"staff": None, **figure}))
             self.available[sending, host] = n
             self.cap[sending, host] = None
             self.posts[sending, host] = {"Embassy": "open", "Consulate": "open"}
         for i, (owner, host) in enumerate(props):
             events.append(ev.PropertyRegistered(id=f"p{i}", date=self.date, actor=owner, target=host,
                                                 property=f"p{i}", name=f"Property {i}"))
+            twin.append(events[-1])
             self.props[f"p{i}"] = [owner, host, "in_use"]
         self.state = fold(events)
+        self.twin = fold(twin)
 
     # --- carrying out a command ----------------------------------------------------------------------------------
 
@@ -78,14 +92,30 @@ class DiplomacyMachine(RuleBasedStateMachine):
         assert type(e) is command.event_type and (e.actor, e.target, e.date) == (command.actor, command.target,
                                                                                   command.date)
         self.state = apply(self.state, e)
+        self.twin = apply(self.twin, e)  # the uncertain twin never refuses what the exact state accepts
+        return True
+
+    def _act(self, e: ev.Event, legal: bool | None) -> bool:
+        """Apply ``e`` to the state and its twin; ``legal`` as for :meth:`_decide`."""
+        before = copy.deepcopy(self.state)
+        try:
+            after = apply(self.state, e)
+        except RuleViolation as exc:
+            assert legal is not True, f"{e} was refused: {exc}"
+            assert exc.event_id == e.id and self.state == before
+            return False
+        assert legal is not False, f"{e} was accepted"
+        self.state = after
+        self.twin = apply(self.twin, e)
         return True
 
     # --- rules -----------------------------------------------------------------------------------------------------
 
-    @rule(days=st.integers(0, 4))
+    @rule(days=st.integers(0, 4) | st.integers(5, 12))
     def time_passes(self, days):
         self.date += datetime.timedelta(days=days)
         self.state = at(self.state, self.date)
+        self.twin = at(self.twin, self.date)
 
     @rule(pair=st.sampled_from(PAIRS), data=st.data())
     def expel(self, pair, data):
@@ -93,10 +123,35 @@ class DiplomacyMachine(RuleBasedStateMachine):
         count = data.draw(st.integers(1, self.available[pair] + 3), label="count")
         deadline = self.date + DAY * data.draw(st.integers(0, 5), label="days")
         legal = count <= self.available[pair]
-        if self._decide(C.ExpelDiplomats(actor=host, target=sending, date=self.date, count=count, deadline=deadline),
-                        legal):
+        command = C.ExpelDiplomats(actor=host, target=sending, date=self.date, count=count, deadline=deadline)
+        if self._decide(command, legal):
             self.available[pair] -= count
             self.leaving_until[pair] = max(self.leaving_until.get(pair, deadline), deadline)
+            self.orders[self.state.last_event] = [pair, count, deadline, False, False]
+
+    @rule(pair=st.sampled_from(PAIRS), data=st.data())
+    def expel_without_deadline(self, pair, data):
+        """Ordered out with no deadline known: pending until their departure is recorded."""
+        sending, host = pair
+        count = data.draw(st.integers(1, self.available[pair] + 3), label="count")
+        e = ev.DiplomatsExpelled(id=f"x{len(self.orders)}", date=self.date, actor=host, target=sending, count=count)
+        if self._act(e, count <= self.available[pair]):
+            self.available[pair] -= count
+            self.orders[e.id] = [pair, count, None, False, False]
+
+    @rule(data=st.data())
+    def record_departure(self, data):
+        """The departure of people ordered out is recorded: refused once they are gone (recorded, or their deadline
+        passed); a cap since the order may have sent them home already."""
+        if not self.orders:
+            return
+        order = data.draw(st.sampled_from(sorted(self.orders)), label="order")
+        (sending, host), count, deadline, recorded, capped = self.orders[order]
+        gone = recorded or (deadline is not None and deadline < self.date)
+        legal = False if gone else None if capped else True
+        e = ev.DiplomatsDeparted(id=f"d{order}-{self.date}", date=self.date, actor=sending, target=host, order=order)
+        if self._act(e, legal):
+            self.orders[order][3] = True
 
     @rule(pair=st.sampled_from(PAIRS), data=st.data())
     def cap(self, pair, data):
@@ -105,6 +160,8 @@ class DiplomacyMachine(RuleBasedStateMachine):
         deadline = self.date + DAY * data.draw(st.integers(0, 5), label="days")
         assert self._decide(C.CapMission(actor=host, target=sending, date=self.date, cap=cap, deadline=deadline),
                             True)
+        for o in self.orders.values():  # those ordered out may leave by the cap's deadline instead of their own
+            o[4] = o[4] or o[0] == pair
         self.available[pair] = min(self.available[pair], cap)
         self.cap[pair] = cap
         self.leaving_until[pair] = max(self.leaving_until.get(pair, deadline), deadline)
@@ -124,7 +181,7 @@ class DiplomacyMachine(RuleBasedStateMachine):
             legal = True
         elif self.available[pair] + count > cap:
             legal = False
-        elif self.leaving_until.get(pair, self.date - DAY) < self.date:
+        elif self.leaving_until.get(pair, self.date - DAY) < self.date and not self._open(pair):
             legal = True  # no one is still to leave
         else:
             legal = None  # depends on whether those leaving are gone when the cap binds
@@ -172,10 +229,27 @@ class DiplomacyMachine(RuleBasedStateMachine):
 
     # --- after every step ------------------------------------------------------------------------------------------
 
+    def _open(self, pair) -> int:
+        """People ordered out of ``pair``'s mission with no deadline and no departure recorded."""
+        return sum(o[1] for o in self.orders.values() if o[0] == pair and o[2] is None and not o[3])
+
     @invariant()
     def invariants_hold(self):
         if self.state is not None:
             check_invariants(self.state)
+            check_invariants(self.twin)
+
+    @invariant()
+    def the_twin_holds_every_exact_figure(self):
+        if self.state is None:
+            return
+        assert set(self.twin.missions) == set(self.state.missions)
+        for pair, m in self.state.missions.items():
+            u = self.twin.missions[pair]
+            assert u.low <= m.staff and (u.high is None or m.staff <= u.high), (pair, m.staff, u)
+            assert u.pending_departures <= m.pending_departures, pair
+            assert u.pending_most is None or m.pending_departures <= u.pending_most, pair
+        assert (self.twin.properties, self.twin.sanctions) == (self.state.properties, self.state.sanctions)
 
     @invariant()
     def state_agrees_with_the_shadow_model(self):
@@ -196,7 +270,9 @@ class DiplomacyMachine(RuleBasedStateMachine):
             return
         for pair, m in self.state.missions.items():
             if self.leaving_until.get(pair, self.date) < self.state.as_of:
-                assert m.pending_departures == 0 and m.staff == self.available[pair], pair
+                # only those ordered out with no deadline may be left, until their departure is recorded
+                assert m.pending_departures <= self._open(pair), pair
+                assert all(d.deadline is None for d in m.departures), pair
 
 
 TestDiplomacy = DiplomacyMachine.TestCase

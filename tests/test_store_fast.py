@@ -22,7 +22,7 @@ from diplosim.core.fold import fold
 from diplosim.core.log import event_from_dict, event_to_dict
 from diplosim.store import open_store
 
-from gen import any_event, valid_logs
+from gen import any_event, raw_logs, valid_logs
 
 ROWS = "SELECT version, event_id, type, type_version, date, payload, hash FROM events ORDER BY version"
 SNAPSHOTS = "SELECT version, last_date, event_hash, checksum, body FROM snapshots ORDER BY version"
@@ -68,6 +68,52 @@ def test_appending_in_batches_stores_what_appending_one_by_one_stores(events, ev
         rows, snapshots, head = _contents(batched)
         assert (rows, snapshots, head) == _contents(one)
         assert len(snapshots) == len(events) // every
+
+
+@given(st.one_of(valid_logs(max_events=80), raw_logs()), st.data())
+def test_a_snapshot_of_any_state_reads_back_equal(events, data):
+    """Snapshots carry the uncertain state whole: ranges, about figures, departures of uncertain size, without a
+    deadline or on top of a cap's excess, parity caps, heads, closing posts and properties, authorities,
+    designations, contacts and the heaps of deadlines and effects."""
+    if not events:
+        return
+    day = data.draw(st.sampled_from(sorted({e.date for e in events})))
+    for s in (fold(events, until=day, check_ids=False), fold(events, check_ids=False)):
+        back = codec.decode_state(codec.encode_state(s))
+        assert back == s
+        assert (back.deadlines, back.effects, back.designations) == (s.deadlines, s.effects, s.designations)
+
+
+def test_a_snapshot_carries_each_field_of_an_uncertain_state():
+    import datetime
+
+    from diplosim.core import events as ev
+
+    d = datetime.date(2018, 1, 1)
+    day = datetime.timedelta(days=1)
+    log = [ev.MissionEstablished(id="m", date=d, actor="USA", target="RUS", staff_min=5, staff_about=9,
+                                 posts=(ev.Post("Consulate", "consulate"),)),
+           ev.MissionEstablished(id="r", date=d, actor="RUS", target="USA", staff=4),
+           ev.MissionCapped(id="c", date=d, actor="RUS", target="USA", cap=3),
+           ev.DiplomatsExpelled(id="x", date=d, actor="RUS", target="USA", count=1),
+           ev.DiplomatsDeparted(id="g", date=d + day, actor="USA", target="RUS", order="x"),
+           ev.AmbassadorRecalled(id="a", date=d, actor="RUS", target="USA"),
+           ev.PostClosed(id="p", date=d, actor="RUS", target="USA", post="Consulate", effective=d + 9 * day),
+           ev.PropertyRegistered(id="pr", date=d, actor="RUS", target="USA", property="dacha", name="Dacha"),
+           ev.PropertySeized(id="ps", date=d, actor="USA", target="RUS", property="dacha", effective=d + 5 * day),
+           ev.SanctionsImposed(id="s", date=d, actor="USA", target="RUS", measures=("asset freeze",), count=7,
+                               legal_basis="A", targets=(ev.SanctionTarget("X"),)),
+           ev.SanctionsImposed(id="s2", date=d, actor="USA", target="RUS", measures=("asset freeze",),
+                               legal_basis="B", targets=(ev.SanctionTarget("X"),)),
+           ev.ContactsSuspended(id="cs", date=d, actor="GBR", target="RUS", scope="military")]
+    s = fold(sorted(log, key=lambda e: e.date), check_ids=False)
+    m = s.missions["USA", "RUS"]
+    assert [(x.event_id, x.on_top, x.exact, x.deadline) for x in m.departures] == [("c", 1, False, None)]
+    assert (m.posts["Consulate"].status, s.properties["dacha"].becomes, s.sanctions["USA", "X"].authorities) == (
+        "closing", "seized", ["A", "B"])
+    assert (s.missions["RUS", "USA"].head, len(s.designations), list(s.contacts)) == ("recalled", 1,
+                                                                                       [("GBR", "RUS")])
+    assert codec.decode_state(codec.encode_state(s)) == s
 
 
 def test_a_batch_of_several_hundred_events_is_inserted_whole_and_in_order(tmp_path):

@@ -66,6 +66,28 @@ def test_proportions_are_realistic():
     assert all(counts[t] > 0 for t in rarer)
 
 
+def test_realistic_logs_hold_uncertain_figures_and_the_acts_of_real_crises_now_and_then():
+    events = list(generate(20000, seed=3))
+    counts = collections.Counter(e.type for e in events)
+    baselines = [e for e in events if isinstance(e, ev.MissionEstablished)]
+    uncertain = [e for e in baselines if e.staff is None]
+    assert 0.1 < len(uncertain) / len(baselines) < 0.5
+    assert {"staff_min", "staff_max", "staff_about"} <= {k for e in uncertain for k in ("staff_min", "staff_max",
+                                                                                      "staff_about") if getattr(e, k)}
+    expulsions = [e for e in events if isinstance(e, ev.DiplomatsExpelled)]
+    assert 0 < sum(e.deadline is None for e in expulsions) < 0.1 * len(expulsions)
+    caps = [e for e in events if isinstance(e, ev.MissionCapped)]
+    assert any(e.parity for e in caps) and any(e.deadline is None for e in caps)
+    assert any(getattr(e, "effective", None) for e in events)
+    assert any(isinstance(e, ev.SanctionsImposed) and e.count for e in events)
+    s = fold(events)
+    assert any(m.implicit for m in s.missions.values()) and s.designations
+    # the new acts and records are rare beside expulsions
+    new = ("PostListed", "ForeignAgentDesignated", "LawEnacted", "AccreditationRefused", "AmbassadorRecalled",
+           "AmbassadorReturned", "ContactsSuspended", "ContactsResumed", "IncidentOccurred")
+    assert all(0 < counts[t] < counts["DiplomatsExpelled"] / 20 for t in new)
+
+
 @pytest.mark.parametrize("k", [2, 20, 60])
 def test_countries_are_real_codes_and_all_take_part(k):
     events = list(generate(6000, n_countries=k, seed=k))

@@ -4,16 +4,17 @@ from __future__ import annotations
 import datetime
 
 import attrs
+from gen import raw_logs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diplosim.core.events import DiplomatsExpelled
+from diplosim.core.events import DiplomatsExpelled, MissionCapped, MissionEstablished
 from diplosim.core.fold import apply_all_in_place, fold
 from diplosim.core.log import default_log_path, load_log
 from diplosim.tooling.synthetic import EDGE, REALISTIC, generate
 from diplosim.core.timeline import Timeline, states_at
 
-TABLES = ("missions", "properties", "sanctions", "open_items")
+TABLES = ("missions", "properties", "sanctions", "open_items", "contacts", "designations")
 
 
 def assert_same(got, want):
@@ -40,6 +41,37 @@ def test_a_timeline_answers_what_the_fold_until_that_date_answers(seed, n, every
         assert_same(t.at(d), fold(events, until=d, check_ids=False))
 
 
+@given(st.integers(0, 10_000), st.integers(1, 400), st.data())
+def test_a_timeline_of_a_log_with_every_kind_of_uncertain_figure_answers_what_the_fold_answers(seed, n, data):
+    """The EDGE profile draws many ranges, implicit missions, departures without deadline and recorded, parity caps,
+    closures that take effect later, contacts, heads of mission and counted sanctions."""
+    events = list(generate(n, n_countries=3, seed=seed, profile=EDGE))
+    t = Timeline(events, every=data.draw(st.integers(1, 12)), keyframe_every=data.draw(st.integers(1, 4)))
+    for d in dates_around(events, data):
+        assert_same(t.at(d), fold(events, until=d, check_ids=False))
+
+
+@given(raw_logs(), st.integers(1, 6), st.integers(1, 3), st.data())
+def test_a_timeline_of_a_log_drawn_act_by_act_answers_what_the_fold_answers(events, every, keyframes, data):
+    if not events:
+        return
+    t = Timeline(events, every=every, keyframe_every=keyframes)
+    for d in dates_around(events, data):
+        assert_same(t.at(d), fold(events, until=d, check_ids=False))
+
+
+def test_the_edge_profile_draws_every_feature_a_timeline_must_carry():
+    """What the test above relies on: the logs it draws hold each of these."""
+    events = list(generate(3000, n_countries=3, seed=1, profile=EDGE))
+    s = fold(events)
+    assert s.contacts and s.designations and any(x.authorities[1:] for x in s.sanctions.values())
+    assert {"DiplomatsDeparted", "ContactsResumed", "AmbassadorReturned", "PostListed"} <= {e.type for e in events}
+    assert any(getattr(e, "effective", None) for e in events)
+    assert any(isinstance(e, MissionCapped) and e.parity for e in events)
+    assert any(m.implicit for m in s.missions.values())
+    assert any(isinstance(e, MissionEstablished) and e.staff is None for e in events)
+
+
 @given(st.integers(0, 10_000), st.integers(20, 200), st.data())
 def test_changing_a_returned_state_changes_no_later_answer(seed, n, data):
     events = list(generate(n, n_countries=3, seed=seed, profile=EDGE))
@@ -48,7 +80,9 @@ def test_changing_a_returned_state_changes_no_later_answer(seed, n, data):
     s = t.at(d)
     apply_all_in_place(s, [e for e in events if e.date > d])  # the caller folds on: records are replaced
     for m in s.missions.values():  # and changes its missions by hand
-        m.staff += 1
+        m.low += 1
+        m.high = None
+        m.about = m.cap = None
         m.departures.clear()
         m.posts.clear()
     s.open_items.clear()

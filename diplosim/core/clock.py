@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime
 import heapq
 
+import attrs
+
 from . import errors as E
 from .errors import RuleViolation
-from .state import Mission, PostState, PropertyState, State
+from .state import Departure, Mission, PostState, PropertyState, State
 
 Date = datetime.date
 
@@ -19,47 +21,85 @@ Date = datetime.date
 def settle(s: State, date: Date) -> None:
     """Let every departure whose deadline is before ``date``, and every closure effective by ``date``, happen."""
     dl = s.deadlines
-    while dl and dl[0][0] < date:
-        _, sending, host = heapq.heappop(dl)
+    while dl and dl[0][0] < date:  # day by day across missions: a parity cap reads the other mission as it stands
+        deadline, sending, host = heapq.heappop(dl)
         m = s.missions.get((sending, host))
         if m is not None:
-            _leave(s, m, date)
+            _leave(s, m, deadline)
     if s.effects and s.effects[0][0] <= date:
         _take_effect(s, date)
 
 
-def _leave(s: State, m: Mission, date: Date) -> None:
-    """The departures of ``m`` due before ``date`` happen; a cap whose deadline passed is checked."""
-    keep, clamp = [], None
+def _leave(s: State, m: Mission, through: Date) -> None:
+    """The departures of ``m`` due through the end of ``through`` happen (each has an entry of its own in the heap
+    of deadlines, so the clock reaches them day by day); a cap whose deadline has passed is checked."""
+    due, keep, exact = [], [], True
     for d in m.departures:
-        if d.deadline is None or d.deadline >= date:
-            keep.append(d)
-        elif d.exact:
-            _gone(m, d.count, d.count)
-            if m.low < 0:
-                raise RuleViolation(d.event_id, E.NEGATIVE_HEADCOUNT, f"{m.sending} mission in {m.host} below zero")
-        elif d.reason == "cap":
-            clamp = d  # the excess over the cap leaves, however many that is: after the others
+        deadline = d.deadline
+        if deadline is not None and deadline <= through:
+            due.append(d)
         else:
-            _gone(m, d.count, d.most)
+            keep.append(d)
+        if not d.exact:
+            exact = False
+    if due and exact:  # the common case: known numbers leave (_gone, written out), and no cap's excess clamps
+        m.departures = keep
+        for d in due:
+            n = d.count
+            m.low = max(m.low - n, 0)
+            if m.high is not None:
+                m.high -= n
+            if m.change is not None:
+                m.change -= n
+                if m.about is not None:
+                    m.about -= n
+    elif due:  # all due on ``through``: those due earlier left when their own entries came up
+        _go(s, m, due, keep)
+    # a parity cap is met at its deadline by the clamp; the other mission shrinking later is not this one's failure
+    if m.cap is not None and m.cap_deadline is not None and m.cap_deadline <= through and m.low > m.cap:
+        raise RuleViolation(m.cap_event or "?", E.CAP_NOT_MET,
+                            f"{m.sending} mission in {m.host} has {_fig(m)} after the deadline, cap {_cap_text(s, m)}")
+
+
+def _go(s: State, m: Mission, leaving: list[Departure], keep: list[Departure]) -> None:
+    """The departures ``leaving`` (of ``m``, in the order they happen) take place; ``keep`` are the others.
+
+    People still to leave after them are there meanwhile: the mission never counts fewer (``floor``).  The excess
+    over the cap in force, when not known exactly, clamps the mission to the cap; people ordered out after that cap
+    who leave before it binds leave on top of its excess (``Departure.on_top``).  An older cap's excess, the cap
+    lifted or replaced since, leaves as any departure of uncertain size (between ``count`` and ``upto``)."""
+    clamp = None
+    if m.cap_event is not None:
+        for i, d in enumerate(m.departures):
+            if _clamps(m, d):
+                clamp, after = d, {id(x) for x in m.departures[i + 1:]}
+                break
     m.departures = keep
-    if clamp is not None:
-        _clamp(s, m)
-    # a numeric cap stays checked after its deadline; a parity cap is applied at its deadline (the mission is
-    # clamped to the other side's size then), and the other side's later changes do not move it
-    if m.cap is not None and m.cap_deadline is not None and m.cap_deadline < date:
-        _, cap_high = cap_range(s, m)
-        if cap_high is not None and m.low > cap_high:
-            raise RuleViolation(m.cap_event or "?", E.CAP_NOT_MET,
-                                f"{m.sending} mission in {m.host} has {_fig(m)} after the deadline, "
-                                f"cap {_cap_text(s, m)}")
+    floor = sum(d.count for d in keep) + sum(d.count for d in leaving)
+    on_top = 0
+    for d in leaving:
+        floor -= d.count
+        if d is clamp:
+            _clamp(s, m, floor, d.on_top + on_top)
+            clamp = None
+        else:
+            _gone(m, d.count, d.most, floor)
+            if clamp is not None and d.exact and id(d) in after:
+                on_top += d.count
+    if clamp is not None and on_top:  # records are replaced, never changed in place: timelines share them
+        m.departures = [attrs.evolve(d, on_top=d.on_top + on_top) if d is clamp else d for d in m.departures]
 
 
-def _gone(m: Mission, least: int, most: int | None) -> None:
-    """Between ``least`` and ``most`` people (None: any number) left the mission."""
-    m.low = max(m.low - most, 0) if most is not None else 0
+def _clamps(m: Mission, d: Departure) -> bool:
+    """Whether ``d`` is the excess, not known exactly, over the cap in force on ``m``."""
+    return not d.exact and d.reason == "cap" and d.event_id == m.cap_event
+
+
+def _gone(m: Mission, least: int, most: int | None, floor: int = 0) -> None:
+    """Between ``least`` and ``most`` people (None: any number) left the mission; ``floor`` are still to leave."""
+    m.low = max(m.low - most, floor) if most is not None else floor
     if m.high is not None:
-        m.high -= least
+        m.high = max(m.high - least, floor)
     if most == least and m.change is not None:
         m.change -= least
         if m.about is not None:
@@ -70,10 +110,14 @@ def _gone(m: Mission, least: int, most: int | None) -> None:
         m.about = None
 
 
-def _clamp(s: State, m: Mission) -> None:
+def _clamp(s: State, m: Mission, floor: int = 0, on_top: int = 0) -> None:
+    """The mission is within the cap, less ``on_top`` people who left on top of its excess (``floor`` people still
+    to leave later are there)."""
     cap_low, cap_high = cap_range(s, m)
+    cap_low, cap_high = max(cap_low - on_top, 0), (None if cap_high is None else max(cap_high - on_top, 0))
     low, high = min(m.low, cap_low), (cap_high if m.high is None else
                                       m.high if cap_high is None else min(m.high, cap_high))
+    low, high = max(low, floor), (None if high is None else max(high, floor))
     if (low, high) != (m.low, m.high):
         m.change = m.about = None
     m.low, m.high = low, high

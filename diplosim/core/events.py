@@ -135,6 +135,10 @@ def _staff_figure(instance, attribute, value):
         raise ValueError("staff is exact: give either staff = N or a range (at_least / between / about), not both")
     if lo is not None and hi is not None and lo > hi:
         raise ValueError(f"staff range is empty: low {lo} is above high {hi}")
+    about = instance.staff_about
+    if about is not None and ((lo is not None and about < lo) or (hi is not None and about > hi)):
+        raise ValueError(f"staff about {about} is outside the range given with it "
+                         f"({'at least ' + str(lo) if hi is None else f'{lo or 0} to {hi}'})")
 
 
 @frozen(kw_only=True)

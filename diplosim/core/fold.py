@@ -25,8 +25,8 @@ from . import errors as E
 from . import events as ev
 from .clock import cap_range, settle  # noqa: F401  (public here: the fold's clock)
 from .errors import RuleViolation
+from .handlers import FOREIGN_AGENT, handles  # noqa: F401  (public here)
 from .handlers import HANDLERS as _HANDLERS
-from .handlers import handles  # noqa: F401  (public here)
 from .state import Resolution, State
 
 Date = datetime.date

@@ -11,7 +11,7 @@ from typing import Callable
 
 from . import errors as E
 from . import events as ev
-from .clock import _cap_text, _clamp, _gone, _schedule, cap_range
+from .clock import _cap_text, _go, _schedule, cap_range
 from .errors import RuleViolation
 from .state import (Claim, ContactsState, Departure, Designation, Mission, OpenItem, PostState, PropertyState,
                     SanctionState, State)
@@ -126,29 +126,44 @@ def _assigned(s: State, e: ev.StaffAssigned) -> None:
     _parties(e)
     _headcount(e, e.count, "count")
     m = _mission_or_new(s, e, e.actor, e.target)
+    bound = None  # the most the mission can hold once the newcomers are in: a cap in force since its deadline
     if m.cap is not None or m.cap_parity:
         _, cap_high = cap_range(s, m)
         # the newcomers arrive now; people ordered out who are still there once the cap binds count against it too
-        after = m.low - _most_pending(m) + e.count
+        # (all of them, however many that is: only those due to leave before it binds may be gone by then)
+        leaving = m.departures
         if m.cap_deadline is not None:
             binds = max(e.date, m.cap_deadline + datetime.timedelta(days=1))
-            after += sum(d.count for d in m.departures if d.deadline is None or d.deadline >= binds)
+            leaving = [d for d in m.departures if d.deadline is not None and d.deadline < binds]
+        after = m.low - _most_of(leaving, m.low) + e.count
         if cap_high is not None and after > cap_high:
             raise RuleViolation(e.id, E.CAP_NOT_MET,
                                 f"{_figure_after(m, after)} would exceed the cap of {_cap_text(s, m)} set by "
                                 f"{m.cap_event}")
+        if m.cap_deadline is not None and m.cap_deadline < e.date:
+            bound = cap_high  # let in, so within the cap: the mission cannot have held more than it leaves room for
     m.low += e.count
     if m.high is not None:
         m.high += e.count
+    if bound is not None and (m.high is None or m.high > bound):
+        m.high = bound
     if m.change is not None:
         m.change += e.count
     if m.about is not None:
         m.about += e.count
+        if m.high is not None and m.about > m.high:
+            m.about = None
 
 
-def _most_pending(m: Mission) -> int:
-    most = m.pending_most
-    return m.low if most is None else min(most, m.low)
+def _most_of(departures: list[Departure], low: int) -> int:
+    """The most people who leave by ``departures`` (a mission of at least ``low`` cannot lose more)."""
+    total = 0
+    for d in departures:
+        most = d.most
+        if most is None:
+            return low
+        total += most
+    return min(total, low)
 
 
 def _figure_after(m: Mission, after: int) -> str:
@@ -177,6 +192,12 @@ def _expelled(s: State, e: ev.DiplomatsExpelled) -> None:
                             f"remain" if m.exact else
                             f"expels {e.count} but at most {m.high - pending} of the {e.target} mission in "
                             f"{e.actor} remain")
+    if m.cap is not None and m.departures:
+        room = _room_over_excess(m)
+        if room is not None and e.count > room:
+            raise RuleViolation(e.id, E.EXPEL_ABSENT,
+                                f"expels {e.count} but at most {room} of the {e.target} mission in {e.actor} remain "
+                                f"once the cap of {m.cap} set by {m.cap_event} is met")
     if need > m.low:  # the act implies more people than were known: the fold infers it
         m.low = need
         m.inferred = True
@@ -185,6 +206,19 @@ def _expelled(s: State, e: ev.DiplomatsExpelled) -> None:
     m.departures.append(Departure(e.count, deadline, e.id, "expelled", None, True, e.deadline_assumed))
     if deadline is not None:
         heapq.heappush(s.deadlines, (deadline, target, actor))  # _schedule, written out
+
+
+def _room_over_excess(m: Mission) -> int | None:
+    """While the excess over a numeric cap (not known exactly) is still to leave, how many more people can be
+    ordered out: those ordered out since the cap leave on top of its excess (as with a known excess), so together
+    with those who left already they fit within the cap.  None when no such excess is pending."""
+    on_top = None
+    for d in m.departures:
+        if on_top is not None:
+            on_top += d.count if d.exact else 0
+        elif not d.exact and d.reason == "cap" and d.event_id == m.cap_event:
+            on_top = d.on_top
+    return None if on_top is None else max(m.cap - on_top, 0)
 
 
 @handles(ev.MissionCapped)
@@ -235,12 +269,13 @@ def _cap_uncertain(s: State, m: Mission, e: ev.MissionCapped) -> None:
     cap_low, cap_high = cap_range(s, m)
     due = [d for d in m.departures if d.deadline is not None and e.deadline is not None and d.deadline <= e.deadline]
     due_least = sum(d.count for d in due)
-    due_most = sum(d.most for d in due) if all(d.most is not None for d in due) else None
-    least = max(0, m.low - due_most - cap_high) if due_most is not None and cap_high is not None else 0
+    # the least excess beyond everyone already ordered out: those ordered out for later may leave by the deadline as
+    # part of the excess (their departure recorded early), so the excess may be that much smaller
+    pending_most = m.pending_most
+    least = max(0, m.low - pending_most - cap_high) if pending_most is not None and cap_high is not None else 0
     most = max(0, m.high - due_least - cap_low) if m.high is not None else None
-    if most == 0 and not e.parity:
-        return  # the mission is within the cap already, whatever its size (a parity cap may still bind: the
-        # other side's mission can shrink before the deadline)
+    if most == 0 and not m.cap_parity:
+        return  # the mission is within the cap already, whatever its size (a parity cap may shrink by its deadline)
     # people ordered out for later may be among those who leave by the cap's deadline: how many is not known
     due_ids = {id(d) for d in due}
     m.departures = [d if id(d) in due_ids else Departure(0, d.deadline, d.event_id, d.reason, d.most, False,
@@ -268,14 +303,7 @@ def _departed(s: State, e: ev.DiplomatsDeparted) -> None:
     if not due:
         raise RuleViolation(e.id, E.NOTHING_PENDING,
                             f"no one ordered out by {e.order} is still to leave the {e.actor} mission in {e.target}")
-    m.departures = [d for d in m.departures if d.event_id != e.order]
-    for d in due:
-        if d.exact:
-            _gone(m, d.count, d.count)
-        elif d.reason == "cap":
-            _clamp(s, m)
-        else:
-            _gone(m, d.count, d.most)
+    _go(s, m, due, [d for d in m.departures if d.event_id != e.order])
 
 
 @handles(ev.PostOpened)
@@ -481,9 +509,3 @@ def _staffing_reported(s: State, e: ev.StaffingReported) -> None:
     m = s.missions.get((e.sending, e.host))
     s.claims.append(Claim(e.id, e.date, e.sending, e.host, e.figure, e.qualifier, e.by,
                           m.staff if m is not None else None))
-
-
-@handles(ev.EventObserved)
-def _observed(s: State, e: ev.EventObserved) -> None:
-    """Media-coded event data is an observation: the countries become known, nothing else changes (no staff)."""
-    _known(s, e)

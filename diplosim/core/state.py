@@ -30,7 +30,11 @@ class Departure:
     ``deadline`` None: not known (pending until a :class:`~diplosim.core.events.DiplomatsDeparted` settles it);
     ``assumed``: the deadline is the log's default, not a reported one.  ``upto``: when the number is not known
     exactly (the excess over a cap on a mission of uncertain size), between ``count`` and ``upto`` people leave
-    (``upto`` None with ``exact`` False: an unknown number, at least ``count``)."""
+    (``upto`` None with ``exact`` False: an unknown number, at least ``count``).
+
+    ``on_top``, for the excess over the cap in force when it is not known exactly: how many people ordered out after
+    the cap have left before it bound.  They leave on top of the excess (as with a known excess: an exact mission
+    capped by a known deadline), so the cap clamps the mission to that many fewer."""
     count: int
     deadline: Date | None
     event_id: str
@@ -38,6 +42,7 @@ class Departure:
     upto: int | None = None
     exact: bool = True
     assumed: bool = False
+    on_top: int = 0
 
     @property
     def most(self) -> int | None:

@@ -1,10 +1,14 @@
 """Synthetic event logs: seeded, streaming and always valid under the fold, for benchmarks and property tests.
 
 :func:`generate` yields ``n_events`` events among ``n_countries`` countries in rough real-world proportions: mostly
-speech acts and expulsions (with tit-for-tat replies), fewer caps, property acts and sanctions.  It keeps its own
-small book of what is legal (people left in each mission, caps, post and property statuses, sanctions in force,
-open proposals), so every event it yields folds without a :class:`~diplosim.core.errors.RuleViolation`, and the same
-seed gives the same log.
+speech acts and expulsions (with tit-for-tat replies), fewer caps, property acts and sanctions, and now and then the
+acts and records of real crises (a post listed, departures recorded, a foreign-agent designation, a law, an
+ambassador recalled, contacts suspended, an incident).  Some figures are uncertain, as in real logs: a mission's size
+may be a range, about a figure or unknown, an act may create a mission never declared, an expulsion may have no
+deadline (its departure is recorded later), a cap may be parity with the other side's mission or have no deadline,
+a closure may take effect later, a sanctions act may designate more targets than it names.  It keeps its own small
+book of what is legal (see :mod:`diplosim.tooling.synthetic_acts`), so every event it yields folds without a
+:class:`~diplosim.core.errors.RuleViolation`, and the same seed gives the same log.
 
     >>> events = list(generate(300, n_countries=5, seed=7))
     >>> len(events), events == list(generate(300, n_countries=5, seed=7))
@@ -24,6 +28,7 @@ from typing import Any, Iterator
 from attrs import field, frozen
 
 from ..core import events as ev
+from .synthetic_acts import Measures, Speech, _Mission
 
 Date = datetime.date
 
@@ -33,11 +38,6 @@ COMMON_COUNTRIES = (
     "CAN", "AUS", "JPN", "KOR", "PRK", "IRN", "TUR", "SWE", "NOR", "FIN", "DNK", "HUN", "ROU", "BGR", "HRV", "SVK",
     "SVN", "IRL", "AUT", "CHE", "GEO", "MDA", "ALB", "MKD", "MNE", "BLR", "ISR", "IND", "BRA", "MEX", "SAU", "EGY",
 )
-
-MEASURES = ("asset freeze", "travel ban", "business prohibition", "export ban", "visa restriction")
-CHAMBERS = ("Senate", "House of Representatives", "State Duma", "Federation Council", "Parliament")
-QUALIFIERS = ("about", "more than", "over", "exactly", "nearly")
-PLACES = (None, "Geneva", "Vienna", "Helsinki", "a summit", "New York")
 
 #: Relative frequency of each event type in a realistic log (MissionEstablished is drawn as needed, not by weight).
 REALISTIC_WEIGHTS: dict[str, float] = {
@@ -49,6 +49,10 @@ REALISTIC_WEIGHTS: dict[str, float] = {
     "ProposalDeclined": 1.5, "MeasureReported": 3, "InvolvementDenied": 4, "PraiseExpressed": 1.5,
     "DemandMade": 3, "VoteHeld": 1.5, "MeetingHeld": 2.5, "MeetingPlanned": 1.5, "MeetingCancelled": 1,
     "StaffingReported": 1.5,
+    # rarer: the acts and records of real crises (DiplomatsDeparted only where departures are still to record)
+    "PostListed": 0.3, "DiplomatsDeparted": 1.2, "ForeignAgentDesignated": 0.3, "LawEnacted": 0.4,
+    "AccreditationRefused": 0.3, "AmbassadorRecalled": 0.3, "AmbassadorReturned": 0.3, "ContactsSuspended": 0.2,
+    "ContactsResumed": 0.2, "IncidentOccurred": 0.2, "AmbassadorSummoned": 1.0, "AccusationMade": 1.5,
 }
 
 
@@ -70,6 +74,14 @@ class Profile:
     max_advance: int = 3  # days it moves by
     p_reciprocate: float = 0.4  # chance that an expulsion answers the last one
     p_resolve: float = 0.5  # chance that a measure enacts (resolves) an open proposal or threat
+    # uncertain figures
+    p_uncertain: float = 0.25  # a new mission's size is a range, about a figure or unknown
+    p_implicit: float = 0.05  # an act on a mission never declared creates it (else the mission is declared first)
+    p_no_deadline: float = 0.04  # an expulsion without a deadline (its departure is recorded later)
+    p_parity: float = 0.2  # a cap is parity with the other side's mission
+    p_cap_open: float = 0.1  # a cap has no deadline
+    p_effective: float = 0.3  # a post or property closure takes effect on a later day
+    p_unnamed: float = 0.3  # a sanctions act designates more targets than it names
 
 
 #: Realistic proportions (the default).
@@ -80,8 +92,11 @@ EDGE = Profile(
     weights=tuple({**REALISTIC_WEIGHTS, "DiplomatsExpelled": 10, "StaffAssigned": 6, "MissionCapped": 5,
                    "MissionCapLifted": 2, "PostOpened": 3, "PostClosed": 3, "PropertyRegistered": 2,
                    "PropertyAccessSuspended": 3, "PropertyClosed": 3, "PropertySeized": 3, "PropertyReturned": 3,
-                   "SanctionsImposed": 4, "SanctionsLifted": 3}.items()),
-    staff=(0, 12), max_expel=6, expel_rate=0.5, max_assign=6, assign_rate=0.5, max_deadline=4, p_advance=0.35, max_advance=3,
+                   "SanctionsImposed": 4, "SanctionsLifted": 3, "PostListed": 1, "DiplomatsDeparted": 3,
+                   "ForeignAgentDesignated": 1, "AmbassadorRecalled": 1.5, "AmbassadorReturned": 1.5,
+                   "ContactsSuspended": 1, "ContactsResumed": 1}.items()),
+    staff=(0, 12), max_expel=6, expel_rate=0.5, max_assign=6, assign_rate=0.5, max_deadline=4, p_advance=0.35,
+    max_advance=3, p_uncertain=0.4, p_implicit=0.2, p_no_deadline=0.15, p_parity=0.3, p_cap_open=0.2,
 )
 
 
@@ -113,7 +128,7 @@ def generate(n_events: int, n_countries: int = 20, seed: int = 0, *, profile: Pr
 
     >>> first = next(generate(10**9, n_countries=2, seed=1))    # lazy: only what is asked for is drawn
     >>> first.type, first.actor, first.generated_by
-    ('InvolvementDenied', 'RUS', 'synthetic seed=1')
+    ('DemandMade', 'RUS', 'synthetic seed=1')
     """
     world = SyntheticWorld(random.Random(seed), countries(n_countries), profile=profile, start=start,
                            generated_by=f"synthetic seed={seed}")
@@ -150,22 +165,13 @@ class _Bag:
         return len(self.items)
 
 
-class _Mission:
-    __slots__ = ("available", "cap", "posts", "next_post", "last_deadline")
-
-    def __init__(self, available: int):
-        self.available = available  # staff minus pending departures: the only figure legality depends on
-        self.cap: int | None = None
-        self.posts: dict[str, bool] = {}  # name -> open
-        self.next_post = 1
-        self.last_deadline = 0  # the latest deadline (ordinal) of anyone ordered out
-
-
-class SyntheticWorld:
+class SyntheticWorld(Measures, Speech):
     """The generator's own book of what is legal, and the events drawn from it.
 
-    After :meth:`events` has run, ``missions``, ``properties``, ``sanctions`` and ``open_items`` hold what the fold
-    should arrive at: tests compare the two.
+    After :meth:`events` has run, ``missions``, ``properties``, ``sanctions``, ``designations``, ``contacts`` and
+    ``open_items`` hold what the fold should arrive at (a mission's figures once everyone ordered out has gone):
+    tests compare the two.  :meth:`departures_recorded` gives the events that record every departure still pending
+    without a deadline.
     """
 
     def __init__(self, rng: random.Random, countries: tuple[str, ...], *, profile: Profile = REALISTIC,
@@ -181,11 +187,16 @@ class SyntheticWorld:
         self._date = start
         self.missions: dict[tuple[str, str], _Mission] = {}
         self.capped = _Bag()
-        self.properties: dict[str, list] = {}  # id -> [owner, host, status]
+        self.properties: dict[str, list] = {}  # id -> [owner, host, status, day it takes effect or None]
         self.property_ids = _Bag()
-        self.sanctions: dict[tuple[str, str], list] = {}  # (imposer, name) -> [measures set, kind, country]
+        # (imposer, name) -> [measures set, kind, country, authorities]
+        self.sanctions: dict[tuple[str, str], list] = {}
         self.sanction_keys = _Bag()
         self.n_sanction_targets = 0
+        self.designations: list[tuple[str, str, int, str]] = []  # (imposer, country, unnamed count, event id)
+        self.orders = _Bag()  # (order id, sending, host, "expelled" or "cap"): departures pending without deadline
+        self.recalled = _Bag()  # (sending, host) whose head of mission is recalled
+        self.contacts = _Bag()  # (actor, target) of contacts suspended
         self.open_items: dict[str, str] = {}  # event id -> "proposal" or "other"
         self.proposals = _Bag()
         self.others = _Bag()
@@ -263,236 +274,52 @@ class SyntheticWorld:
         self.open_items[event_id] = kind
         (self.proposals if kind == "proposal" else self.others).add(event_id)
 
-    def _mission(self, sending: str, host: str) -> tuple[_Mission | None, ev.Event | None]:
-        """The mission, or (None, the event that establishes it now)."""
+    def _mission(self, sending: str, host: str, implicit: bool = False) -> tuple[_Mission | None, ev.Event | None]:
+        """The mission, or (None, the event that establishes it now); with ``implicit``, sometimes a new mission of
+        unknown size that the act about to be drawn creates."""
         m = self.missions.get((sending, host))
         if m is not None:
             return m, None
-        staff = self._int(*self.profile.staff)
-        m = self.missions[sending, host] = _Mission(staff)
+        if implicit and self.rng.random() < self.profile.p_implicit:
+            m = self.missions[sending, host] = _Mission(0, None, implicit=True)
+            return m, None
+        figure = self._figure()
+        m = self.missions[sending, host] = _Mission(*_range_of(figure))
         posts = [ev.Post(f"Embassy in {host}", "embassy")]
         m.posts[posts[0].name] = True
         if self.rng.random() < 0.5:
             posts.append(ev.Post("Consulate 1", "consulate"))
             m.posts["Consulate 1"] = True
             m.next_post = 2
-        return None, ev.MissionEstablished(**self._base(sending, host), staff=staff, posts=tuple(posts))
+        return None, ev.MissionEstablished(**self._base(sending, host), **figure, posts=tuple(posts))
 
-    # --- measures: each returns an event, or None when it is not possible now ----------------------------------
+    def _figure(self) -> dict[str, Any]:
+        """The size of a new mission: exact, or sometimes at least, between, at most, about a figure, or unknown."""
+        staff = self._int(*self.profile.staff)
+        if self.rng.random() >= self.profile.p_uncertain:
+            return {"staff": staff}
+        r = self.rng.random()
+        if r < 0.3:
+            return {"staff_min": staff}
+        if r < 0.5:
+            return {"staff_min": staff, "staff_max": staff + self._int(0, staff // 2 + 2)}
+        if r < 0.6:
+            return {"staff_max": staff, "staff_basis": "assumed"}
+        if r < 0.85:
+            return {"staff_about": staff} if r < 0.75 else {"staff_min": staff // 2, "staff_about": staff}
+        return {}
 
-    def _DiplomatsExpelled(self):
-        if self.last_expulsion and self.rng.random() < self.profile.p_reciprocate:
-            host, sending = self.last_expulsion  # the target answers in kind
-        else:
-            host, sending = self._pair()
-        m, established = self._mission(sending, host)
-        if established:
-            return established
-        if m.available == 0:
-            return None
-        # most expulsions are of a handful of people, a few of dozens
-        count = min(m.available, self.profile.max_expel, 1 + self._expo(self.profile.expel_rate))
-        m.available -= count
-        self.last_expulsion = (sending, host)
-        deadline = self._deadline()
-        m.last_deadline = max(m.last_deadline, deadline.toordinal())
-        return ev.DiplomatsExpelled(**self._base(host, sending), count=count, deadline=deadline,
-                                    resolves=self._resolves())
+    def departures_recorded(self) -> list[ev.Event]:
+        """A DiplomatsDeparted, dated the last day drawn, for every departure still pending without a deadline."""
+        out = []
+        while self.orders:
+            out.append(self._DiplomatsDeparted())
+            self.n += 1
+        return out
 
-    def _StaffAssigned(self):
-        sending, host = self._pair()
-        m, established = self._mission(sending, host)
-        if established:
-            return established
-        count = min(self.profile.max_assign, 1 + self._expo(self.profile.assign_rate))
-        if m.cap is not None:
-            if m.last_deadline >= self.day:  # people ordered out and still there would count against the cap
-                return None
-            count = min(count, m.cap - m.available)
-            if count <= 0:
-                return None
-        m.available += count
-        return ev.StaffAssigned(**self._base(sending, host), count=count)
 
-    def _MissionCapped(self):
-        host, sending = self._pair()
-        m, established = self._mission(sending, host)
-        if established:
-            return established
-        cap = self._int(m.available // 2, m.available + 5)
-        m.available = min(m.available, cap)
-        m.cap = cap
-        self.capped.add((sending, host))
-        deadline = self._deadline()
-        m.last_deadline = max(m.last_deadline, deadline.toordinal())
-        return ev.MissionCapped(**self._base(host, sending), cap=cap, deadline=deadline, resolves=self._resolves())
-
-    def _MissionCapLifted(self):
-        if not self.capped:
-            return None
-        sending, host = key = self.capped.choice(self.rng)
-        self.capped.remove(key)
-        self.missions[key].cap = None
-        return ev.MissionCapLifted(**self._base(host, sending))
-
-    def _PostOpened(self):
-        sending, host = self._pair()
-        m, established = self._mission(sending, host)
-        if established:
-            return established
-        closed = [name for name, is_open in m.posts.items() if not is_open]
-        if closed and self.rng.random() < 0.5:
-            post = ev.Post(self._pick(closed), "consulate")
-        else:
-            post = ev.Post(f"Consulate {m.next_post}", self._pick(("consulate", "consulate-general", "annex")))
-            m.next_post += 1
-        m.posts[post.name] = True
-        return ev.PostOpened(**self._base(sending, host), post=post)
-
-    def _PostClosed(self):
-        host, sending = self._pair()
-        m, established = self._mission(sending, host)
-        if established:
-            return established
-        open_posts = [name for name, is_open in m.posts.items() if is_open]
-        if not open_posts:
-            return None
-        post = self._pick(open_posts)
-        m.posts[post] = False
-        return ev.PostClosed(**self._base(host, sending), post=post, resolves=self._resolves())
-
-    def _PropertyRegistered(self):
-        owner, host = self._pair()
-        pid = f"prop-{len(self.properties) + 1}"
-        self.properties[pid] = [owner, host, "in_use"]
-        self.property_ids.add(pid)
-        return ev.PropertyRegistered(**self._base(owner, host), property=pid, name=f"Property {pid[5:]}",
-                                     kind=self._pick(ev.PROPERTY_KINDS))
-
-    def _property_act(self, cls: type[ev.Event], new: str, allowed: tuple[str, ...]):
-        if not self.property_ids:
-            return None
-        pid = self.property_ids.choice(self.rng)
-        owner, host, status = self.properties[pid]
-        if status not in allowed:
-            return None
-        self.properties[pid][2] = new
-        return cls(**self._base(host, owner), property=pid, resolves=self._resolves())
-
-    def _PropertyAccessSuspended(self):
-        return self._property_act(ev.PropertyAccessSuspended, "access_suspended", ("in_use", "returned"))
-
-    def _PropertyClosed(self):
-        return self._property_act(ev.PropertyClosed, "closed", ("in_use", "returned", "access_suspended"))
-
-    def _PropertySeized(self):
-        return self._property_act(ev.PropertySeized, "seized", ("in_use", "returned", "access_suspended", "closed"))
-
-    def _PropertyReturned(self):
-        return self._property_act(ev.PropertyReturned, "returned", ("access_suspended", "closed", "seized"))
-
-    def _SanctionsImposed(self):
-        rng = self.rng
-        if self.sanction_keys and rng.random() < 0.25:  # a new measure on a target already listed
-            imposer, name = key = self.sanction_keys.choice(rng)
-            measures, kind, country = self.sanctions[key]
-            missing = [m for m in MEASURES if m not in measures]
-            if not missing:
-                return None
-            measure = self._pick(missing)
-            measures.add(measure)
-            return ev.SanctionsImposed(**self._base(imposer, country), measures=(measure,),
-                                       targets=(ev.SanctionTarget(name, kind, country),))
-        imposer, country = self._pair()
-        measures = tuple(rng.sample(MEASURES, self._int(1, 3)))
-        targets = []
-        for _ in range(self._int(1, 4)):
-            self.n_sanction_targets += 1
-            name = f"{country} target {self.n_sanction_targets}"
-            kind = self._pick(ev.TARGET_KINDS)
-            self.sanctions[imposer, name] = [set(measures), kind, country]
-            self.sanction_keys.add((imposer, name))
-            targets.append(ev.SanctionTarget(name, kind, country))
-        return ev.SanctionsImposed(**self._base(imposer, country), targets=tuple(targets), measures=measures,
-                                   resolves=self._resolves())
-
-    def _SanctionsLifted(self):
-        if not self.sanction_keys:
-            return None
-        imposer, name = key = self.sanction_keys.choice(self.rng)
-        measures, _, country = self.sanctions[key]
-        lifted: tuple[str, ...] = ()
-        if len(measures) > 1 and self.rng.random() < 0.5:
-            lifted = (self._pick(sorted(measures)),)
-            measures.discard(lifted[0])
-        else:
-            del self.sanctions[key]
-            self.sanction_keys.remove(key)
-        return ev.SanctionsLifted(**self._base(imposer, country), targets=(name,), measures=lifted)
-
-    # --- speech acts ------------------------------------------------------------------------------------------
-
-    def _speech(self, cls: type[ev.Event], opens: str | None = None, **fields):
-        e = cls(**self._base(*self._pair()), **fields)
-        if opens:
-            self._open(e.id, opens)
-        return e
-
-    def _count(self) -> int | None:
-        return self._int(1, 60) if self.rng.random() < 0.5 else None
-
-    def _StatementMade(self):
-        return self._speech(ev.StatementMade, count=self._count())
-
-    def _CriticismVoiced(self):
-        return self._speech(ev.CriticismVoiced)
-
-    def _InvolvementDenied(self):
-        return self._speech(ev.InvolvementDenied)
-
-    def _PraiseExpressed(self):
-        return self._speech(ev.PraiseExpressed)
-
-    def _DemandMade(self):
-        return self._speech(ev.DemandMade)
-
-    def _IntentStated(self):
-        stance = self._pick(ev.STANCES)
-        return self._speech(ev.IntentStated, "other" if stance in ("retaliate", "reciprocity") else None,
-                            stance=stance)
-
-    def _ThreatIssued(self):
-        return self._speech(ev.ThreatIssued, "other", count=self._count())
-
-    def _MeasureReported(self):
-        return self._speech(ev.MeasureReported, "other", count=self._count(), reported_by="a newspaper")
-
-    def _ProposalMade(self):
-        return self._speech(ev.ProposalMade, "proposal", count=self._count())
-
-    def _ProposalDeclined(self):
-        if not self.proposals:
-            return None
-        pid = self._close(self.proposals.choice(self.rng))
-        return ev.ProposalDeclined(**self._base(*self._pair()), resolves=(pid,))
-
-    def _VoteHeld(self):
-        yes = self._int(0, 435)
-        no = self._int(0, 435 - yes)
-        return self._speech(ev.VoteHeld, chamber=self._pick(CHAMBERS), yes=yes, no=no, passed=yes > no)
-
-    def _MeetingHeld(self):
-        return self._speech(ev.MeetingHeld, place=self._pick(PLACES))
-
-    def _MeetingPlanned(self):
-        return self._speech(ev.MeetingPlanned, place=self._pick(PLACES))
-
-    def _MeetingCancelled(self):
-        return self._speech(ev.MeetingCancelled)
-
-    def _StaffingReported(self):
-        sending, host = self._pair()
-        m = self.missions.get((sending, host))
-        figure = self._int(0, 2000) if m is None else max(0, m.available + self._int(-50, 150))
-        return ev.StaffingReported(**self._base(host, None), sending=sending, host=host, figure=figure,
-                                   qualifier=self._pick(QUALIFIERS))
+def _range_of(figure: dict[str, Any]) -> tuple[int, int | None, int | None]:
+    """(low, high, about) of a new mission as the fold reads its baseline."""
+    if "staff" in figure:
+        return figure["staff"], figure["staff"], None
+    return figure.get("staff_min", 0), figure.get("staff_max"), figure.get("staff_about")
