@@ -345,12 +345,15 @@ def test_staffing_of_a_30_country_log_is_a_readable_image(tmp_path):
     from diplosim.core.log import write_log
     from diplosim.tooling.synthetic import generate
 
+    from diplosim.core.fold import fold
+
     log = tmp_path / "thirty.jsonl"
-    write_log(generate(2000, n_countries=30, seed=1), log)
+    events = list(generate(2000, n_countries=30, seed=1))
+    write_log(events, log)
     out = tmp_path / "staffing.png"
     run = run_cli("plot", "staffing", "--log", str(log), "--out", str(out))
     assert run.returncode == 0, run.stderr
-    assert "(8 of 400 missions: those that moved most)" in run.stdout
+    assert f"(8 of {len(fold(events).missions)} missions: those that moved most)" in run.stdout
     width, height = png_size(out)
     assert 1000 <= width <= 2000 and 1000 <= height <= 2000  # 8 panels in two columns, not 400 in one
     run = run_cli("plot", "staffing", "--log", str(log), "--pairs", "FRA:HUN,HUN:FRA", "--since", "1990-06-01",

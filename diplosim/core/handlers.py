@@ -503,6 +503,12 @@ for _cls in ev.EVENT_TYPES.values():
 HANDLERS[ev.IntentStated] = _intent
 
 
+@handles(ev.EventObserved)
+def _observed(s: State, e: ev.EventObserved) -> None:
+    """Media-coded event data is an observation: the countries become known, nothing else changes (no staff)."""
+    _known(s, e)
+
+
 @handles(ev.StaffingReported)
 def _staffing_reported(s: State, e: ev.StaffingReported) -> None:
     _known(s, e)
