@@ -12,7 +12,7 @@ import sys
 
 from .common import OneLineParser
 
-MODULES = ["core", "sources", "scenario", "strategies", "multilateral", "store", "analysis", "eventdata", "report"]
+MODULES = ["core", "sources", "scenario", "strategies", "multilateral", "store", "analysis", "tally", "eventdata", "report"]
 
 DESCRIPTION = """\
 diplosim replays documented diplomatic disputes (expulsions, caps on missions, closed and seized properties,

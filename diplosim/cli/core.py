@@ -26,10 +26,14 @@ def register(sub) -> None:
                   "suspended) at a date",
                   "diplosim state --at 2017-08-15\n"
                   "diplosim state --at 2017-09-02 --format json\n"
-                  "diplosim state --at 2017-09-02 --table missions --format csv")
+                  "diplosim state --at 2017-09-02 --table missions --format csv\n"
+                  "diplosim state --at 2018-04-30 --countries USA,RUS     # only between the US and Russia\n"
+                  "diplosim state --at 2018-04-30 --countries RUS --table missions   # Russia and everyone")
     add_log(p)
     p.add_argument("--at", type=date_arg, metavar="DATE", help="the date (default: the last event's date)")
     p.add_argument("--table", choices=TABLES, help="print only this table")
+    p.add_argument("--countries", type=_codes, metavar="CODES",
+                   help="one country: every row it is a party to; several (USA,RUS): the rows between them")
     add_format(p)
     p.set_defaults(handler=cmd_state)
 
@@ -102,11 +106,26 @@ def load_events_or_real(args: argparse.Namespace):
     return load_events(args)
 
 
+def _codes(text: str) -> list[str]:
+    from ..core import countries
+
+    codes = [c.strip() for c in text.split(",")]
+    for c in codes:
+        if not countries.is_known(c):
+            raise argparse.ArgumentTypeError(f"unknown country code {c!r} (want ISO 3166-1 alpha-3, like RUS)")
+    if len(set(codes)) != len(codes):
+        raise argparse.ArgumentTypeError(f"a country is named twice in {text!r}")
+    return codes
+
+
 def cmd_state(args: argparse.Namespace) -> int:
     from ..analysis.projections import render_state, render_table, state_json, state_tables
     from .common import load_state
 
     s = load_state(args, args.at)
+    if args.countries:
+        from ..analysis.subset import restrict
+        s = restrict(s, args.countries)
     if args.format == "json":
         doc = state_json(s)
         if args.table:
