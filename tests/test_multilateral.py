@@ -356,3 +356,51 @@ def test_coalition_sweep_is_the_same_on_one_process_and_on_a_pool():
     rows = {(r["size"], r["threshold"]): r for r in coalition_sweep([1, 8], [1], runs=12, seed=1)}
     assert rows[8, 1]["expelled_by_coalition"] > rows[1, 1]["expelled_by_coalition"]
     assert rows[8, 1]["mean_days_to_end"] < (rows[1, 1]["mean_days_to_end"] or 366)
+
+
+# --- the shipped multilateral scenarios on the 2018 record -----------------------------------------------------------
+
+
+def _russian_expulsions(events, since):
+    out: dict[str, int] = {}
+    for e in events:
+        if isinstance(e, ev.DiplomatsExpelled) and e.actor == "RUS" and e.date > since:
+            out[e.target] = out.get(e.target, 0) + e.count
+    return out
+
+
+def test_russia_mirrors_2018_answers_each_state_in_kind_and_nato_too():
+    from diplosim.core.log import data_dir
+
+    sc = Scenario.from_toml(data_dir("scenarios") / "russia-mirrors-2018.toml")
+    r = sc.run()
+    fork = d(2018, 3, 26)
+    against_russia: dict[str, int] = {}
+    for e in sc.base_events:   # what each state did to Russia in the month before each decision
+        if isinstance(e, ev.DiplomatsExpelled) and e.target == "RUS" and d(2018, 2, 25) <= e.date:
+            against_russia[e.actor] = against_russia.get(e.actor, 0) + e.count
+    played = _russian_expulsions([e for e in r.events if e.generated_by], fork)
+    real = _russian_expulsions(sc.base_events, fork)
+    # mirror-each owes each state what it expelled, less what Russia had already answered before the fork (the UK)
+    owed = {k: v for k, v in against_russia.items() if k != "GBR"}
+    assert played == owed and owed["NATO"] == 7 and "NATO" not in real
+    assert sum(real.values()) == 123 and sum(played.values()) == 130   # the figures of the scenario's answer
+    us_sanctions = sum(e.count or len(e.targets) for e in sc.base_events
+                       if isinstance(e, ev.SanctionsImposed) and e.actor == "USA" and
+                       d(2018, 3, 1) <= e.date <= d(2018, 4, 30))
+    mirrored = sum(len(e.targets) for e in r.events if e.generated_by and isinstance(e, ev.SanctionsImposed)
+                   and e.target == "USA")
+    assert us_sanctions == mirrored == 62
+    assert r.state_at(d(2018, 4, 30)).missions["USA", "RUS"].posts["Consulate in St Petersburg"].status == "closed"
+
+
+def test_russia_leads_2018_answers_the_uk_twice_over():
+    from diplosim.core.log import data_dir
+
+    leads = Scenario.from_toml(data_dir("scenarios") / "russia-leads-2018.toml").run()
+    mirrors = Scenario.from_toml(data_dir("scenarios") / "russia-mirrors-2018.toml").run()
+    fork = d(2018, 3, 26)
+    a = _russian_expulsions([e for e in leads.events if e.generated_by], fork)
+    b = _russian_expulsions([e for e in mirrors.events if e.generated_by], fork)
+    # lead 2: 46 owed the UK for its 23, of which Russia had given 23 on 17 March; the followers as mirror-each
+    assert a.pop("GBR") == 2 * 23 - 23 and a == b and sum(a.values()) + 23 == 153

@@ -121,12 +121,27 @@ def cmd_fit(args: argparse.Namespace) -> int:
                     "decision_points": rows[0]["points"] if rows else 0, "tremble": round(result.gamma, 4),
                     "bootstrap": result.bootstrap, "seed": result.seed, "strategies": rows})
         return 0
-    if args.format not in ("csv",):
-        print(f"{result.country}, {result.since} – {result.until}: {rows[0]['points']} decision points "
-              f"(rounds of {result.round_days} days, one per counterpart that had acted against it); "
-              f"mixture tremble {result.gamma:.3f}, standard errors from {result.bootstrap} bootstrap draws "
-              f"(seed {result.seed})")
-    print_rows(rows, args.format, COLUMNS)
+    if args.format == "csv":
+        print_rows(rows, args.format, COLUMNS)
+        return 0
+    import textwrap
+
+    print(textwrap.fill(f"{result.country}, {result.since} – {result.until}: {rows[0]['points']} decision points "
+                        f"(rounds of {result.round_days} days, one per counterpart that had acted against it), "
+                        f"{rows[0]['acts']} with an act; mixture tremble {result.gamma:.3f}, standard errors from "
+                        f"{result.bootstrap} bootstrap draws (seed {result.seed})", 100))
+    narrow = [{"rank": r["rank"], "strategy": r["strategy"], "kind": r["kind_accuracy"], "size_err": r["size_error"],
+               "timing_days": r["timing_error_days"], "missed": r["acts_missed"], "tremble": r["tremble"],
+               "loglik": r["loglik"], "weight": f"{r['weight']:.3f} ± {r['weight_se']:.3f}"} for r in rows]
+    print_rows(narrow, args.format, list(narrow[0]))
+    tied: list[str] = []
+    for f in result.ranked():
+        group = " = ".join(sorted((f.strategy,) + f.tied))
+        if f.tied and group not in tied:
+            tied.append(group)
+    if tied:
+        print(textwrap.fill("tied (the same prediction at every point; they share one weight): " + "; ".join(tied),
+                            100))
     return 0
 
 
