@@ -6,10 +6,8 @@ Scripts written against the flat layout keep working: importing an old path give
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import sys
-import warnings
 
 MOVED = {
     "events": "core.events", "state": "core.state", "fold": "core.fold", "log": "core.log",
@@ -24,7 +22,9 @@ MOVED = {
 }
 
 
-class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+class _Alias:
+    """A meta path finder and loader (duck-typed: importlib.abc would import typing, which costs the CLI's start)."""
+
     def find_spec(self, fullname, path=None, target=None):
         old = fullname.partition("diplosim.")[2] if fullname.startswith("diplosim.") else None
         if old not in MOVED:
@@ -32,6 +32,8 @@ class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return importlib.machinery.ModuleSpec(fullname, self)
 
     def create_module(self, spec):
+        import warnings
+
         new = "diplosim." + MOVED[spec.name.partition("diplosim.")[2]]
         warnings.warn(f"{spec.name} moved to {new}", DeprecationWarning, stacklevel=3)
         return importlib.import_module(new)
