@@ -208,7 +208,7 @@ class Appender:
                 w.last_snapshot = snapshots.last_version(ctx, row)  # the other writers may have taken some
                 return w
         found = snapshots.latest(ctx, row, version=row.version)
-        s, after = found if found else (State(seen_ids=None), 0)
+        s, after = found if found else (snapshots.working_state(), 0)
         s.as_of = None
         snapshots.replay(ctx, self.read, row.name, s, after, to_version=row.version)
         w = _WriterState(row.version, row.head, s, snapshots.last_version(ctx, row))
@@ -255,7 +255,7 @@ class Appender:
                 apply_all_in_place(s, events[done:due] if done or due < n else events)
                 done = min(due, n)
                 if due <= n:
-                    bodies.append((due, codec.encode_state(s)))
+                    bodies.append((due, codec.encode_snapshot(s)))
                     last_snapshot = start + due
         except BaseException:
             self._writers.pop(row.id, None)  # half-applied: rebuild next time
