@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import datetime
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from attrs import define, field
 
@@ -233,8 +233,8 @@ class StoredHistory(list):
     are kept after the loaded ones, as the fold would have appended them."""
     __slots__ = ("_load",)
 
-    def __init__(self, load: Callable[[], list]):
-        super().__init__()
+    def __init__(self, items: Iterable = (), *, load: Callable[[], list] | None = None):
+        super().__init__(items)  # (copies made by the type of a list, as attrs.asdict makes them, are plain)
         self._load: Callable[[], list] | None = load
 
     def loaded(self) -> bool:

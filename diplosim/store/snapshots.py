@@ -75,7 +75,7 @@ class _HistoryOf:
 def with_history(ctx: Context, stream: str, s: State) -> State:
     """``s`` (a working state of ``stream``) with its histories as lists loaded from the store on first use."""
     source = _HistoryOf(ctx, stream, s.events_applied)
-    s.resolved, s.claims = StoredHistory(source.resolved), StoredHistory(source.claims)
+    s.resolved, s.claims = StoredHistory(load=source.resolved), StoredHistory(load=source.claims)
     return s
 
 

@@ -88,6 +88,7 @@ class Profile:
     sanctions_per_country: int = 50  # targets listed: beyond, sanctions acts add measures to listed targets only
     designations_per_country: int = 10  # unnamed designations: beyond, every sanctions act names its targets
     properties_per_pair: int = 3  # properties one country registers in another
+    posts_per_mission: int = 6  # posts a mission lists, open or closed: beyond, a closed one is reopened
 
 
 #: Realistic proportions (the default).

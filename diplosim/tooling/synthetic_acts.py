@@ -223,7 +223,10 @@ class Measures:
         if established:
             return established
         closed = [name for name in m.posts if m.post_status(name, self.day) == "closed"]
-        if closed and self.rng.random() < 0.5:
+        full = len(m.posts) >= self.profile.posts_per_mission  # as many posts as a mission keeps: reopen one
+        if full and not closed:
+            return None
+        if closed and (full or self.rng.random() < 0.5):
             post = ev.Post(self._pick(closed), "consulate")
         else:
             post = ev.Post(f"Consulate {m.next_post}", self._pick(("consulate", "consulate-general", "annex")))
@@ -236,6 +239,8 @@ class Measures:
         m, established = self._mission(sending, host, implicit=True)
         if established:
             return established
+        if len(m.posts) >= self.profile.posts_per_mission:
+            return None
         post = ev.Post(f"Consulate {m.next_post}", self._pick(("consulate", "consulate-general", "trade-mission")))
         m.next_post += 1
         m.posts[post.name] = True
