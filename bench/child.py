@@ -9,7 +9,8 @@ Where there is no /proc, ``ru_maxrss`` is the fallback.
 
 Jobs: ``import-data FILE DB`` (diplosim: import an event-data file into a new store, timed), ``store-replay DB`` (diplosim: replay the store's stream into a state) and ``es-sqlite-replay DB ID``
 (eventsourcing: rebuild the aggregate from its SQLite database).  One more job only times, in a process as fresh as
-a user's: ``tournament diplosim|axelrod RUNS SEED`` (see :func:`bench.workloads.tournament_times`).
+a user's: ``tournament diplosim|axelrod RUNS SEED`` (see :func:`bench.workloads.tournament_times`), and
+``sweep RUNS SEED REPETITIONS`` (see :func:`bench.parallel_side.sweep_times`).
 """
 from __future__ import annotations
 
@@ -39,6 +40,10 @@ def main(argv: list[str]) -> int:
     if job == "tournament":
         from .workloads import tournament_times
         print(json.dumps(tournament_times(args[0], int(args[1]), int(args[2]))))
+        return 0
+    if job == "sweep":
+        from .parallel_side import sweep_times
+        print(json.dumps(sweep_times(int(args[0]), int(args[1]), int(args[2]))))
         return 0
     if job == "import-data":  # diplosim import-data FILE --into DB, timed, as a user runs it (no progress bar)
         import time

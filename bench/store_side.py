@@ -1,8 +1,9 @@
 """diplosim's store as the benchmarks use it: append in batches, read back, replay, states at dates.
 
 Everything goes through the public API of :mod:`diplosim.store` (``open_store``, ``Store.append``,
-``Store.read``, ``Store.state_at``).  A full replay is ``fold(store.read(stream), check_ids=False)``: every event
-read and applied, no snapshot used (the store's unique index vouches for the ids, as ``Store.state_at`` says).
+``Store.read``, ``Store.state_at``).  A full replay is ``Store.replay(stream)``: every event read and applied,
+no snapshot used, equal to ``fold(store.read(stream), check_ids=False)`` (the store's unique index vouches for the
+ids, as ``Store.state_at`` says).
 """
 from __future__ import annotations
 
@@ -32,9 +33,11 @@ def read_all(db: str) -> list:
 
 
 def replay(db: str) -> Any:
-    """The state after every event of the stream, replayed from the first one (streamed page by page)."""
+    """The state after every event of the stream, replayed from the first one (streamed page by page, no snapshot):
+    ``Store.replay``, equal to ``fold(store.read(stream), check_ids=False)`` in memory that does not grow with the
+    stream (the histories of resolutions and claims are read from the store when first used)."""
     with open_store(db, readonly=True) as store:
-        return fold(store.read(STREAM), check_ids=False)
+        return store.replay(STREAM)
 
 
 def states_at(db: str, dates: list[datetime.date], keep: int | None = None) -> list:

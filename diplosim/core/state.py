@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import datetime
-from typing import Iterator
+from typing import Callable, Iterable, Iterator
 
 from attrs import define, field
 
@@ -212,6 +212,69 @@ class Resolution:
     kind: str
     by_event: str
     date: Date
+
+
+class UnkeptHistory(list):
+    """A history of a working state (``State.resolved``, ``State.claims``) that keeps nothing: the store replays
+    with it where it keeps the history elsewhere (the events themselves), so that a replay's memory does not grow
+    with the log.  Never handed to a caller: see :class:`StoredHistory`."""
+    __slots__ = ()
+
+    def append(self, item: object) -> None:
+        pass
+
+
+class StoredHistory(list):
+    """A history of a state (``State.resolved``, ``State.claims``) whose entries are loaded on first use.
+
+    The store hands out states whose histories it did not keep while replaying (they grow with the log); the first
+    use of either list, any read or change (length, iteration, indexing, comparison, a copy, a pickle), calls
+    ``load()``, which rebuilds it from the store, and from then on it is a plain list.  Entries appended before that
+    are kept after the loaded ones, as the fold would have appended them."""
+    __slots__ = ("_load",)
+
+    def __init__(self, items: Iterable = (), *, load: Callable[[], list] | None = None):
+        super().__init__(items)  # (copies made by the type of a list, as attrs.asdict makes them, are plain)
+        self._load: Callable[[], list] | None = load
+
+    def loaded(self) -> bool:
+        return self._load is None
+
+    def _fill(self) -> None:
+        load = self._load
+        if load is not None:
+            self._load = None
+            list.__setitem__(self, slice(0, 0), load())
+
+    def __deepcopy__(self, memo: dict) -> list:
+        self._fill()
+        return copy.deepcopy(list(self), memo)
+
+    def __copy__(self) -> list:
+        self._fill()
+        return list(self)
+
+    def __reduce_ex__(self, protocol: int):
+        self._fill()
+        return list, (list(self),)
+
+
+def _loading(name: str) -> Callable:
+    method = getattr(list, name)
+
+    def loading(self, *args, **kwargs):
+        self._fill()
+        return method(self, *args, **kwargs)
+    loading.__name__ = name
+    return loading
+
+
+for _name in ("__len__", "__iter__", "__reversed__", "__getitem__", "__setitem__", "__delitem__", "__contains__",
+              "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__add__", "__mul__", "__rmul__",
+              "__iadd__", "__imul__", "__repr__", "index", "count", "copy", "extend", "insert", "pop", "remove",
+              "clear", "sort", "reverse"):
+    setattr(StoredHistory, _name, _loading(_name))
+del _name
 
 
 @define(slots=True)

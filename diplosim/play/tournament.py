@@ -36,6 +36,7 @@ from typing import Any, Callable, Iterator, Sequence
 from attrs import field, frozen
 
 from ..core.errors import InputError
+from .parallel import here_if_small
 from .strategies import Strategy, get
 from .strategies.base import seed_for
 
@@ -437,6 +438,8 @@ def tournament(strategies: Sequence[Strategy], *, rounds: int = 200, repetitions
         raise InputError(f"repetitions must be at least 1 (got {repetitions})")
     n = len(strategies)
     tasks = [(i, j, rep) for i in range(n) for j in range(i, n) for rep in range(repetitions)]
+    executor = here_if_small(executor, lambda t: play_binary(strategies[t[0]], strategies[t[1]], rounds, noise=noise,
+                                                             seed=seed_for(seed, "match", *t), lag=lag), tasks)
     # every k-th match to the same chunk: matches of one pair cost alike, so strided chunks weigh the same and no
     # worker waits for another (the sums are whole numbers: any split gives the same result)
     m = len(_chunks(len(tasks), _workers(executor), per_worker=1))  # one share per worker: fewest round trips
@@ -566,6 +569,8 @@ def sweep(grid: Grid, *, rounds: int = 200, repetitions: int = 100, seed: int = 
         raise InputError(f"repetitions must be at least 1 (got {repetitions})")
     cells = grid.cells()
     total = len(cells) * repetitions
+    executor = here_if_small(executor, lambda k: _sweep_chunk(cells, k, k + 1, repetitions, rounds, seed, staff, cut),
+                             range(total))
     bounds = _chunks(total, _workers(executor), per_worker=4)
     payloads = [(cells, a, b, repetitions, rounds, seed, staff, cut) for a, b in bounds]
     parts = run_chunks(_sweep_chunk, payloads, executor, progress, [b - a for a, b in bounds])

@@ -16,6 +16,7 @@ from . import snapshots
 from . import streams
 from .context import Context, gc_paused
 from .read import Reader
+from .snapshot_text import SnapshotText
 from .streams import ZERO, StreamRow
 from ..core import errors as E
 from ..core import events as ev
@@ -130,11 +131,13 @@ def _insert_chunks(flat: list) -> Iterator[tuple[str, list[list]]]:
 
 
 class _WriterState:
-    """The stream's state after ``version`` events, kept between appends of this connection."""
-    __slots__ = ("version", "head", "state", "last_snapshot")
+    """The stream's state after ``version`` events, kept between appends of this connection, and the encoder of its
+    snapshots (which reuses the text of the records that did not change since the last one)."""
+    __slots__ = ("version", "head", "state", "last_snapshot", "text")
 
     def __init__(self, version: int, head: bytes, state: State, last_snapshot: int):
         self.version, self.head, self.state, self.last_snapshot = version, head, state, last_snapshot
+        self.text = SnapshotText()
 
 
 class Appender:
@@ -208,7 +211,7 @@ class Appender:
                 w.last_snapshot = snapshots.last_version(ctx, row)  # the other writers may have taken some
                 return w
         found = snapshots.latest(ctx, row, version=row.version)
-        s, after = found if found else (State(seen_ids=None), 0)
+        s, after = found if found else (snapshots.working_state(), 0)
         s.as_of = None
         snapshots.replay(ctx, self.read, row.name, s, after, to_version=row.version)
         w = _WriterState(row.version, row.head, s, snapshots.last_version(ctx, row))
@@ -255,7 +258,7 @@ class Appender:
                 apply_all_in_place(s, events[done:due] if done or due < n else events)
                 done = min(due, n)
                 if due <= n:
-                    bodies.append((due, codec.encode_state(s)))
+                    bodies.append((due, w.text.encode(s)))
                     last_snapshot = start + due
         except BaseException:
             self._writers.pop(row.id, None)  # half-applied: rebuild next time

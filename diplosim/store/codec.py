@@ -474,3 +474,46 @@ def encode_state(state: Any) -> bytes:
 def decode_state(data: bytes) -> Any:
     """The state :func:`encode_state` wrote.  Raises ValueError/TypeError/... on anything malformed."""
     return _class_decoder(_state_classes())(loads(data))
+
+
+#: Fields of a state that a snapshot leaves out: histories that only grow with the log (every resolution and claim).
+#: The store rebuilds them from its events when a caller uses them (:class:`diplosim.core.state.StoredHistory`).
+UNKEPT = ("resolved", "claims")
+
+
+@lru_cache(maxsize=None)
+def _snapshot_codec() -> tuple[Callable[[Any], list], Callable[[list], Any]]:
+    """(encoder, decoder) of a state without its histories: the decoder gives them as UnkeptHistory lists."""
+    from ..core.state import UnkeptHistory
+
+    cls = _state_classes()
+    hints = _hints(cls)
+    kept = [a for a in attrs.fields(cls) if a.name not in UNKEPT]
+    ns = _Namespace()
+    encode = _function("o", "[" + ", ".join(_conv(hints[a.name], f"o.{a.name}", ns, "enc") for a in kept) + "]",
+                       ns)
+    ns = _Namespace()
+    ns["_cls"], ns["_unkept"] = cls, UnkeptHistory
+    args = ", ".join([f"{a.name}=" + _conv(hints[a.name], f"y[{i}]", ns, "dec") for i, a in enumerate(kept)]
+                     + [f"{name}=_unkept()" for name in UNKEPT])
+    decode = _function("y", f"_cls({args}) if len(y) == {len(kept)} else _bad(y)", _with_bad(ns, cls))
+    return encode, decode
+
+
+def encode_snapshot(state: Any) -> bytes:
+    """A state without its histories (:data:`UNKEPT`), as compact JSON: the body of a snapshot.
+
+    >>> from diplosim.core.fold import fold
+    >>> from diplosim.core.log import load_log, default_log_path
+    >>> s = fold(load_log(default_log_path()), check_ids=False)
+    >>> back = decode_snapshot(encode_snapshot(s))
+    >>> (back.missions, back.open_items, list.__len__(back.resolved)) == (s.missions, s.open_items, 0)
+    True
+    """
+    return dumps(_snapshot_codec()[0](state)).encode("ascii")
+
+
+def decode_snapshot(data: bytes) -> Any:
+    """The state :func:`encode_snapshot` wrote, its histories empty lists that keep nothing (the store gives them
+    back, loaded on first use, before a caller sees the state)."""
+    return _snapshot_codec()[1](loads(data))

@@ -193,6 +193,12 @@ class Store:
         """The state after the last event of ``stream``."""
         return self.state_at(stream)
 
+    def replay(self, stream: str) -> State:
+        """The state after the last event of ``stream``, replayed from its first event without a snapshot: equal
+        to ``fold(store.read(stream), check_ids=False)``, in memory that does not grow with the stream (the
+        histories, ``resolved`` and ``claims``, are read from the store again when first used)."""
+        return snapshots.replayed(self._ctx, self.read, streams.existing(self._ctx, stream))
+
     def timeline(self, stream: str, *, every: int = 1000) -> "Timeline":
         """The whole stream read once into a :class:`~diplosim.core.timeline.Timeline`, for the state at many dates.
 

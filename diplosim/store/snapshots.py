@@ -15,22 +15,73 @@ from .context import Context
 from .streams import StreamRow
 from ..core import events as ev
 from ..core.errors import DiplosimError
-from ..core.state import State
+from ..core.state import State, StoredHistory, UnkeptHistory
 
 Date = datetime.date
 #: ``read(stream, after, *, until=None, to_version=None)``: the events of a stream after a version, in order.
 Read = Callable[..., Iterator[ev.Event]]
 
 #: Snapshot format (the encoding of the body; the state model has its own fingerprint, :func:`codec.state_model`).
-SNAPSHOT_FORMAT = 1
+#: 2: the state without its histories (:data:`codec.UNKEPT`); format 1 snapshots (histories included) are ignored.
+SNAPSHOT_FORMAT = 2
 
 _INSERT = ("INSERT INTO snapshots (stream, version, last_date, format, model, event_hash, checksum, body) "
            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 
 
+def working_state() -> State:
+    """An empty state as the store replays onto it: no unique-id rule (the store's index keeps it) and no
+    histories (they grow with the log; :func:`with_history` gives a caller's state them back, loaded on first use)."""
+    return State(seen_ids=None, resolved=UnkeptHistory(), claims=UnkeptHistory())
+
+
+class _HistoryOf:
+    """The histories of a stream's first ``version`` events, replayed from the store once, when first asked for.
+
+    It reads through the store's own connection while that is open (which sees what its transaction wrote), else
+    through a read-only connection of its own."""
+
+    def __init__(self, ctx: Context, stream: str, version: int):
+        self.ctx, self.stream, self.version = ctx, stream, version
+        self._lists: tuple[list, list] | None = None
+
+    def _replayed(self) -> tuple[list, list]:
+        if self._lists is None:
+            from ..core.fold import apply_all_in_place
+            from .context import connect
+            from .read import Reader
+
+            ctx, own = self.ctx, None
+            if ctx.conn is None:
+                ctx = own = connect(self.ctx.path, must_exist=True, readonly=True, snapshot_every=None,
+                                    timeout=60.0)
+            try:
+                s = State(seen_ids=None)
+                if self.version:
+                    replay(ctx, Reader(ctx).read, self.stream, s, 0, to_version=self.version)
+                self._lists = (list(s.resolved), list(s.claims))
+            finally:
+                if own is not None:
+                    own.conn.close()
+        return self._lists
+
+    def resolved(self) -> list:
+        return self._replayed()[0]
+
+    def claims(self) -> list:
+        return self._replayed()[1]
+
+
+def with_history(ctx: Context, stream: str, s: State) -> State:
+    """``s`` (a working state of ``stream``) with its histories as lists loaded from the store on first use."""
+    source = _HistoryOf(ctx, stream, s.events_applied)
+    s.resolved, s.claims = StoredHistory(load=source.resolved), StoredHistory(load=source.claims)
+    return s
+
+
 def state_size(s: State) -> int:
-    return (len(s.missions) + len(s.properties) + len(s.sanctions) + len(s.open_items) + len(s.resolved)
-            + len(s.claims))
+    """Objects a snapshot of ``s`` encodes, about (its histories are not in snapshots)."""
+    return len(s.missions) + len(s.properties) + len(s.sanctions) + len(s.open_items) + len(s.designations)
 
 
 def due(last_snapshot: int, every: int, spacing: int, s: State) -> int:
@@ -89,7 +140,7 @@ def _trust(ctx: Context, row: StreamRow, version: int, fmt: Any, snap_model: Any
     if at is None or at[0] != event_hash:
         return None
     try:
-        s = codec.decode_state(body)
+        s = codec.decode_snapshot(body)
     except Exception:  # noqa: BLE001 - an unreadable snapshot is ignored, never trusted
         return None
     if not isinstance(s, State) or s.events_applied != version or s.last_event != at[1] or s.seen_ids is not None:
@@ -117,8 +168,9 @@ def state_at(ctx: Context, read: Read, row: StreamRow, date: Date | None = None)
     from ..core.fold import settle
 
     found = latest(ctx, row, version=row.version, date=date)
-    s, after = found if found else (State(seen_ids=None), 0)
+    s, after = found if found else (working_state(), 0)
     replay(ctx, read, row.name, s, after, until=date)
+    with_history(ctx, row.name, s)
     if date is not None:
         try:
             settle(s, date)
@@ -130,6 +182,14 @@ def state_at(ctx: Context, read: Read, row: StreamRow, date: Date | None = None)
     else:
         s.as_of = s.last_date
     return s
+
+
+def replayed(ctx: Context, read: Read, row: StreamRow) -> State:
+    """The state after every event of ``row``'s stream, replayed from the first (no snapshot); its histories are
+    loaded from the store on first use, so the replay's memory does not grow with the stream."""
+    s = replay(ctx, read, row.name, working_state(), 0, to_version=row.version)
+    s.as_of = s.last_date
+    return with_history(ctx, row.name, s)
 
 
 def timeline(ctx: Context, read: Read, stream: str, every: int) -> "Timeline":

@@ -9,10 +9,9 @@ from . import schema
 from .append import _chain, _shape_tag
 from .context import Context
 from .read import PAGE, Reader
-from .snapshots import SNAPSHOT_FORMAT
+from .snapshots import SNAPSHOT_FORMAT, working_state
 from .streams import ZERO
 from ..core.errors import InputError, RuleViolation
-from ..core.state import State
 
 _EVENTS_QUERY = ("SELECT position, version, event_id, type, type_version, date, payload, hash FROM events "
                  "WHERE stream = ? AND version > ? ORDER BY version LIMIT ?")
@@ -50,7 +49,7 @@ def verify(ctx: Context, reader: Reader) -> dict[str, Any]:
                 snaps = {v: body for v, body in ctx.conn.execute(
                     "SELECT version, body FROM snapshots WHERE stream = ? AND format = ? AND model = ?",
                     (sid, SNAPSHOT_FORMAT, model))}
-            s = State(seen_ids=None)
+            s = working_state()
             expected, prev_hash, prev_position, prev_id = 1, ZERO, 0, None
             while True:
                 with ctx.sql():
@@ -78,7 +77,7 @@ def verify(ctx: Context, reader: Reader) -> dict[str, Any]:
                         apply_in_place(s, e)
                         body = snaps.get(r[1])
                         if body is not None:
-                            if codec.encode_state(s) != body:
+                            if codec.encode_snapshot(s) != body:
                                 raise ctx.fail(f"{where}: the snapshot at version {r[1]} does not match the "
                                                f"events before it: edited")
                             snapshots_checked += 1

@@ -82,6 +82,13 @@ class Profile:
     p_cap_open: float = 0.1  # a cap has no deadline
     p_effective: float = 0.3  # a post or property closure takes effect on a later day
     p_unnamed: float = 0.3  # a sanctions act designates more targets than it names
+    # what is in force stays bounded, as in real relations: old items are overtaken, sanctions lists are pruned, a
+    # country holds a few properties in each host (per country of the log, so the state of a long log stays flat)
+    open_per_country: int = 25  # open proposals, threats and intents: beyond, a new one overtakes an old one
+    sanctions_per_country: int = 50  # targets listed: beyond, sanctions acts add measures to listed targets only
+    designations_per_country: int = 10  # unnamed designations: beyond, every sanctions act names its targets
+    properties_per_pair: int = 3  # properties one country registers in another
+    posts_per_mission: int = 6  # posts a mission lists, open or closed: beyond, a closed one is reopened
 
 
 #: Realistic proportions (the default).
@@ -193,6 +200,10 @@ class SyntheticWorld(Measures, Speech):
         self.sanctions: dict[tuple[str, str], list] = {}
         self.sanction_keys = _Bag()
         self.n_sanction_targets = 0
+        self.pair_properties: dict[tuple[str, str], int] = {}  # (owner, host) -> properties registered
+        k = len(self.countries)
+        self.max_open, self.max_sanctions = profile.open_per_country * k, profile.sanctions_per_country * k
+        self.max_designations = profile.designations_per_country * k
         self.designations: list[tuple[str, str, int, str]] = []  # (imposer, country, unnamed count, event id)
         self.orders = _Bag()  # (order id, sending, host, "expelled" or "cap"): departures pending without deadline
         self.recalled = _Bag()  # (sending, host) whose head of mission is recalled
@@ -269,6 +280,13 @@ class SyntheticWorld(Measures, Speech):
         kind = self.open_items.pop(item)
         (self.proposals if kind == "proposal" else self.others).remove(item)
         return item
+
+    def _overtaken(self) -> tuple[str, ...]:
+        """An open item that a new one overtakes, when as many are open as the profile keeps."""
+        if len(self.open_items) < self.max_open:
+            return ()
+        bag = self.proposals if self.proposals and (not self.others or self.rng.random() < 0.5) else self.others
+        return (self._close(bag.choice(self.rng)),)
 
     def _open(self, event_id: str, kind: str) -> None:
         self.open_items[event_id] = kind

@@ -223,7 +223,10 @@ class Measures:
         if established:
             return established
         closed = [name for name in m.posts if m.post_status(name, self.day) == "closed"]
-        if closed and self.rng.random() < 0.5:
+        full = len(m.posts) >= self.profile.posts_per_mission  # as many posts as a mission keeps: reopen one
+        if full and not closed:
+            return None
+        if closed and (full or self.rng.random() < 0.5):
             post = ev.Post(self._pick(closed), "consulate")
         else:
             post = ev.Post(f"Consulate {m.next_post}", self._pick(("consulate", "consulate-general", "annex")))
@@ -236,6 +239,8 @@ class Measures:
         m, established = self._mission(sending, host, implicit=True)
         if established:
             return established
+        if len(m.posts) >= self.profile.posts_per_mission:
+            return None
         post = ev.Post(f"Consulate {m.next_post}", self._pick(("consulate", "consulate-general", "trade-mission")))
         m.next_post += 1
         m.posts[post.name] = True
@@ -263,7 +268,11 @@ class Measures:
     # --- properties ---------------------------------------------------------------------------------------------
 
     def _PropertyRegistered(self):
-        owner, host = self._pair()
+        owner, host = pair = self._pair()
+        held = self.pair_properties.get(pair, 0)
+        if held >= self.profile.properties_per_pair:
+            return None
+        self.pair_properties[pair] = held + 1
         pid = f"prop-{len(self.properties) + 1}"
         self.properties[pid] = [owner, host, "in_use", None]
         self.property_ids.add(pid)
@@ -314,14 +323,18 @@ class Measures:
                 authorities.append(basis)
             return ev.SanctionsImposed(**self._base(imposer, country), measures=(measure,), legal_basis=basis,
                                        targets=(ev.SanctionTarget(name, kind, country),))
+        if len(self.sanctions) >= self.max_sanctions:  # as many listed as the profile keeps: no new target
+            return None
         imposer, country = self._pair()
         measures = tuple(rng.sample(MEASURES, self._int(1, 3)))
         basis = self._pick(LEGAL_BASES)
-        named = self._int(0 if rng.random() < self.profile.p_unnamed else 1, 4)
+        unnamed = len(self.designations) < self.max_designations and rng.random() < self.profile.p_unnamed
+        named = self._int(0 if unnamed else 1, 4)
         targets = self._new_targets(imposer, country, named, set(measures), basis, "target")
         e = self._base(imposer, country)
         count = None
-        if not targets or rng.random() < self.profile.p_unnamed:  # more designated than named
+        if len(self.designations) < self.max_designations and (
+                not targets or rng.random() < self.profile.p_unnamed):  # more designated than named
             count = len(targets) + self._int(1, 30)
             self.designations.append((imposer, country, count - len(targets), e["id"]))
         return ev.SanctionsImposed(**e, targets=targets, measures=measures, legal_basis=basis, count=count,
@@ -340,6 +353,8 @@ class Measures:
         return tuple(targets)
 
     def _ForeignAgentDesignated(self):
+        if len(self.sanctions) >= self.max_sanctions:
+            return None
         actor, country = self._pair()
         basis = self._pick(LEGAL_BASES)
         targets = self._new_targets(actor, country, self._int(1, 2), {FOREIGN_AGENT}, basis, "outlet")
@@ -407,6 +422,8 @@ class Speech:
     """Speech acts, and the acts and incidents that change nothing but the countries."""
 
     def _speech(self, cls: type[ev.Event], opens: str | None = None, **fields):
+        if opens:
+            fields["resolves"] = self._overtaken()
         e = cls(**self._base(*self._pair()), **fields)
         if opens:
             self._open(e.id, opens)
