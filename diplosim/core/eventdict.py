@@ -50,6 +50,13 @@ def _structure_int(value: Any, _type: type) -> int:
     return value
 
 
+def _structure_float(value: Any, _type: type) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value in (
+            float("inf"), float("-inf")):
+        raise ValueError(f"want a number, got {_short(value)}")
+    return float(value)
+
+
 def _structure_bool(value: Any, _type: type) -> bool:
     # registered apart from int: bool is a subclass of int, so the int hook would get (and refuse) true/false
     if not isinstance(value, bool):
@@ -70,6 +77,7 @@ def converter(dates_as_text: bool = False) -> cattrs.Converter:
     c.register_structure_hook(Date, _structure_date)
     c.register_structure_hook(int, _structure_int)
     c.register_structure_hook(bool, _structure_bool)
+    c.register_structure_hook(float, _structure_float)
     c.register_structure_hook(str, _structure_str)
     if dates_as_text:
         c.register_unstructure_hook(Date, Date.isoformat)

@@ -272,7 +272,10 @@ def _read_chain(path: Path, root: Path, seen: tuple[Path, ...]) -> Log:
     if parent_name.strip() == "" or Path(parent_name).is_absolute() or parent_name.startswith("~"):
         raise InputError(f"[log] continues must be a path relative to this file, got {parent_name!r}", where)
     parent = path.parent / parent_name
-    real = _resolve(parent)
+    try:
+        real = parent.resolve()
+    except (RuntimeError, OSError):
+        raise InputError(f"[log] continues {parent_name!r}: a loop of symbolic links", where) from None
     try:
         real.relative_to(root)
     except ValueError:

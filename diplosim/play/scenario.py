@@ -275,9 +275,13 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
                                  f"{p}:{lines.get('after_fork', 1)}")
     if policies and stop.horizon is not None and fork is not None and stop.horizon <= fork:
         raise InputError(f"horizon {stop.horizon} is not after the fork {fork}", p)
+    from .calendar import LATEST_HORIZON
+    if policies and stop.horizon is not None and stop.horizon > LATEST_HORIZON:
+        raise InputError(f"horizon {stop.horizon}: play ends by {LATEST_HORIZON} at the latest (deadlines are "
+                         f"counted past the horizon)", f"{p}:{key_line(text, 'horizon')}")
     if policies and stop.horizon is not None and (stop.horizon - (fork or first)).days > limit("MAX_PLAY_DAYS"):
         raise InputError(f"horizon {stop.horizon}: more than {limit('MAX_PLAY_DAYS'):,} days of play after "
-                         f"{fork or first} {env_hint('MAX_PLAY_DAYS')}", p)
+                         f"{fork or first} {env_hint('MAX_PLAY_DAYS')}", f"{p}:{key_line(text, 'horizon')}")
     return Scenario(p, name, str(head.get("title", name)), str(head.get("question", "")),
                     str(head.get("answer", "")), base_name, tuple(base_events), parent, fork, after_fork,
                     edits, policies, stop, seed, compare_at, float(noise), pair, lines, blocs, rules)
