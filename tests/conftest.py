@@ -32,9 +32,11 @@ def diplosim_exe() -> list[str]:
     return [exe]
 
 
-def run_cli(*args: str, cwd: Path | None = None, input: str | None = None) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd: Path | None = None, input: str | None = None, env: dict[str, str] | None = None,
+            timeout: float = 300, errors: str = "strict") -> subprocess.CompletedProcess:
+    """The installed command, run with ``args`` (``env``: variables added to this process's environment)."""
     return subprocess.run(diplosim_exe() + list(args), capture_output=True, text=True, cwd=cwd or ROOT,
-                          input=input, timeout=300)
+                          input=input, timeout=timeout, env={**os.environ, **env} if env else None, errors=errors)
 
 
 @pytest.fixture(scope="session")

@@ -20,9 +20,13 @@ from diplosim.core.state import PROPERTY_STATUSES, State
 #: Codes the loader accepts: ISO 3166-1 alpha-3 and the extras (Kosovo, the EU, NATO).
 CODES = ("USA", "RUS", "GBR", "FRA", "DEU", "CHN", "UKR", "EST", "PRK", "XKX", "EUR", "NATO")
 
-# Any text a UTF-8 file can hold: control characters, quotes, U+2028 and friends included.
-text = st.text(st.characters(codec="utf-8"), max_size=30)
-nonempty_text = st.text(st.characters(codec="utf-8"), min_size=1, max_size=30)
+# Any name a log accepts: whatever a UTF-8 file can hold but control characters (a line break or a tab would split a
+# row of a table or an export: the loader refuses them in names and ids); quotes, U+2028 and friends included.
+text = st.text(st.characters(codec="utf-8", exclude_categories=("Cc",)), max_size=30)
+nonempty_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cc",)), min_size=1, max_size=30)
+# Free text (summary, notes) may hold any character a UTF-8 file can but NUL: control characters, line breaks
+free_text = st.text(st.characters(codec="utf-8", blacklist_characters="\x00"), max_size=30)
+optional_free_text = st.none() | free_text
 # check_source() wants something after "public record:" besides spaces
 reference = nonempty_text.filter(lambda t: t.strip())
 dates = st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2200, 12, 31))
@@ -43,9 +47,10 @@ def _cameo_codes() -> st.SearchStrategy[str]:
 
 
 _COMMON = {
-    "id": nonempty_text, "date": dates, "actor": codes, "target": codes, "summary": text, "by": optional_text,
-    "sources": sources, "derived": optional_text, "assumed": optional_text, "disputed": optional_text,
-    "date_precision": st.sampled_from(ev.DATE_PRECISIONS), "date_note": optional_text, "note": optional_text,
+    "id": nonempty_text, "date": dates, "actor": codes, "target": codes, "summary": free_text, "by": optional_text,
+    "sources": sources, "derived": optional_free_text, "assumed": optional_free_text,
+    "disputed": optional_free_text, "date_precision": st.sampled_from(ev.DATE_PRECISIONS),
+    "date_note": optional_free_text, "note": optional_free_text,
     "resolves": st.lists(nonempty_text, max_size=2).map(tuple), "cameo": st.none() | _cameo_codes(),
     "generated_by": optional_text,
 }

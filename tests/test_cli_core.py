@@ -128,17 +128,22 @@ def test_unknown_subcommand_and_option_are_one_line():
 
 
 def test_an_error_quoting_an_id_with_a_line_break_is_still_one_line(tmp_path):
+    # an id with a line break is refused (it would split a row of a table or an export), in one line that shows it
     import json
-    rows = [{"type": "MissionEstablished", "id": "two\nlines", "date": "2020-01-01", "actor": "USA", "target": "RUS",
+    rows = [{"type": "MissionEstablished", "id": "m", "date": "2020-01-01", "actor": "USA", "target": "RUS",
              "staff": 10, "sources": ["public record: test"]},
             {"type": "DiplomatsExpelled", "id": "x", "date": "2020-01-02", "actor": "RUS", "target": "USA",
-             "count": 1, "deadline": "2020-01-05", "resolves": ["no\nsuch"], "sources": ["public record: test"]}]
-    log = tmp_path / "log.jsonl"
-    log.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    out = run_cli("validate", str(log))
-    assert out.returncode == 2 and "Traceback" not in out.stderr
-    assert len(out.stderr.strip().split("\n")) == 1, out.stderr
-    assert "x" in out.stderr and "no such" in out.stderr
+             "count": 1, "deadline": "2020-01-05", "resolves": ["no\nsuch"], "sources": ["public record: test"]},
+            {"type": "MissionEstablished", "id": "two\nlines", "date": "2020-01-01", "actor": "USA", "target": "RUS",
+             "staff": 10, "sources": ["public record: test"]}]
+    for first in (1, 2):
+        log = tmp_path / "log.jsonl"
+        log.write_text("".join(json.dumps(r) + "\n" for r in [rows[0], rows[first]]))
+        out = run_cli("validate", str(log))
+        assert out.returncode == 2 and "Traceback" not in out.stderr
+        assert len(out.stderr.strip().split("\n")) == 1, out.stderr
+        assert f"log.jsonl:2: event {'x' if first == 1 else repr('two' + chr(10) + 'lines')}: field " in out.stderr
+        assert "holds a line break" in out.stderr
 
 
 def test_replay_json_names_each_clock_step():

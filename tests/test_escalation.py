@@ -125,7 +125,7 @@ def test_escalation_cli_over_a_scenario_and_a_match():
     (["--dyad", "USA"], "bad dyad"),
     (["--dyad", "USA-XXX"], "unknown country code 'XXX'"),
     (["--dyad", "USA-USA"], "two different countries"),
-    (["--dyad", "USA-RUS", "--half-life", "0"], "must be positive"),
+    (["--dyad", "USA-RUS", "--half-life", "0"], "--half-life: want a number above 0"),
     ([], "one of --dyad A-B or --all"),
     (["--all", "--dyad", "USA-RUS"], "one of --dyad A-B or --all"),
     (["--all", "--plot", "x.png"], "--plot draws one dyad"),

@@ -333,7 +333,7 @@ def test_fit_bad_input_from_the_installed_script(tmp_path):
     p = run_cli("fit", "--log", str(tmp_path / "a.toml"), "--country", "RUS", "--strategies", "tit-for-tat,nope")
     assert p.returncode == 2 and "unknown strategy 'nope'" in p.stderr
     p = run_cli("fit", "--log", str(tmp_path / "a.toml"), "--country", "RUS", "--bootstrap", "10000000")
-    assert p.returncode == 2 and "at most 10,000" in p.stderr
+    assert p.returncode == 2 and "--bootstrap: want a whole number from 0 to 10,000" in p.stderr
     p = run_cli("fit", "--log", str(tmp_path / "a.toml"), "--country", "RUS", "--strategies",
                 "tit-for-tat,restraint", "--bootstrap", "20", "--round-days", "1", "--format", "json")
     doc = json.loads(p.stdout)

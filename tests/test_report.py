@@ -15,6 +15,7 @@ from diplosim.analysis import report
 from diplosim.analysis.cameo import timeline_json
 from diplosim.analysis.escalation import escalation
 from diplosim.analysis.explain import explain
+from diplosim.core.errors import InputError
 from diplosim.analysis.projections import state_json
 from diplosim.core.fold import fold
 from diplosim.core.log import default_log_path, load_log
@@ -270,8 +271,8 @@ def _bad(tmp_path, *args, says: str):
     (["--scenario", "real"], "not a scenario"),
     (["--store", "{tmp}/not-a-store.db"], "not-a-store.db"),
     (["--stream", "main"], "--stream needs --store"),
-    (["--max-dates", "1"], "at least 2"),
-    (["--half-life", "0"], "--half-life must be positive"),
+    (["--max-dates", "1"], "from 2 to 100,000"),
+    (["--half-life", "0"], "--half-life: want a number above 0"),
 ])
 def test_bad_arguments_write_nothing(tmp_path, args, says):
     (tmp_path / "not-a-store.db").write_text("hello, I am text\n")
@@ -287,7 +288,7 @@ def test_an_output_folder_that_does_not_exist(tmp_path):
 def test_a_failed_write_leaves_the_old_page_and_no_part_file(tmp_path):
     out = tmp_path / "page.html"
     out.write_text("old")
-    with pytest.raises(UnicodeEncodeError):
+    with pytest.raises(InputError, match="cannot be written as UTF-8"):
         report.write_page("new \ud800 text", out)  # a lone surrogate cannot be written as UTF-8
     assert out.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["page.html"]
 

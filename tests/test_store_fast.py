@@ -205,11 +205,15 @@ def test_a_damaged_page_falls_back_to_the_row_by_row_path_which_names_the_row(tm
     assert path in text and message in text
 
 
-def test_an_id_holding_the_page_separator_is_read_row_by_row_and_comes_back_whole(tmp_path):
+def test_an_id_holding_the_page_separator_is_read_row_by_row_and_comes_back_whole(tmp_path, monkeypatch):
     events = list(synthetic.generate(30, n_countries=5, seed=4))
     odd = attrs.evolve(events[10], id="odd\0id")
     events[10] = odd
     path = str(tmp_path / "s.db")
+    # appends refuse a NUL in an id now (tests/test_hostile.py); a store written before, or by another tool, may
+    # still hold one, and the reader must cope: the check is left out to write it
+    from diplosim.core import eventdict
+    monkeypatch.setattr(eventdict, "check_text", lambda event: None)
     with open_store(path) as s:
         s.append("main", events)
         assert s._read_page(1, 0, 30) is None  # the page cannot be split: the fast path declines it

@@ -162,14 +162,14 @@ def test_cli_strategies(cli):
 @pytest.mark.parametrize("args, fragment", [
     (["match", "tit-for-tat", "nope"], "unknown strategy 'nope'"),
     (["match", "random", "tit-for-tat", "--param", "p=1.5"], "p must be between 0 and 1"),
-    (["match", "tit-for-tat", "tit-for-tat", "--rounds", "0"], "rounds must be"),
-    (["match", "tit-for-tat", "tit-for-tat", "--noise", "1.2"], "noise must be between 0 and 1"),
+    (["match", "tit-for-tat", "tit-for-tat", "--rounds", "0"], "--rounds/-n: want a whole number from 1 to"),
+    (["match", "tit-for-tat", "tit-for-tat", "--noise", "1.2"], "--noise: want a probability from 0 to 1"),
     (["match", "delayed:days=-2", "tit-for-tat"], "days must not be negative"),
-    (["tournament", "tit-for-tat", "grim-trigger", "--rounds", "-5"], "rounds must be"),
-    (["sweep", "tit-for-tat", "--noise", "0,2"], "noise must be between 0 and 1"),
-    (["sweep", "tit-for-tat", "--lag", "-1"], "lag must not be negative"),
+    (["tournament", "tit-for-tat", "grim-trigger", "--rounds", "-5"], "--rounds/-n: want a whole number from 1 to"),
+    (["sweep", "tit-for-tat", "--noise", "0,2"], "--noise: want a probability from 0 to 1"),
+    (["sweep", "tit-for-tat", "--lag", "-1"], "--lag: want a whole number from 0 to"),
     (["strategies", "nope"], "unknown strategy 'nope'"),
-    (["tournament", "--all", "--processes", "0"], "--processes/-j: want a whole number of at least 1, got 0"),
+    (["tournament", "--all", "--processes", "0"], "--processes/-j: want a whole number of at least 1, got '0'"),
     (["match", "tit-for-tat", "tit-for-tat", "--staff", "x"], "--staff: want a whole number, got 'x'"),
 ])
 def test_cli_bad_input_is_one_line_exit_2(cli, args, fragment):

@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime
 import gzip
 import io
-import json
 import re
 import zlib
 from contextlib import contextmanager
@@ -80,16 +79,15 @@ class Source:
     """An open event-data file: its lines (text, UTF-8, ends stripped) and how far into the file reading is."""
 
     def __init__(self, path: str):
+        from ..core.files import check_readable
+
         self.path = path
+        # a regular file within the limit, checked before it is opened (a pipe or /dev/zero would never end)
+        self.size = check_readable(path, "event-data file", cap="MAX_DATA_BYTES")
         try:
             self.raw = open(path, "rb")
-        except FileNotFoundError:
-            raise InputError("no such file", path) from None
-        except IsADirectoryError:
-            raise InputError("is a directory, not an event-data file", path) from None
         except OSError as exc:
             raise InputError(exc.strerror or str(exc), path) from None
-        self.size = Path(path).stat().st_size
         self.gzipped = self.raw.read(2) == b"\x1f\x8b"
         self.raw.seek(0)
         binary = gzip.GzipFile(fileobj=self.raw, mode="rb") if self.gzipped else self.raw
@@ -102,12 +100,22 @@ class Source:
 
     def lines(self) -> Iterator[tuple[int, str]]:
         """(line number, text) for each line, line ends removed; damage is an InputError naming the file."""
-        it = iter(self.text)
+        from ..core.limits import env_hint, limit
+
+        longest, most = limit("MAX_LINE_CHARS"), limit("MAX_DATA_BYTES")
+        readline, total = self.text.readline, 0
         while True:
             try:
-                raw = next(it)
-            except StopIteration:
-                return
+                raw = readline(longest + 1)
+                if not raw:
+                    return
+                total += len(raw)
+                if len(raw) > longest and not raw.endswith("\n"):
+                    raise InputError(f"line {self.line + 1} is longer than {longest:,} characters: is this an "
+                                     f"event-data file? {env_hint('MAX_LINE_CHARS')}", self.path)
+                if total > most:  # a gzip that unpacks to more than any real file
+                    raise InputError(f"more than {most:,} characters of text (after line {self.line}) "
+                                     f"{env_hint('MAX_DATA_BYTES')}", self.path)
             except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
                 raise InputError(f"truncated or damaged gzip (after line {self.line}): {_one_line(exc)}",
                                  self.path) from None
@@ -346,10 +354,8 @@ class Reader:
                                  get("quad"), get("score"), get("cameo"), get("url"))
 
     def _polecat_json(self, text: str, n: int) -> "ObservedRow | str":
-        try:
-            item = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})") from None
+        from ..core.files import loads_json
+        item = loads_json(text)
         if not isinstance(item, dict):
             raise InputError("malformed record: want a JSON object")
         event = item.get("event", item.get("event_type"))

@@ -156,6 +156,9 @@ def import_file(path: str, into: str, *, fmt: str = "auto", stream: str = "obser
     from ..store import check_stream_name, open_store
 
     check_stream_name(stream)
+    if not Path(into).exists():  # a store is created: its place is checked before the file is read
+        from ..core.files import check_writable
+        check_writable(into)
     path = str(path)
     if fmt == "auto":
         fmt = ed.detect(path)

@@ -229,6 +229,9 @@ def _reader(events: list[ev.Event], figure: str, sending, host, prop, target, im
         if len(imposers) > 1:
             raise InputError(f"{target!r} is sanctioned by {', '.join(imposers)}: choose one with --imposer")
         imposer = imposers[0]
+    elif imposer not in imposers:
+        raise InputError(f"{imposer!r:.20} imposes no sanctions on {target!r} in the log (it is sanctioned by "
+                         f"{', '.join(imposers)})", "--imposer")
     key2 = (imposer, target)
 
     def read_sanction(s: State) -> Any:

@@ -287,10 +287,11 @@ def _data(value: Any, what: str) -> dict[str, Any]:
     if value is None:
         return {}
     if isinstance(value, str):
+        from ..core.files import loads_json
         try:
-            value = json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"bad {what}: malformed JSON ({exc.msg}, column {exc.colno})") from None
+            value = loads_json(value)
+        except InputError as exc:
+            raise InputError(f"bad {what}: {exc.message}") from None
     if not isinstance(value, dict):
         raise InputError(f"bad {what}: want a JSON object of the event's fields")
     return value
@@ -302,19 +303,18 @@ def read_rows(path: str | Path) -> list[Row]:
     The first line of a TSV or CSV file is its header; lines starting with ``#`` are skipped.  The first problem
     raises InputError naming ``file:line``.
     """
-    from ..core.log import read_text
+    from ..core.files import read_text
 
     name = str(path)
-    text = read_text(path)
-    if name.endswith((".jsonl", ".json", ".ndjson")):
-        return _read_jsonl(text, name)
-    text = Path(path).read_bytes().decode("utf-8")  # as written: a quoted carriage return is part of its cell
     if name.endswith(".csv"):
         delimiter = ","
     elif name.endswith((".tsv", ".txt", ".tab")):
         delimiter = "\t"
-    else:
+    elif not name.endswith((".jsonl", ".json", ".ndjson")):  # told by the name, before anything is read
         raise InputError("unknown event-data format: want a .tsv, .csv or .jsonl file", name)
+    text = read_text(path, "event-data file")  # as written: a quoted carriage return is part of its cell
+    if name.endswith((".jsonl", ".json", ".ndjson")):
+        return _read_jsonl(text, name)
     records = _records(text, delimiter, name)
     if not records:
         raise InputError("empty file: want a header row and event rows", name)
@@ -347,15 +347,17 @@ def _records(text: str, delimiter: str, name: str) -> list[tuple[int, list[str]]
 
 
 def _read_jsonl(text: str, name: str) -> list[Row]:
+    from ..core.files import loads_json
+
     rows = []
     # JSON Lines are split at newlines only: a U+2028 inside a string is text, not a line break
     for n, line in enumerate(text.split("\n"), 1):
         if not line.strip() or line.lstrip().startswith(("#", "//")):
             continue
         try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", f"{name}:{n}") from None
+            item = loads_json(line)
+        except InputError as exc:
+            raise InputError(exc.message, f"{name}:{n}") from None
         if not isinstance(item, dict):
             raise InputError("malformed row: want a JSON object", f"{name}:{n}")
         try:
@@ -523,12 +525,16 @@ LOG_SUFFIXES = (".toml", ".jsonl", ".json", ".ndjson")
 def import_file(path: str | Path, into: str | Path, stream: str | None = None) -> list[ev.Event]:
     """Import the rows of ``path`` into a log file (``.toml``/``.jsonl``, created if missing) or a store
     (``.db``): all or nothing.  The events are appended after the target's own; returns the new events."""
+    from ..core.files import check_writable, write_atomic
+
     into = Path(into)
+    if into.suffix not in STORE_SUFFIXES + LOG_SUFFIXES:
+        raise InputError("unknown target: want a log file (.toml, .jsonl) or a store (.db)", str(into))
+    if into.suffix in LOG_SUFFIXES or not into.exists():
+        check_writable(into)  # before the rows are read: a bad path costs nothing
     rows = read_rows(path)
     if into.suffix in STORE_SUFFIXES:
         return _into_store(rows, str(path), into, stream)
-    if into.suffix not in LOG_SUFFIXES:
-        raise InputError("unknown target: want a log file (.toml, .jsonl) or a store (.db)", str(into))
     from ..core.log import dumps_jsonl, dumps_toml, load_log, read_text
 
     old_text, base = "", []
@@ -544,9 +550,7 @@ def import_file(path: str | Path, into: str | Path, stream: str | None = None) -
     sep = "\n" if old_text and into.suffix == ".toml" else ""
     if old_text and not old_text.endswith("\n"):
         sep = "\n" + sep
-    tmp = into.with_name(into.name + ".tmp")
-    tmp.write_text(old_text + sep + added, encoding="utf-8")
-    tmp.replace(into)
+    write_atomic(into, old_text + sep + added)
     return new
 
 

@@ -24,12 +24,14 @@ Course = tuple[str, Sequence[ev.Event]]
 
 def check_out(out: str | Path) -> Path:
     """The output path, if its extension is a known format and its folder exists (else InputError)."""
+    from ..core.files import check_writable
+
     p = Path(out)
     if p.suffix.lower() not in FORMATS:
+        if p.is_dir():
+            raise InputError("is a directory: give an image file name (.png or .svg)", str(out))
         raise InputError(f"cannot tell the image format from {p.name!r}: use a .png or .svg file name")
-    if not p.parent.exists():
-        raise InputError("no such folder", str(p.parent))
-    return p
+    return check_writable(p)
 
 
 def _figure(width: float, height: float):
@@ -44,8 +46,11 @@ def _save(fig, out: Path) -> Path:
     import matplotlib
 
     # SVG: fixed ids and no timestamp, so the same data gives the same file; text kept as text (editable, searchable)
-    with matplotlib.rc_context({"svg.hashsalt": "diplosim", "svg.fonttype": "none"}):
-        fig.savefig(out, format=out.suffix.lower()[1:], metadata={"Date": None} if out.suffix == ".svg" else None)
+    from ..core.files import replacing
+
+    # written beside the image and renamed over it at the end: a failed write leaves the old image, not half a new one
+    with replacing(out) as tmp, matplotlib.rc_context({"svg.hashsalt": "diplosim", "svg.fonttype": "none"}):
+        fig.savefig(tmp, format=out.suffix.lower()[1:], metadata={"Date": None} if out.suffix == ".svg" else None)
     return out
 
 

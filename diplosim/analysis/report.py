@@ -527,32 +527,19 @@ def _escape(text: str) -> str:
 
 
 def check_out(out: str | os.PathLike) -> Path:
-    """The page's path, if it names an .html file in a folder that exists (else InputError)."""
+    """The page's path, if it names an .html file that can be written (else InputError)."""
+    from ..core.files import check_writable
+
     p = Path(out)
     if p.suffix.lower() not in (".html", ".htm"):
+        if p.is_dir():
+            raise InputError("is a directory: give the page's file name, ending in .html", str(out))
         raise InputError("the page is HTML: give a file name ending in .html", str(out))
-    if not p.parent.is_dir():
-        raise InputError("no such folder", str(p.parent))
-    if p.is_dir():
-        raise InputError("is a folder, not a file name", str(out))
-    return p
+    return check_writable(p)
 
 
 def write_page(text: str, out: str | os.PathLike) -> Path:
     """Write ``text`` to ``out`` whole or not at all: a temporary file beside it, renamed over it at the end."""
-    import tempfile
+    from ..core.files import write_atomic
 
-    p = check_out(out)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".part", dir=p.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # as an ordinary new file, not mkstemp's 0600: a page is made to be sent
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return p
-
+    return write_atomic(check_out(out), text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 
 from .common import OneLineParser
@@ -49,15 +50,50 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 0
+    previous = _on_terminate()
     try:
         return int(args.handler(args) or 0)
     except DiplosimError as exc:
-        # one line, whatever the message quotes (an event id or a file name may hold a line break)
-        print("diplosim: " + " ".join(str(exc).splitlines()), file=sys.stderr)
+        print("diplosim: " + one_line(str(exc)), file=sys.stderr)
         return 2
     except BrokenPipeError:
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
+        _stop_workers()
         print("diplosim: interrupted", file=sys.stderr)
         return 130
+    except _Terminated:
+        _stop_workers()
+        print("diplosim: terminated", file=sys.stderr)
+        return 143
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def one_line(text: str) -> str:
+    """A message as one line of printable UTF-8, whatever it quotes (an event id or a file name may hold a line break,
+    a file name from the command line a lone surrogate)."""
+    text = " ".join(text.splitlines())
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that worker processes are stopped and nothing is left half-written."""
+
+
+def _on_terminate():
+    def handler(signum, frame):
+        raise _Terminated()
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (tests calling main() from a thread)
+        return None
+
+
+def _stop_workers() -> None:
+    """Stop the worker processes of a tournament or sweep at once (they would finish their chunks first)."""
+    executors = sys.modules.get(f"{__package__.rsplit('.', 1)[0]}.play.executors")
+    if executors is not None:
+        executors.stop_pools()

@@ -4,7 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import OneLineParser, add_format, add_log, date_arg, print_json, print_rows, subparser, whole_arg
+from .common import (OneLineParser, add_format, add_log, date_arg, positive_arg, print_json, print_rows,
+                     probability_arg, seed_arg, subparser, whole_arg)
 
 DEFAULT_PANELS, MAX_PANELS = 8, 16  # as in analysis.plot_staffing (not imported here: matplotlib is loaded lazily)
 
@@ -51,10 +52,11 @@ def register(sub) -> None:
                    "(acts, people ordered out, index at the end, peak), most hostile first")
     p.add_argument("--match", metavar="S1,S2", help="instead of a log: play a match of two strategies and show "
                    "the index per round (a hostile move counts as an expulsion, CAMEO 174)")
-    p.add_argument("--rounds", type=int, default=50, metavar="N", help="with --match: rounds (default 50)")
-    p.add_argument("--noise", type=float, default=0.0, metavar="P", help="with --match: noise (default 0)")
-    p.add_argument("--seed", type=int, default=0, help="with --match: seed (default 0)")
-    p.add_argument("--half-life", type=float, default=None, metavar="H",
+    p.add_argument("--rounds", type=whole_arg(1, "MAX_ROUNDS"), default=50, metavar="N",
+                   help="with --match: rounds (default 50; at most 1,000,000)")
+    p.add_argument("--noise", type=probability_arg, default=0.0, metavar="P", help="with --match: noise (default 0)")
+    p.add_argument("--seed", type=seed_arg, default=0, help="with --match: seed (default 0)")
+    p.add_argument("--half-life", type=positive_arg, default=None, metavar="H",
                    help="half-life of an act's weight: days (default 30), rounds with --match (default 5)")
     p.add_argument("--since", type=date_arg, metavar="DATE", help="show the period from this date (earlier acts still "
                    "count, decayed)")
@@ -96,7 +98,8 @@ def register(sub) -> None:
                   "diplosim plot escalation --dyad USA-RUS --out escalation.png")
     _add_plot_course(q)
     q.add_argument("--dyad", required=True, metavar="A-B", help="two country codes, like USA-RUS")
-    q.add_argument("--half-life", type=float, default=30.0, metavar="DAYS", help="half-life in days (default 30)")
+    q.add_argument("--half-life", type=positive_arg, default=30.0, metavar="DAYS",
+                   help="half-life in days (default 30)")
     q.add_argument("--since", type=date_arg, metavar="DATE", help="start of the time axis")
     q.add_argument("--until", type=date_arg, metavar="DATE", help="end of the time axis")
     _add_weight(q)
@@ -113,16 +116,18 @@ def register(sub) -> None:
     _add_course(q)
     q.add_argument("--since", type=date_arg, metavar="DATE", help="with --of: start of the period")
     q.add_argument("--until", type=date_arg, metavar="DATE", help="with --of: end of the period")
-    q.add_argument("--half-life", type=float, default=30.0, metavar="DAYS",
+    q.add_argument("--half-life", type=positive_arg, default=30.0, metavar="DAYS",
                    help="with --of escalation: half-life in days (default 30)")
     _add_weight(q)
     q.add_argument("--top", type=whole_arg(2), default=40, metavar="N",
                    help="with --of: the N most active countries (default 40)")
     q.add_argument("--strategies", metavar="S1,S2,...", help="a tournament: strategy names (diplosim strategies)")
-    q.add_argument("--rounds", type=int, default=200, metavar="N", help="rounds per match (default 200)")
-    q.add_argument("--repetitions", type=int, default=5, metavar="N", help="matches per pair (default 5)")
-    q.add_argument("--noise", type=float, default=0.0, metavar="P", help="probability a move is flipped")
-    q.add_argument("--seed", type=int, default=0, help="seed (default 0): same seed, same figure")
+    q.add_argument("--rounds", type=whole_arg(1, "MAX_ROUNDS"), default=200, metavar="N",
+                   help="rounds per match (default 200; at most 1,000,000)")
+    q.add_argument("--repetitions", type=whole_arg(1, "MAX_REPETITIONS"), default=5, metavar="N",
+                   help="matches per pair (default 5; at most 1,000,000; rounds x matches at most 1,000,000,000)")
+    q.add_argument("--noise", type=probability_arg, default=0.0, metavar="P", help="probability a move is flipped")
+    q.add_argument("--seed", type=seed_arg, default=0, help="seed (default 0): same seed, same figure")
     q.add_argument("--out", "-o", required=True, metavar="FILE", help="the image: .png or .svg")
     q.set_defaults(handler=cmd_plot_heatmap)
 
@@ -194,16 +199,14 @@ def _courses(args: argparse.Namespace) -> list[tuple[str, list]]:
 def cmd_export(args: argparse.Namespace) -> int:
     from ..analysis.exports import dumps
 
+    from ..core.files import check_writable, write_atomic
+
+    if args.out:
+        check_writable(args.out)  # before any work: a bad path costs nothing
     events = [e for e in _events(args) if args.until is None or e.date <= args.until]
     text = dumps(events, args.format, baselines=args.baselines)
     if args.out:
-        from pathlib import Path
-
-        from ..core.errors import InputError
-        out = Path(args.out)
-        if not out.parent.exists():
-            raise InputError("no such folder", str(out.parent))
-        out.write_text(text, encoding="utf-8")
+        write_atomic(args.out, text)
         from ..analysis.cameo import is_act
         rows = sum(1 for e in events if args.baselines or is_act(e))
         print(f"wrote {rows} events to {args.out} ({args.format})", file=sys.stderr)
@@ -233,6 +236,9 @@ def cmd_escalation(args: argparse.Namespace) -> int:
         return _escalation_match(args)
     half_life = esc.DEFAULT_HALF_LIFE if args.half_life is None else args.half_life
     _check_period(args, half_life)
+    if args.plot and not args.all:
+        from ..analysis.plots import check_out
+        check_out(args.plot)
     if args.all:
         return _escalation_all(args, half_life)
     if args.compare_store or args.compare_data or args.compare_stream:
@@ -303,8 +309,9 @@ def _escalation_match(args: argparse.Namespace) -> int:
     if len(names) != 2 or not all(names):
         raise InputError(f"bad --match {args.match!r}: want two strategy names, like tit-for-tat,alternator")
     half_life = esc.DEFAULT_HALF_LIFE_ROUNDS if args.half_life is None else args.half_life
-    if half_life <= 0:
-        raise InputError(f"--half-life must be positive (got {half_life:g})")
+    if args.plot:
+        from ..analysis.plots import check_out
+        check_out(args.plot)
     result = match(get(names[0]), get(names[1]), args.rounds, noise=args.noise, seed=args.seed)
     rows = esc.match_rows(result, half_life=half_life)
     if args.plot:
@@ -348,10 +355,9 @@ def cmd_plot_staffing(args: argparse.Namespace) -> int:
 def cmd_plot_escalation(args: argparse.Namespace) -> int:
     from ..core.errors import InputError
     from ..analysis.escalation import parse_dyad
-    from ..analysis.plots import escalation
+    from ..analysis.plots import check_out, escalation
 
-    if args.half_life <= 0:
-        raise InputError(f"--half-life must be positive (got {args.half_life:g})")
+    check_out(args.out)
     if args.since and args.until and args.since >= args.until:
         raise InputError(f"the period is empty: --since {args.since} is not before --until {args.until}")
     out = escalation(_courses(args), parse_dyad(args.dyad), args.out, half_life=args.half_life, since=args.since,
@@ -373,8 +379,8 @@ def cmd_plot_heatmap(args: argparse.Namespace) -> int:
     names = list(dict.fromkeys(n.strip() for n in args.strategies.split(",") if n.strip()))
     if len(names) < 2:
         raise InputError("a heat map needs at least two different strategies (--strategies a,b,...)")
-    if args.repetitions < 1:
-        raise InputError(f"--repetitions must be at least 1 (got {args.repetitions})")
+    from .strategies import check_work
+    check_work(len(names) * len(names) * args.repetitions, args.rounds)
     check_match_args(args.rounds, args.noise)
     labels, matrix = tournament_matrix(names, rounds=args.rounds, repetitions=args.repetitions, noise=args.noise,
                                        seed=args.seed)

@@ -15,27 +15,105 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 def date_arg(text: str) -> "datetime.date":
+    """An argparse type: a real date, YYYY-MM-DD, within the calendar diplosim keeps (1800-2999)."""
     import datetime
+
+    from ..core.limits import MAX_DATE, MIN_DATE
     try:
-        return datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"bad date {text!r}: want a real date as YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(f"bad date {text!r:.40}: want a real date as YYYY-MM-DD") from None
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise argparse.ArgumentTypeError(f"date {day} is outside the calendar diplosim keeps ({MIN_DATE} to "
+                                         f"{MAX_DATE})")
+    return day
 
 
-def whole_arg(low: int | None = None):
-    """An argparse type: a whole number, at least ``low``.
+def _shown(text: str) -> str:
+    return repr(text) if len(text) <= 30 else f"a number of {len(text)} characters"
+
+
+def whole_arg(low: int | None = None, high: int | str | None = None):
+    """An argparse type: a whole number, at least ``low`` and at most ``high`` (a number, or the name of a
+    raisable limit in :mod:`diplosim.core.limits`, read when the argument is).
 
     >>> whole_arg(1)("3")
     3
     """
     def parse(text: str) -> int:
+        most = _most(high)
         try:
-            value = int(text)
+            value = int(text if text.isascii() else "x")  # int() would read other scripts' digits
         except ValueError:
-            raise argparse.ArgumentTypeError(f"want a whole number, got {text!r}") from None
-        if low is not None and value < low:
-            raise argparse.ArgumentTypeError(f"want a whole number of at least {low}, got {value}")
+            raise argparse.ArgumentTypeError(f"want a whole number, got {_shown(text)}") from None
+        if (low is not None and value < low) or (most is not None and value > most):
+            want = (f"from {low:,} to {most:,}" if low is not None and most is not None else
+                    f"of at least {low:,}" if low is not None else f"of at most {most:,}")
+            hint = f" {_hint(high)}" if most is not None and value > most else ""
+            raise argparse.ArgumentTypeError(f"want a whole number {want}, got {_shown(text)}{hint}")
         return value
+    return parse
+
+
+def _most(high: int | str | None) -> int | None:
+    if isinstance(high, str):
+        from ..core.errors import InputError
+        from ..core.limits import limit
+        try:
+            return limit(high)
+        except InputError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    return high
+
+
+def _hint(high: int | str | None) -> str:
+    if isinstance(high, str):
+        from ..core.limits import env_hint
+        return env_hint(high)
+    return ""
+
+
+def seed_arg(text: str) -> int:
+    """An argparse type: a seed, a whole number from 0 to 2**63 - 1."""
+    from ..core.limits import MAX_SEED
+    return whole_arg(0, MAX_SEED)(text)
+
+
+def number_arg(low: float | None = None, high: float | None = None, *, above: bool = False, what: str = "a number"):
+    """An argparse type: a finite number from ``low`` (or above it, with ``above``) to ``high``."""
+    def parse(text: str) -> float:
+        import math
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"want {what}, got {_shown(text)}") from None
+        too_low = low is not None and (value < low or (above and value == low))
+        if not math.isfinite(value) or too_low or (high is not None and value > high):
+            want = (f"from {low:g} to {high:g}" if low is not None and high is not None else
+                    f"above {low:g}" if above else f"of at least {low:g}" if low is not None else
+                    f"of at most {high:g}" if high is not None else "that is finite")
+            raise argparse.ArgumentTypeError(f"want {what} {want}, got {_shown(text)}")
+        return value
+    return parse
+
+
+#: A probability: a number from 0 to 1.
+probability_arg = number_arg(0.0, 1.0, what="a probability")
+#: A half-life: a positive number (days or rounds).
+positive_arg = number_arg(0.0, above=True)
+
+
+def list_arg(kind, *, distinct: bool = False):
+    """An argparse type: values separated by commas, each read by ``kind`` (an argparse type); no empty item."""
+    def parse(text: str) -> list:
+        parts = [x.strip() for x in text.split(",")]
+        if any(not x for x in parts):
+            raise argparse.ArgumentTypeError(f"want values separated by commas, with none left empty, got "
+                                             f"{text!r:.60}")
+        values = [kind(x) for x in parts]
+        if distinct and len(set(values)) != len(values):
+            raise argparse.ArgumentTypeError(f"a value is given twice in {text!r:.60}")
+        return values
     return parse
 
 
@@ -57,8 +135,19 @@ def add_log(p: argparse.ArgumentParser) -> None:
     p.add_argument("--stream", metavar="NAME", default=None, help="with --store: the stream to read")
 
 
+def check_course(args: argparse.Namespace) -> None:
+    """--log and --store name the events two ways: one only; --stream belongs to --store."""
+    from ..core.errors import InputError
+
+    if getattr(args, "store", None) and getattr(args, "log", None):
+        raise InputError("give --log or --store, not both")
+    if getattr(args, "stream", None) and not getattr(args, "store", None) and "store" in vars(args):
+        raise InputError("--stream names a stream of --store DB")
+
+
 def load_events(args: argparse.Namespace):
     """The events named by --log/--store (the real log by default), checked."""
+    check_course(args)
     if getattr(args, "store", None):
         from ..store.facade import open_store
         with open_store(args.store, must_exist=True, readonly=True) as store:
@@ -69,6 +158,7 @@ def load_events(args: argparse.Namespace):
 
 def load_state(args: argparse.Namespace, at: datetime.date | None = None):
     """The state at ``at`` of the events named by --log/--store; from a store, via its latest snapshot before."""
+    check_course(args)
     if getattr(args, "store", None):
         from ..store.facade import open_store
         with open_store(args.store, must_exist=True, readonly=True) as store:

@@ -68,6 +68,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from ..core.log import event_to_dict
     from ..analysis.projections import describe, render_state, state_json
 
+    if args.since and args.until and args.since > args.until:
+        from ..core.errors import InputError
+        raise InputError(f"the period is empty: --since {args.since} is after --until {args.until}")
     events = load_events_or_real(args)
     from ..analysis.projections import replay_steps
     steps = list(replay_steps(events, args.until))

@@ -4,40 +4,19 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_format, add_log, date_arg, print_json, print_rows, subparser, whole_arg
+from ..core.limits import MAX_FIGURE
+from .common import (add_format, add_log, date_arg, list_arg, print_json, print_rows, probability_arg, seed_arg,
+                     subparser, whole_arg)
 
 COLUMNS = ["rank", "strategy", "points", "kind_accuracy", "size_error", "timing_error_days", "acts_missed", "acts",
            "tremble", "loglik", "weight", "weight_se", "tied_with"]
+# the default limits (diplosim.core.limits.DEFAULTS), for the help: the limits are read when used
 #: Bootstrap draws above this are refused (each draw refits the mixture).
 MAX_BOOTSTRAP = 10_000
 #: Runs of a coalition sweep above this (cells x runs) are refused: each is a year of play.
 MAX_RUNS = 1_000_000
 #: Days of play above this are refused.
 MAX_DAYS = 36_500
-
-
-def _whole_list(text: str) -> list[int]:
-    parts = [x.strip() for x in text.split(",")]
-    if not parts or any(not x for x in parts):
-        raise argparse.ArgumentTypeError(f"want whole numbers separated by commas, got {text!r}")
-    try:
-        values = [int(x) for x in parts]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"want whole numbers separated by commas, got {text!r}") from None
-    if len(set(values)) != len(values):
-        raise argparse.ArgumentTypeError(f"a value is given twice in {text!r}")
-    return values
-
-
-def _probability(text: str) -> float:
-    import math
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"want a probability between 0 and 1, got {text!r}") from None
-    if math.isnan(value) or not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"want a probability between 0 and 1, got {text!r}")
-    return value
 
 
 def register(sub) -> None:
@@ -51,11 +30,11 @@ def register(sub) -> None:
     p.add_argument("--until", type=date_arg, metavar="DATE", help="last day of the period (default: the log's)")
     p.add_argument("--strategies", metavar="NAMES", help="comma-separated strategies (name or name:key=value; "
                    "default: every deterministic one)")
-    p.add_argument("--round-days", type=whole_arg(1), default=7, metavar="N",
-                   help="days between decision points (default 7)")
-    p.add_argument("--bootstrap", type=whole_arg(0), default=200, metavar="N",
+    p.add_argument("--round-days", type=whole_arg(1, "MAX_STEP_DAYS"), default=7, metavar="N",
+                   help="days between decision points (default 7; at most 3,650)")
+    p.add_argument("--bootstrap", type=whole_arg(0, "MAX_BOOTSTRAP"), default=200, metavar="N",
                    help=f"bootstrap draws for the mixture's standard errors (default 200, at most {MAX_BOOTSTRAP:,})")
-    p.add_argument("--seed", type=whole_arg(0), default=1, metavar="N", help="seed of the bootstrap (default 1)")
+    p.add_argument("--seed", type=seed_arg, default=1, metavar="N", help="seed of the bootstrap (default 1)")
     add_format(p)
     p.set_defaults(handler=cmd_fit)
 
@@ -64,19 +43,20 @@ def register(sub) -> None:
                   "diplosim coalition --sizes 1,2,4,8 --thresholds 1,2,4 --runs 20\n"
                   "diplosim coalition --sizes 4 --thresholds 1,2 --runs 200 --tremble 0.05 --processes 2\n"
                   "diplosim coalition --sizes 2,8 --thresholds 1 --scheduler tcp://127.0.0.1:8786")
-    p.add_argument("--sizes", type=_whole_list, default=[1, 2, 4, 8], metavar="N,N,...",
+    p.add_argument("--sizes", type=list_arg(whole_arg(), distinct=True), default=[1, 2, 4, 8], metavar="N,N,...",
                    help="coalition sizes: allies of the first state to act (default 1,2,4,8; at most 30)")
-    p.add_argument("--thresholds", type=_whole_list, default=[1, 2, 4], metavar="N,N,...",
+    p.add_argument("--thresholds", type=list_arg(whole_arg(), distinct=True), default=[1, 2, 4], metavar="N,N,...",
                    help="how many allies must have acted before an ally joins (default 1,2,4)")
-    p.add_argument("--runs", type=whole_arg(1), default=20, metavar="N",
+    p.add_argument("--runs", type=whole_arg(1, "MAX_COALITION_RUNS"), default=20, metavar="N",
                    help=f"runs per cell (default 20; at most {MAX_RUNS:,} in all)")
-    p.add_argument("--seed", type=whole_arg(0), default=0, metavar="N", help="seed (default 0)")
-    p.add_argument("--staff", type=whole_arg(1), default=60, metavar="N",
+    p.add_argument("--seed", type=seed_arg, default=0, metavar="N", help="seed (default 0)")
+    p.add_argument("--staff", type=whole_arg(1, MAX_FIGURE), default=60, metavar="N",
                    help="people in every mission at the start (default 60)")
-    p.add_argument("--opening", type=whole_arg(1), default=5, metavar="N",
+    p.add_argument("--opening", type=whole_arg(1, MAX_FIGURE), default=5, metavar="N",
                    help="people the first ally expels on day 0 (default 5)")
-    p.add_argument("--days", type=whole_arg(1), default=365, metavar="N", help="days of play (default 365)")
-    p.add_argument("--tremble", type=_probability, default=0.02, metavar="P",
+    p.add_argument("--days", type=whole_arg(1, "MAX_PLAY_DAYS"), default=365, metavar="N",
+                   help=f"days of play (default 365; at most {MAX_DAYS:,})")
+    p.add_argument("--tremble", type=probability_arg, default=0.02, metavar="P",
                    help="chance that a decision comes out the other way (default 0.02)")
     p.add_argument("--target-strategy", default=None, metavar="SPEC",
                    help="the target's strategy (default graduated:ladder=expel:5>expel:10>close_post:1)")
@@ -97,8 +77,6 @@ def cmd_fit(args: argparse.Namespace) -> int:
 
     if not countries.is_known(args.country):
         raise InputError(f"--country: unknown country code {args.country!r} (want ISO 3166-1 alpha-3, like RUS)")
-    if args.bootstrap > MAX_BOOTSTRAP:
-        raise InputError(f"--bootstrap: at most {MAX_BOOTSTRAP:,} draws (got {args.bootstrap:,})")
     if args.since and args.until and args.until < args.since:
         raise InputError(f"--until {args.until} is before --since {args.since}")
     strategies = None
@@ -154,11 +132,12 @@ def cmd_coalition(args: argparse.Namespace) -> int:
     from ..play.coalition import COLUMNS, TARGET_DEFAULT, coalition_sweep
     from ..play.tournament import executor
 
+    from ..core.limits import env_hint, limit
+
     total = len(args.sizes) * len(args.thresholds) * args.runs
-    if total > MAX_RUNS:
-        raise InputError(f"--runs: {total:,} runs in all (sizes x thresholds x runs), at most {MAX_RUNS:,}")
-    if args.days > MAX_DAYS:
-        raise InputError(f"--days: at most {MAX_DAYS:,} days of play (got {args.days:,})")
+    if total > limit("MAX_COALITION_RUNS"):
+        raise InputError(f"{total:,} runs in all (sizes x thresholds x runs), more than the limit of "
+                         f"{limit('MAX_COALITION_RUNS'):,} {env_hint('MAX_COALITION_RUNS')}", "--runs")
     enabled = args.progress or sys.stderr.isatty()
     with tqdm(total=total, file=sys.stderr, disable=not enabled, unit="run", leave=False) as bar, \
             executor(args.processes, args.scheduler) as ex:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import add_log, subparser, whole_arg
+from .common import add_log, positive_arg, subparser, whole_arg
 
 
 def register(sub) -> None:
@@ -20,9 +20,10 @@ def register(sub) -> None:
                    help="add a scenario (a file, or the name of a shipped one); repeat for several")
     p.add_argument("--out", "-o", required=True, metavar="FILE", help="the page to write (.html)")
     p.add_argument("--title", metavar="TEXT", help="the page's title (default: the log's title)")
-    p.add_argument("--max-dates", type=whole_arg(2), default=None, metavar="N",
-                   help="precompute the state on at most N dates (default 400); a longer log is sampled")
-    p.add_argument("--half-life", type=float, default=None, metavar="DAYS",
+    p.add_argument("--max-dates", type=whole_arg(2, 100_000), default=None, metavar="N",
+                   help="precompute the state on at most N dates (default 400, at most 100,000); a longer log is "
+                        "sampled")
+    p.add_argument("--half-life", type=positive_arg, default=None, metavar="DAYS",
                    help="half-life of the escalation index in days (default 30)")
     p.set_defaults(handler=cmd_report)
 

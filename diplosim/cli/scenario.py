@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import OneLineParser, add_format, date_arg, print_json, print_rows, subparser
+from .common import OneLineParser, add_format, date_arg, print_json, print_rows, seed_arg, subparser, whole_arg
 
 
 def register(sub) -> None:
@@ -36,9 +36,12 @@ def register(sub) -> None:
                    help="compare with: base (default: the log the scenario forks, or the scenario it extends), "
                         "real (the shipped record), none, or another scenario file")
     q.add_argument("--all", action="store_true", help="show every compared row, not only those that differ")
-    q.add_argument("--seed", type=int, help="seed for strategies with randomness (default: the scenario's)")
-    q.add_argument("--runs", type=int, metavar="N", help="run N seeds (seed, seed+1, ...) and summarise")
-    q.add_argument("--emit", metavar="PATH", help="write the scenario's log (.toml or .jsonl) and stop")
+    q.add_argument("--seed", type=seed_arg, help="seed for strategies with randomness (default: the scenario's)")
+    q.add_argument("--runs", type=whole_arg(1, "MAX_SCENARIO_RUNS"), metavar="N",
+                   help="run N seeds (seed, seed+1, ...) and summarise (at most 100,000)")
+    q.add_argument("--emit", metavar="PATH", help="write the scenario's log (.toml or .jsonl) and stop; an existing "
+                   "file is replaced only with --force")
+    q.add_argument("--force", action="store_true", help="with --emit: replace the file if it exists")
     q.add_argument("--quiet", "-q", action="store_true", help="no timeline, only state and diff")
     q.add_argument("--diff-only", action="store_true", help="print only the differences from --against")
     add_format(q)
@@ -107,14 +110,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ..analysis.projections import render_state, state_json, timeline_rows
     from ..play.scenario import diff_results
 
+    if args.force and not args.emit:
+        raise InputError("--force replaces the file of --emit: give --emit PATH")
+    if args.emit:
+        from ..core.files import check_writable
+        if args.runs is not None:
+            raise InputError("--emit writes the log of one run: leave out --runs")
+        if not args.emit.endswith((".toml", ".jsonl")):
+            raise InputError("want a log file name ending in .toml or .jsonl", f"--emit {args.emit}")
+        check_writable(args.emit, force=args.force)  # before the run: a bad path costs nothing
     sc = _load(args.file)
     if args.runs is not None:
         return _many_runs(sc, args)
     result = sc.run(seed=args.seed)
     if args.emit:
         from ..core.log import write_log
-        if not args.emit.endswith((".toml", ".jsonl")):
-            raise InputError("--emit wants a .toml or .jsonl path", args.emit)
         write_log(result.events, args.emit, title=f"scenario {sc.name}: {sc.title}", description=sc.question)
         print(f"wrote {len(result.events)} events to {args.emit}")
         return 0
@@ -187,8 +197,6 @@ def _many_runs(sc, args: argparse.Namespace) -> int:
     from ..analysis.wording import staff_text
     from ..core.errors import InputError
 
-    if args.runs < 1:
-        raise InputError(f"--runs must be at least 1 (got {args.runs})")
     if not sc.policies:
         raise InputError("--runs needs a scenario with [[policy]] tables: without strategies every run is the same",
                          sc.path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..core.limits import MAX_FIGURE
 from .common import OneLineParser, add_format, date_arg, whole_arg, print_rows, subparser
 
 # events.TARGET_KINDS, written out so that `diplosim --help` need not import the event classes (a test keeps
@@ -27,8 +28,8 @@ def register(sub) -> None:
                   "diplosim store init my.db\n"
                   "diplosim store init my.db --snapshot-every 5000")
     a.add_argument("db", metavar="DB")
-    a.add_argument("--snapshot-every", type=whole_arg(1), metavar="N",
-                   help="keep a snapshot of the state every N events at least (default 1000)")
+    a.add_argument("--snapshot-every", type=whole_arg(1, MAX_FIGURE), metavar="N",
+                   help="keep a snapshot of the state every N events at least (default 1000; at most 1,000,000,000)")
     a.set_defaults(handler=cmd_init)
 
     a = subparser(actions, "import", "append the events of a log file (TOML or JSON Lines) that the stream does not "
@@ -84,6 +85,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     from ..store.facade import open_store
 
     existed = Path(args.db).exists() and Path(args.db).stat().st_size > 0
+    if not Path(args.db).exists():
+        from ..core.files import check_writable
+        check_writable(args.db)
     with open_store(args.db, snapshot_every=args.snapshot_every) as store:
         if existed:
             if args.snapshot_every is not None and args.snapshot_every != store.snapshot_every:
@@ -216,12 +220,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
 #: verb -> (command class name, help, {flag: (attribute, type, help)})
 _VERBS: dict[str, tuple[str, str, dict[str, tuple[str, object, str]]]] = {
     "expel": ("ExpelDiplomats", "the actor expels COUNT of the target's diplomats, to leave by DEADLINE",
-              {"--count": ("count", whole_arg(), "how many"), "--deadline": ("deadline", date_arg, "YYYY-MM-DD")}),
+              {"--count": ("count", whole_arg(1, MAX_FIGURE), "how many"),
+               "--deadline": ("deadline", date_arg, "YYYY-MM-DD")}),
     "cap": ("CapMission", "the actor caps the target's mission at CAP people by DEADLINE",
-            {"--cap": ("cap", whole_arg(), "the ceiling"), "--deadline": ("deadline", date_arg, "YYYY-MM-DD")}),
+            {"--cap": ("cap", whole_arg(0, MAX_FIGURE), "the ceiling"),
+             "--deadline": ("deadline", date_arg, "YYYY-MM-DD")}),
     "lift-cap": ("LiftCap", "the actor lifts its cap on the target's mission", {}),
     "assign-staff": ("AssignStaff", "the actor adds COUNT people to its mission in the target",
-                     {"--count": ("count", whole_arg(), "how many")}),
+                     {"--count": ("count", whole_arg(1, MAX_FIGURE), "how many")}),
     "close-post": ("ClosePost", "the actor closes a post of the target's mission",
                    {"--post": ("post", str, "the post's name, as recorded")}),
     "suspend-property": ("SuspendPropertyAccess", "the actor bars the target from a property",
@@ -249,7 +255,7 @@ def _provenance(p: argparse.ArgumentParser, *, source_required: bool) -> None:
                    help="an open proposal or threat this event enacts (repeatable)")
     p.add_argument("--id", metavar="ID", help="the event's id (default: DATE-ACTOR-VERB-TARGET, made unique)")
     _stream(p)
-    p.add_argument("--expected-version", type=int, metavar="N",
+    p.add_argument("--expected-version", type=whole_arg(0), metavar="N",
                    help="fail unless the stream is at version N (default: the version the state was read at)")
 
 
@@ -293,7 +299,8 @@ def _register_record(sub) -> None:
                    help="a field; VALUE is read as JSON when it parses (60, true, [\"a\"]), else as text")
     v.add_argument("--json", metavar="OBJECT", help="fields as one JSON object")
     _stream(v)
-    v.add_argument("--expected-version", type=int, metavar="N")
+    v.add_argument("--expected-version", type=whole_arg(0), metavar="N",
+                   help="fail unless the stream is at version N (default: the version the state was read at)")
     v.set_defaults(handler=cmd_record_event)
 
 
@@ -352,39 +359,60 @@ def cmd_record(args: argparse.Namespace) -> int:
             event_id = args.id or store.unique_id(stream, commands.new_id(state, command))
             # the store checks every rule on append, against the same state: no second check on a copy here
             return commands.decide(state, command, id=event_id, check=False, **provenance)
-        what = _append_one(store, stream, build, args.expected_version)
+        try:
+            what = _append_one(store, stream, build, args.expected_version)
+        except InputError as exc:
+            flag = _option_of(exc.message)
+            if flag is None or (exc.where and not exc.where.startswith("event ")):
+                raise
+            raise InputError(exc.message, flag) from None
     print(f"recorded {what}")
     return 0
 
 
-def _set_value(text: str):
-    import json
+#: The option of ``record VERB`` that gives each field, to name it in a message.
+_FLAGS = {"id": "--id", "sources": "--source", "summary": "--summary", "note": "--note", "resolves": "--resolves",
+          "legal_basis": "--legal-basis", "targets": "--on", "measures": "--measure", "post": "--post",
+          "property": "--property", "actor": "--actor", "target": "--target", "date": "--date",
+          "deadline": "--deadline", "count": "--count", "cap": "--cap"}
+
+
+def _option_of(message: str) -> str | None:
+    from ..core.log import field_mentioned
+    return _FLAGS.get(field_mentioned(message) or "")
+
+
+def _set_value(key: str, text: str):
+    """VALUE of --set KEY=VALUE: JSON when it parses, else text; JSON too deep or a number too long is refused."""
+    from ..core.errors import InputError
+    from ..core.files import loads_json
     try:
-        return json.loads(text)
-    except ValueError:
-        return text
+        return loads_json(text)
+    except InputError as exc:
+        if exc.message.startswith("malformed JSON"):
+            return text
+        raise InputError(exc.message, f"--set {key}") from None
 
 
 def cmd_record_event(args: argparse.Namespace) -> int:
-    import json
-
     from ..core.errors import InputError
     from ..core.log import event_from_dict
     from ..store.facade import open_store
 
     data: dict = {}
     if args.json is not None:
+        from ..core.files import loads_json
         try:
-            data = json.loads(args.json)
-        except ValueError as exc:
-            raise InputError(f"malformed JSON: {exc}", "--json") from None
+            data = loads_json(args.json)
+        except InputError as exc:
+            raise InputError(exc.message, "--json") from None
         if not isinstance(data, dict):
             raise InputError("want a JSON object of fields", "--json")
     for item in args.set:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             raise InputError(f"want KEY=VALUE, got {item!r}", "--set")
-        data[key.strip()] = _set_value(value)
+        data[key.strip()] = _set_value(key.strip(), value)
     data["type"] = args.type
     for key in ("actor", "target", "summary", "id"):
         if getattr(args, key) is not None:

@@ -4,13 +4,34 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import add_format, add_log, date_arg, whole_arg, print_json, print_rows, subparser
+from ..core.limits import MAX_FIGURE
+from .common import (add_format, add_log, date_arg, list_arg, number_arg, print_json, print_rows, probability_arg,
+                     seed_arg, subparser, whole_arg)
+
+# the default limits (diplosim.core.limits.DEFAULTS), for the help; the limits themselves are read when used
+ROUNDS_HELP = "at most 1,000,000"
+WORK_HELP = "rounds x matches at most 1,000,000,000"
 
 
-def _list(kind):
-    def parse(text: str) -> list:
-        return [kind(part) for part in text.split(",") if part.strip()]
-    return parse
+def _rounds(p: argparse.ArgumentParser, default: int | None, help: str) -> None:
+    p.add_argument("--rounds", "-n", type=whole_arg(1, "MAX_ROUNDS"), default=default, metavar="N",
+                   help=f"{help}; {ROUNDS_HELP}")
+
+
+def _repetitions(p: argparse.ArgumentParser, default: int, help: str) -> None:
+    p.add_argument("--repetitions", "-r", type=whole_arg(1, "MAX_REPETITIONS"), default=default, metavar="N",
+                   help=f"{help} (default {default}; at most 1,000,000; {WORK_HELP})")
+
+
+def check_work(matches: int, rounds: int) -> None:
+    """A tournament, sweep or heat map plays ``matches`` matches of ``rounds`` rounds: refused above the limit."""
+    from ..core.errors import InputError
+    from ..core.limits import env_hint, limit
+
+    most = limit("MAX_TOTAL_ROUNDS")
+    if matches * rounds > most:
+        raise InputError(f"{matches:,} matches of {rounds:,} rounds: {matches * rounds:,} rounds in all, more than "
+                         f"the limit of {most:,} {env_hint('MAX_TOTAL_ROUNDS')}", "--repetitions")
 
 
 def _param(text: str) -> tuple[str, str]:
@@ -32,9 +53,9 @@ STAFF, CUT, FLOOR = 500, 5, 250
 
 
 def _add_account(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--staff", type=whole_arg(0), default=STAFF,
+    p.add_argument("--staff", type=whole_arg(0, MAX_FIGURE), default=STAFF, metavar="N",
                    help=f"each mission's size at the start (default {STAFF})")
-    p.add_argument("--cut", type=whole_arg(0), default=CUT,
+    p.add_argument("--cut", type=whole_arg(0, MAX_FIGURE), default=CUT, metavar="N",
                    help=f"people expelled by each hostile move (default {CUT})")
 
 
@@ -65,24 +86,27 @@ def register(sub) -> None:
                    "strategies`)")
     p.add_argument("b", metavar="STRATEGY_B")
     _add_params(p)
-    p.add_argument("--rounds", "-n", type=int, default=None, help="rounds to play (default 200; with --calendar: "
-                   "the most decisions per side, default none)")
-    p.add_argument("--noise", type=float, default=0.0, help="probability that a move is misperceived (0-1)")
-    p.add_argument("--seed", type=int, default=0, help="seed for noise and random strategies (default 0)")
-    p.add_argument("--lag", type=whole_arg(0), default=0, help="rounds late each side sees the other's moves")
+    _rounds(p, None, "rounds to play (default 200; with --calendar: the most decisions per side, default none)")
+    p.add_argument("--noise", type=probability_arg, default=0.0, metavar="P",
+                   help="probability that a move is misperceived (0-1)")
+    p.add_argument("--seed", type=seed_arg, default=0, help="seed for noise and random strategies (default 0)")
+    p.add_argument("--lag", type=whole_arg(0, "MAX_ROUNDS"), default=0, metavar="N",
+                   help="rounds late each side sees the other's moves")
     _add_account(p)
-    p.add_argument("--floor", type=whole_arg(0), default=None, help="mission size below which it no longer "
-                   f"works (rounds: default {FLOOR}; calendar: stops play)")
+    p.add_argument("--floor", type=whole_arg(0, MAX_FIGURE), default=None, metavar="N", help="mission size below which "
+                   f"it no longer works (rounds: default {FLOOR}; calendar: stops play)")
     g = p.add_argument_group("calendar time (--calendar)")
     g.add_argument("--calendar", action="store_true", help="play in calendar time from a real state, emitting "
                    "events (A plays the first of --countries, B the second)")
     g.add_argument("--countries", default="USA,RUS", help="the two countries, A's first (default USA,RUS)")
     g.add_argument("--start", type=date_arg, help="first decision date (default: the day after the log's last "
                    "event)")
-    g.add_argument("--horizon", type=date_arg, help="last date (default: a year after the start)")
-    g.add_argument("--lag-days", type=_list(int), default=[0], metavar="N[,N]",
-                   help="days from decision to effect, one for both sides or A,B (default 0)")
-    g.add_argument("--round-days", type=whole_arg(1), default=7, help="days between decisions (default 7)")
+    g.add_argument("--horizon", type=date_arg, help="last date (default: a year after the start; at most 36,500 "
+                   "days after it)")
+    g.add_argument("--lag-days", type=list_arg(whole_arg(0, "MAX_STEP_DAYS")), default=[0], metavar="N[,N]",
+                   help="days from decision to effect, one for both sides or A,B (default 0; at most 3,650)")
+    g.add_argument("--round-days", type=whole_arg(1, "MAX_STEP_DAYS"), default=7, metavar="N",
+                   help="days between decisions (default 7; at most 3,650)")
     g.add_argument("--embassy-closed", action="store_true", help="stop when an embassy is closed")
     add_log(g)
     add_format(p)
@@ -96,14 +120,16 @@ def register(sub) -> None:
     p.add_argument("strategies", nargs="*", metavar="STRATEGY")
     p.add_argument("--all", action="store_true", help="every strategy in the catalogue (with its defaults)")
     _add_params(p)
-    p.add_argument("--rounds", "-n", type=int, default=200, help="rounds per match (default 200)")
-    p.add_argument("--repetitions", "-r", type=int, default=10, help="matches per pair (default 10)")
-    p.add_argument("--noise", type=float, default=0.0, help="probability that a move is misperceived (0-1)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--lag", type=whole_arg(0), default=0, help="rounds late each side sees the other's moves")
+    _rounds(p, 200, "rounds per match (default 200)")
+    _repetitions(p, 10, "matches per pair")
+    p.add_argument("--noise", type=probability_arg, default=0.0, metavar="P",
+                   help="probability that a move is misperceived (0-1)")
+    p.add_argument("--seed", type=seed_arg, default=0)
+    p.add_argument("--lag", type=whole_arg(0, "MAX_ROUNDS"), default=0, metavar="N",
+                   help="rounds late each side sees the other's moves")
     _add_account(p)
-    p.add_argument("--floor", type=whole_arg(0), default=None, help="mission size below which it no longer "
-                   f"works (default {FLOOR})")
+    p.add_argument("--floor", type=whole_arg(0, MAX_FIGURE), default=None, metavar="N",
+                   help=f"mission size below which it no longer works (default {FLOOR})")
     _add_executor(p)
     add_format(p)
     p.set_defaults(handler=cmd_tournament)
@@ -115,16 +141,19 @@ def register(sub) -> None:
     p.add_argument("strategies", nargs="+", metavar="STRATEGY")
     p.add_argument("--against", nargs="+", metavar="STRATEGY", help="opponents (default: the same strategies, "
                    "every pair once)")
-    p.add_argument("--noise", type=_list(float), default=[0.0], metavar="X[,X...]")
-    p.add_argument("--p", type=_list(float), default=[None], metavar="P[,P...]", help="values of p for the "
-                   "strategies that take it")
-    p.add_argument("--factor", type=_list(float), default=[None], metavar="F[,F...]",
+    p.add_argument("--noise", type=list_arg(probability_arg, distinct=True), default=[0.0], metavar="X[,X...]",
+                   help="values of noise, each from 0 to 1 (default 0)")
+    p.add_argument("--p", type=list_arg(number_arg(), distinct=True), default=[None], metavar="P[,P...]",
+                   help="values of p for the strategies that take it")
+    p.add_argument("--factor", type=list_arg(number_arg(), distinct=True), default=[None], metavar="F[,F...]",
                    help="values of factor for the strategies that take it")
-    p.add_argument("--lag", type=_list(int), default=[0], metavar="N[,N...]", help="rounds of lag")
-    p.add_argument("--floor", type=_list(int), default=None, metavar="N[,N...]", help=f"floors (default {FLOOR})")
-    p.add_argument("--rounds", "-n", type=int, default=200)
-    p.add_argument("--repetitions", "-r", type=int, default=100, help="matches per cell (default 100)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--lag", type=list_arg(whole_arg(0, "MAX_ROUNDS"), distinct=True), default=[0],
+                   metavar="N[,N...]", help="rounds of lag (default 0)")
+    p.add_argument("--floor", type=list_arg(whole_arg(0, MAX_FIGURE), distinct=True), default=None,
+                   metavar="N[,N...]", help=f"floors (default {FLOOR})")
+    _rounds(p, 200, "rounds per match (default 200)")
+    _repetitions(p, 100, "matches per cell")
+    p.add_argument("--seed", type=seed_arg, default=0)
     _add_account(p)
     _add_executor(p)
     add_format(p)
@@ -173,9 +202,15 @@ def _strategy(spec: str, params: list[tuple[str, str]], used: set[str]):
     return get(base.name, **{**base.params(), **own})
 
 
-def _strategies(specs: list[str], params: list[tuple[str, str]]):
+def _strategies(specs: list[str], params: list[tuple[str, str]], *, distinct: bool = False):
+    """The strategies of ``specs``; with ``distinct`` (a tournament, which plays each against itself already) none
+    named twice."""
     from ..core.errors import InputError
 
+    twice = next((x for i, x in enumerate(specs) if x in specs[:i]), None)
+    if twice is not None and distinct:
+        raise InputError(f"strategy {twice!r:.60} is named twice: a tournament plays each strategy against itself "
+                         f"already")
     used: set[str] = set()
     out = [_strategy(s, params, used) for s in specs]
     unused = [k for k, _ in params if k not in used]
@@ -222,26 +257,42 @@ def _calendar_match(args: argparse.Namespace, a, b) -> int:
     from ..core.errors import InputError
     from ..core.fold import fold
     from ..core.log import event_to_dict
-    from ..play.calendar import Policy, Stop, play
+    from ..play.calendar import LATEST_HORIZON, Policy, Stop, play
     from ..analysis.projections import state_json, table, timeline_rows
     from .common import load_events
 
-    if args.rounds is not None and args.rounds < 1:
-        raise InputError(f"rounds must be a whole number of at least 1 (got {args.rounds})")
-    if not 0.0 <= args.noise <= 1.0:
-        raise InputError(f"noise must be between 0 and 1 (got {args.noise})")
+    from ..core import countries as known
+    from ..core.limits import env_hint, limit
+
     countries = [c.strip().upper() for c in args.countries.split(",")]
     if len(countries) != 2 or countries[0] == countries[1]:
-        raise InputError(f"--countries wants two different countries, like USA,RUS (got {args.countries!r})")
+        raise InputError(f"want two different countries, like USA,RUS (got {args.countries!r:.60})", "--countries")
+    for c in countries:
+        if not known.is_known(c):
+            raise InputError(f"unknown country code {c!r:.20} (want ISO 3166-1 alpha-3, like USA or RUS)",
+                             "--countries")
+    if len(args.lag_days) > 2:
+        raise InputError(f"want one number of days for both sides or two (A,B), got {len(args.lag_days)}",
+                         "--lag-days")
     lags = args.lag_days if len(args.lag_days) == 2 else args.lag_days[:1] * 2
-    if len(lags) != 2 or min(lags) < 0:
-        raise InputError(f"--lag-days wants one or two non-negative numbers (got {args.lag_days})")
     events = list(load_events(args))
     last = events[-1].date if events else datetime.date.today()
     start = args.start or last + datetime.timedelta(days=1)
-    horizon = args.horizon or start + datetime.timedelta(days=365)
+    # play counts deadlines past the horizon: it ends a year before the end of the calendar at the latest
+    latest = LATEST_HORIZON
+    if start > latest:
+        raise InputError(f"play must start by {latest} (deadlines are counted past it)", "--start")
+    horizon = args.horizon or min(start + datetime.timedelta(days=365), latest)
+    if horizon > latest:
+        raise InputError(f"play must end by {latest} (deadlines are counted past it)", "--horizon")
+    if horizon < start:
+        raise InputError(f"the horizon {horizon} is before the start {start}", "--horizon")
+    if (horizon - start).days > limit("MAX_PLAY_DAYS"):
+        raise InputError(f"{(horizon - start).days:,} days of play from {start}: more than the limit of "
+                         f"{limit('MAX_PLAY_DAYS'):,} {env_hint('MAX_PLAY_DAYS')}", "--horizon")
     before = [e for e in events if e.date < start]
     state = fold(before)
+    _something_to_act_on(state, countries)
     policies = {countries[0]: Policy(countries[0], a, lags[0]), countries[1]: Policy(countries[1], b, lags[1])}
     r = play(state, policies, start=start, horizon=horizon, seed=args.seed, noise=args.noise,
              round_days=args.round_days, history=before,
@@ -266,6 +317,18 @@ def _calendar_match(args: argparse.Namespace, a, b) -> int:
     return 0
 
 
+def _something_to_act_on(state, countries: list[str]) -> None:
+    """A calendar match between two countries with no mission in either's country: every move could only be a
+    sanction or nothing, which is surely not what was meant."""
+    from ..core.errors import InputError
+
+    a, b = countries
+    if state.mission(a, b) is None and state.mission(b, a) is None:
+        raise InputError(f"the log has no mission of {a} in {b} nor of {b} in {a} before play starts: expulsions, "
+                         f"caps and closures have nothing to act on (name two countries with missions, or a log "
+                         f"that establishes them)", "--countries")
+
+
 def _bar(args: argparse.Namespace, total: int):
     from tqdm import tqdm
 
@@ -281,9 +344,10 @@ def cmd_tournament(args: argparse.Namespace) -> int:
     specs = list(args.strategies) + ([n for n in REGISTRY if n not in args.strategies] if args.all else [])
     if len(specs) < 2:
         raise InputError("a tournament needs at least two strategies (or --all)")
-    strategies = _strategies(specs, args.param)
+    strategies = _strategies(specs, args.param, distinct=True)
     _check(args)
     n = len(strategies)
+    check_work(n * (n + 1) // 2 * args.repetitions, args.rounds)
     with _bar(args, n * (n + 1) // 2 * args.repetitions) as bar, \
             executor(args.processes, args.scheduler) as ex:
         result = tournament(strategies, rounds=args.rounds, repetitions=args.repetitions, noise=args.noise,
@@ -313,19 +377,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     else:
         xs = list(args.strategies)
         pairs = tuple((xs[i], xs[j]) for i in range(len(xs)) for j in range(i, len(xs)))
-    for value in args.noise:
-        if not 0.0 <= value <= 1.0:
-            raise InputError(f"noise must be between 0 and 1 (got {value})")
-    for value in args.lag:
-        if value < 0:
-            raise InputError(f"lag must not be negative (got {value})")
-    if args.rounds < 1:
-        raise InputError(f"rounds must be a whole number of at least 1 (got {args.rounds})")
-    if args.repetitions < 1:
-        raise InputError(f"repetitions must be at least 1 (got {args.repetitions})")
+    if len(set(pairs)) != len(pairs):
+        twice = next(x for i, x in enumerate(pairs) if x in pairs[:i])
+        raise InputError(f"the pair {twice[0]} against {twice[1]} comes twice: name each strategy once")
     grid = Grid(pairs=pairs, noise=tuple(args.noise), p=tuple(args.p), factor=tuple(args.factor),
                 lag=tuple(args.lag), floor=tuple(args.floor or [DEFAULT_FLOOR]))
     cells = grid.cells()
+    check_work(len(cells) * args.repetitions, args.rounds)
     with _bar(args, len(cells) * args.repetitions) as bar, executor(args.processes, args.scheduler) as ex:
         result = sweep(grid, rounds=args.rounds, repetitions=args.repetitions, seed=args.seed, staff=args.staff,
                        cut=args.cut, executor=ex, progress=bar.update)

@@ -2,6 +2,22 @@
 from __future__ import annotations
 
 
+def short(value) -> str:
+    """A value for a message, cut short: its repr up to 40 characters, or a huge number's size (Python refuses to
+    print numbers of more than 4300 digits, and a message is one line).
+
+    >>> short(10 ** 30), short("x" * 50)
+    ('a number of about 31 digits', "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…")
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** 20:
+        return f"a number of about {int(abs(value).bit_length() * 0.30103) + 1} digits"
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):
+        return f"a {type(value).__name__}"
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 class DiplosimError(Exception):
     """Base class.  ``str(error)`` is the one line shown to the user."""
 

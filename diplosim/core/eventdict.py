@@ -8,6 +8,8 @@ a date with a time); a mission's staff and a cap have a friendlier surface form 
 from __future__ import annotations
 
 import datetime
+import re
+import typing
 from functools import lru_cache
 from typing import Any
 
@@ -17,7 +19,8 @@ import cattrs
 from . import countries, provenance
 from . import events as ev
 from .errors import InputError
-from .limits import MAX_FIGURE
+from .errors import short as _short
+from .limits import MAX_DATE, MAX_FIGURE, MIN_DATE
 
 Date = datetime.date
 _BASE_FIELDS = ev.field_names(ev.Event)
@@ -29,32 +32,41 @@ _BASE_FIELDS = ev.field_names(ev.Event)
 def _structure_date(value: Any, _type: type) -> Date:
     if isinstance(value, datetime.datetime):
         raise ValueError(f"bad date {value!s}: want YYYY-MM-DD without a time")
-    if isinstance(value, Date):
-        return value
     if isinstance(value, str):
         try:
-            return Date.fromisoformat(value)
+            value = Date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"bad date {value!r}: want a real date as YYYY-MM-DD") from None
-    raise ValueError(f"bad date {value!r}: want YYYY-MM-DD")
+            raise ValueError(f"bad date {value!r:.40}: want a real date as YYYY-MM-DD") from None
+    if not isinstance(value, Date):
+        raise ValueError(f"bad date {_short(value)}: want YYYY-MM-DD")
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise ValueError(f"date {value} is outside the calendar diplosim keeps ({MIN_DATE} to {MAX_DATE})")
+    return value
 
 
 def _structure_int(value: Any, _type: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"want a whole number, got {value!r}")
+        raise ValueError(f"want a whole number, got {_short(value)}")
     return value
+
+
+def _structure_float(value: Any, _type: type) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value in (
+            float("inf"), float("-inf")):
+        raise ValueError(f"want a number, got {_short(value)}")
+    return float(value)
 
 
 def _structure_bool(value: Any, _type: type) -> bool:
     # registered apart from int: bool is a subclass of int, so the int hook would get (and refuse) true/false
     if not isinstance(value, bool):
-        raise ValueError(f"want true or false, got {value!r}")
+        raise ValueError(f"want true or false, got {_short(value)}")
     return value
 
 
 def _structure_str(value: Any, _type: type) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"want a string, got {value!r}")
+        raise ValueError(f"want a string, got {_short(value)}")
     return value
 
 
@@ -65,6 +77,7 @@ def converter(dates_as_text: bool = False) -> cattrs.Converter:
     c.register_structure_hook(Date, _structure_date)
     c.register_structure_hook(int, _structure_int)
     c.register_structure_hook(bool, _structure_bool)
+    c.register_structure_hook(float, _structure_float)
     c.register_structure_hook(str, _structure_str)
     if dates_as_text:
         c.register_unstructure_hook(Date, Date.isoformat)
@@ -172,9 +185,7 @@ def event_from_dict(data: dict[str, Any]) -> ev.Event:
     missing = [a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING and a.name not in data]
     if missing:
         raise InputError(f"{kind} needs field {missing[0]!r}")
-    for key in ("sources", "resolves", "from_posts", "properties", "participants", "measures", "posts", "targets"):
-        if isinstance(data.get(key), str):
-            raise InputError(f"field {key!r} must be a list, not a string")
+    _check_shapes(cls, data)
     try:
         event = converter().structure(data, cls)
     except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
@@ -184,8 +195,113 @@ def event_from_dict(data: dict[str, Any]) -> ev.Event:
     return event
 
 
+def _type_text(kind: Any) -> str:
+    """A field's type as written in the class (``tuple[Post, ...]``), whether attrs holds it as text (postponed
+    annotations) or as the type itself (once cattrs has resolved it)."""
+    if isinstance(kind, str):
+        return kind
+    if isinstance(kind, type) and not typing.get_args(kind):
+        return kind.__name__
+    return re.sub(r"\b[\w.]+\.(\w+)", r"\1", str(kind).replace("<class '", "").replace("'>", ""))
+
+
+@lru_cache(maxsize=None)
+def _shapes(cls: type) -> tuple[tuple[str, ...], dict[str, str], tuple[str, ...]]:
+    """The fields of ``cls`` that hold a list, those whose items are tables (and of what), and those that hold a
+    table (a post)."""
+    lists, tables, single = [], {}, []
+    for a in attrs.fields(cls):
+        kind = _type_text(a.type)
+        if kind.startswith("tuple["):
+            lists.append(a.name)
+            for item in ("Post", "SanctionTarget"):
+                if kind.startswith(f"tuple[{item},"):
+                    tables[a.name] = item
+        elif kind == "Post":
+            single.append(a.name)
+    return tuple(lists), tables, tuple(single)
+
+
+_TABLE_HINT = {"Post": '{ name = "Embassy in Moscow", kind = "embassy" }',
+               "SanctionTarget": '{ name = "Example Bank", kind = "entity" }'}
+
+
+def _check_shapes(cls: type, data: dict[str, Any]) -> None:
+    """Lists where the event wants lists, tables where it wants tables: named, before cattrs would say something
+    obscure (``'int' object is not iterable``) or turn a table into a list of its keys."""
+    lists, tables, single = _shapes(cls)
+    for key in lists:
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            what = "not a string" if isinstance(value, str) else f"got {_short(value)}"
+            raise InputError(f"field {key!r} must be a list, {what}")
+        kind = tables.get(key)
+        for i, item in enumerate(value):
+            if kind and not isinstance(item, dict):
+                raise InputError(f"field '{key}[{i}]' must be a table like {_TABLE_HINT[kind]}, got {_short(item)}")
+            if not kind and isinstance(item, (list, dict)):
+                raise InputError(f"field '{key}[{i}]' must be a string, got {_short(item)}")
+    for key in single:
+        value = data.get(key)
+        if value is not None and not isinstance(value, dict):
+            raise InputError(f"field {key!r} must be a table like {_TABLE_HINT['Post']}, got {_short(value)}")
+
+
+#: Free text may break lines (any way a file can); names, ids and codes are printable text on one line.
+FREE_TEXT = frozenset({"summary", "note", "derived", "assumed", "disputed", "date_note"})
+_BAD_IN_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_BAD_IN_TEXT = re.compile(r"[\x00\ud800-\udfff]")
+
+
+@lru_cache(maxsize=None)
+def _text_fields(cls: type) -> tuple[tuple[str, str], ...]:
+    out = []
+    for a in attrs.fields(cls):
+        kind = _type_text(a.type)
+        if a.name in FREE_TEXT:
+            out.append((a.name, "text"))
+        elif kind.startswith(("str", "tuple[str")):
+            out.append((a.name, "name"))
+        elif kind.startswith(("Post", "tuple[Post", "tuple[SanctionTarget")):
+            out.append((a.name, "table"))
+    return tuple(out)
+
+
+def _bad_char(char: str) -> str:
+    names = {"\n": "a line break", "\r": "a carriage return", "\t": "a tab", "\x00": "a NUL byte"}
+    if char in names:
+        return names[char]
+    if "\ud800" <= char <= "\udfff":
+        return f"a lone surrogate U+{ord(char):04X} (not valid Unicode)"
+    return f"the control character U+{ord(char):04X}"
+
+
+def check_text(event: ev.Event) -> None:
+    """Every string of the event is valid Unicode; names, ids and codes are printable on one line (a line break or
+    a tab would split a row of a table or of an export); free text may break lines."""
+    for name, kind in _text_fields(type(event)):
+        value = getattr(event, name)
+        if value is None:
+            continue
+        if kind == "table":
+            items = value if isinstance(value, tuple) else (value,)
+            values = [x for item in items for x in attrs.astuple(item) if isinstance(x, str)]
+        else:
+            values = value if isinstance(value, tuple) else (value,)
+        pattern = _BAD_IN_TEXT if kind == "text" else _BAD_IN_NAME
+        for text in values:
+            m = pattern.search(text)
+            if m:
+                raise InputError(f"field {name!r} holds {_bad_char(m.group())} (character {m.start() + 1}"
+                                 f"{' of ' + repr(text[:30]) if m.start() < 30 else ''}): "
+                                 + ("write it without" if kind == "text" else "a name is printable text on one line"))
+
+
 def check_event(event: ev.Event) -> None:
-    """Checks that need no state: country codes, a target where one is needed, sources."""
+    """Checks that need no state: text, country codes, a target where one is needed, sources."""
+    check_text(event)
     codes = [("actor", event.actor)]
     if event.target is not None:
         codes.append(("target", event.target))

@@ -18,7 +18,8 @@ from typing import ClassVar
 import attrs
 from attrs import field, frozen
 
-from .limits import MAX_FIGURE
+from .errors import short as _short
+from .limits import MAX_DATE, MAX_FIGURE, MIN_DATE
 
 Date = datetime.date
 
@@ -51,9 +52,10 @@ def _positive(instance, attribute, value):
         raise ValueError(f"{attribute.name} must be at most {MAX_FIGURE:,} (got {_short(value)})")
 
 
-def _short(value: int) -> str:
-    digits = int(abs(value).bit_length() * 0.30103) + 1  # never str(): Python refuses to print huge numbers
-    return str(value) if digits <= 20 else f"a number of about {digits} digits"
+def _in_calendar(instance, attribute, value):
+    if value is not None and not MIN_DATE <= value <= MAX_DATE:
+        raise ValueError(f"{attribute.name} {value} is outside the calendar diplosim keeps "
+                         f"({MIN_DATE} to {MAX_DATE})")
 
 
 def _one_of(options):
@@ -94,7 +96,7 @@ class Event:
     event enacts, declines or overtakes.  ``generated_by`` marks an event made by a strategy or a scenario.
     """
     id: str = field(validator=_nonempty)
-    date: Date
+    date: Date = field(validator=_in_calendar)
     actor: str
     target: str | None = None
     summary: str = ""
@@ -173,7 +175,7 @@ class DiplomatsExpelled(Event):
     Without a deadline they are pending, "deadline unknown", until :class:`DiplomatsDeparted` says they left, or the
     log's ``departure_days`` gives one (then ``deadline_assumed`` is true)."""
     count: int = field(validator=_positive)
-    deadline: Date | None = None
+    deadline: Date | None = field(default=None, validator=_in_calendar)
     deadline_assumed: bool = False
     from_posts: tuple[str, ...] = ()
     category: ClassVar[str] = "measure"
@@ -192,7 +194,7 @@ class MissionCapped(Event):
     it (``cap = "parity"`` in a log).  Without a deadline, whoever is over the cap is pending, "deadline unknown"."""
     cap: int | None = field(default=None, validator=_non_negative)
     parity: bool = field(default=False, validator=_cap_figure)
-    deadline: Date | None = None
+    deadline: Date | None = field(default=None, validator=_in_calendar)
     deadline_assumed: bool = False
     category: ClassVar[str] = "measure"
 
@@ -215,7 +217,7 @@ class PostClosed(Event):
     """The host (actor) closes a post of the sending country's (target) mission, from ``effective`` if given
     (until then the post shows as closing)."""
     post: str = field(validator=_nonempty)
-    effective: Date | None = None
+    effective: Date | None = field(default=None, validator=_in_calendar)
     category: ClassVar[str] = "measure"
 
 
@@ -239,7 +241,8 @@ class PropertyRegistered(Event):
 @frozen(kw_only=True)
 class _PropertyAct(Event):
     property: str = field(validator=_nonempty)
-    effective: Date | None = None  # the act takes effect on this day (the property shows as closing until then)
+    # the act takes effect on this day (the property shows as closing until then)
+    effective: Date | None = field(default=None, validator=_in_calendar)
     category: ClassVar[str] = "measure"
 
 

@@ -103,29 +103,15 @@ def field_mentioned(message: str) -> str | None:
 
 
 def read_text(path: str | Path) -> str:
-    p = Path(path)
-    try:
-        return p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("no such file", str(path)) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a log file", str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", str(path)) from None
-    except OSError as exc:
-        raise InputError(exc.strerror or str(exc), str(path)) from None
+    """The text of a log file, after a size check (see :mod:`diplosim.core.files`)."""
+    from .files import read_text as read
+    return read(path, "log file")
 
 
 def parse_toml(text: str, path: str = "<toml>") -> Log:
-    import tomllib
+    from .files import loads_toml
 
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        reason = re.sub(r"\s*\(at line.*\)", "", str(exc)) or "syntax error"
-        where = f"{path}:{m.group(1)}" if m else path
-        raise InputError(f"malformed TOML: {reason}", where) from None
+    doc = loads_toml(text, path)
     unknown = sorted(set(doc) - {"log", "event"})
     if unknown:
         raise InputError(f"unknown top-level key {unknown[0]!r} (want [log] and [[event]] tables)", path)
@@ -143,7 +129,7 @@ def parse_toml(text: str, path: str = "<toml>") -> Log:
         except InputError as exc:
             key = field_mentioned(exc.message)
             line = _key_line(text_lines, start, end, key) if key and start else start
-            ident = item.get("id") if isinstance(item, dict) else None
+            ident = _ident(item)
             prefix = f"event {ident}: " if ident else ""
             raise InputError(prefix + exc.message, f"{path}:{line}" if line else path) from None
         if e.id in lines:
@@ -152,6 +138,15 @@ def parse_toml(text: str, path: str = "<toml>") -> Log:
         lines[e.id] = start
     meta = _log_table(doc.get("log", {}), text, path)
     return Log(tuple(events), path, meta.get("title", ""), meta.get("description", ""), lines, settings=meta)
+
+
+def _ident(item: Any) -> str | None:
+    """An event's id for a message, if it is a plain string (shortened), else None."""
+    ident = item.get("id") if isinstance(item, dict) else None
+    if not isinstance(ident, str) or not ident:
+        return None
+    ident = ident if len(ident) <= 60 else ident[:59] + "…"
+    return ident if ident.isprintable() else repr(ident)
 
 
 def _duplicate(e: ev.Event, first_line: int, where: str) -> None:
@@ -193,15 +188,17 @@ def _num(value: int) -> str:
 
 
 def parse_jsonl(text: str, path: str = "<jsonl>") -> Log:
+    from .files import loads_json
+
     events, lines = [], {}
     meta: dict[str, Any] = {}
     for n, line in enumerate(_split_lines(text), 1):
         if not line.strip() or line.lstrip().startswith("//"):
             continue
         try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", f"{path}:{n}") from None
+            item = loads_json(line)
+        except InputError as exc:
+            raise InputError(exc.message, f"{path}:{n}") from None
         if isinstance(item, dict) and set(item) == {"log"}:
             if events or meta:
                 raise InputError("the {\"log\": {...}} line must come first", f"{path}:{n}")
@@ -210,7 +207,7 @@ def parse_jsonl(text: str, path: str = "<jsonl>") -> Log:
         try:
             e = event_from_dict(item)
         except InputError as exc:
-            ident = item.get("id") if isinstance(item, dict) else None
+            ident = _ident(item)
             raise InputError((f"event {ident}: " if ident else "") + exc.message, f"{path}:{n}") from None
         if e.id in lines:
             _duplicate(e, lines[e.id], f"{path}:{n}")
@@ -225,31 +222,41 @@ def load_log(path: str | Path, *, check_rules: bool = True) -> Log:
     ``path`` may also name a shipped log by its name (``us-russia-2016-2017``; see :func:`shipped_logs`).  Raises
     :class:`InputError` naming ``file:line`` for any problem, including a broken domain rule.
     """
+    from .files import check_readable
+
     path = _named(path)
-    log = _read_chain(Path(path), Path(path).resolve().parent, ())
+    check_readable(path)  # before resolving: a missing file, a folder or a loop of links is named as such
+    log = _read_chain(Path(path), _resolve(Path(path)).parent, ())
     if check_rules:
         check_log(log)
     return log
 
 
 def _parse_file(path: str) -> Log:
-    text = read_text(path)
-    if path.endswith((".jsonl", ".json", ".ndjson")):
-        log = parse_jsonl(text, path)
-    elif path.endswith(".toml"):
-        log = parse_toml(text, path)
-    else:
+    if not path.endswith((".jsonl", ".json", ".ndjson", ".toml")):  # told by the name, before anything is read
         raise InputError("unknown log format: want a .toml or .jsonl file", path)
+    text = read_text(path)
+    log = parse_toml(text, path) if path.endswith(".toml") else parse_jsonl(text, path)
     days = log.settings.get("departure_days")
     if days is not None:
-        log = attrs.evolve(log, events=tuple(_default_deadline(e, days) for e in log.events))
+        events = []
+        for e in log.events:
+            try:
+                events.append(_default_deadline(e, days))
+            except InputError as exc:
+                raise InputError(exc.message, log.where(e.id)) from None
+        log = attrs.evolve(log, events=tuple(events))
     return log
 
 
 def _default_deadline(e: ev.Event, days: int) -> ev.Event:
     if not isinstance(e, ev.DiplomatsExpelled) or e.deadline is not None:
         return e
+    from .limits import MAX_DATE
     note = f"deadline: the log's departure_days ({days}), no source gives one"
+    if (MAX_DATE - e.date).days < days:
+        raise InputError(f"event {e.id}: [log] departure_days ({days}) puts its deadline past {MAX_DATE}, the end of "
+                         f"the calendar diplosim keeps")
     return attrs.evolve(e, deadline=e.date + datetime.timedelta(days=days), deadline_assumed=True,
                         assumed=f"{e.assumed}; {note}" if e.assumed else note)
 
@@ -265,13 +272,16 @@ def _read_chain(path: Path, root: Path, seen: tuple[Path, ...]) -> Log:
     if parent_name.strip() == "" or Path(parent_name).is_absolute() or parent_name.startswith("~"):
         raise InputError(f"[log] continues must be a path relative to this file, got {parent_name!r}", where)
     parent = path.parent / parent_name
-    real = parent.resolve()
+    try:
+        real = parent.resolve()
+    except (RuntimeError, OSError):
+        raise InputError(f"[log] continues {parent_name!r}: a loop of symbolic links", where) from None
     try:
         real.relative_to(root)
     except ValueError:
         raise InputError(f"[log] continues {parent_name!r} leads outside {root}: a log may continue only logs in "
                          f"its own folder tree", where) from None
-    here = path.resolve()
+    here = _resolve(path)
     if real == here or real in seen:
         names = " -> ".join(p.name for p in (*seen, here, real))
         raise InputError(f"[log] continues makes a cycle: {names}", where)
@@ -292,6 +302,13 @@ def _read_chain(path: Path, root: Path, seen: tuple[Path, ...]) -> Log:
     lines.update(log.lines)
     return Log(earlier.events + log.events, log.path, log.title or earlier.title, log.description, lines, files,
                earlier.chain + (str(path),), log.settings)
+
+
+def _resolve(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # a loop of symbolic links
+        raise InputError("a loop of symbolic links", str(path)) from None
 
 
 def _where_key(log: Log, key: str) -> str:
@@ -341,9 +358,8 @@ def write_log(events: Iterable[ev.Event], path: str | Path, title: str = "", des
     events = list(events)
     text = dumps_jsonl(events) if path.suffix in (".jsonl", ".json", ".ndjson") else dumps_toml(events, title,
                                                                                                  description)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    from .files import write_atomic
+    write_atomic(path, text)
 
 
 # --- where the shipped data lives -----------------------------------------------------------------------------------

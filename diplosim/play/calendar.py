@@ -66,7 +66,8 @@ from attrs import define, field, frozen
 
 from . import commands as cmd
 from ..core import events as ev
-from ..core.errors import InputError, RuleViolation
+from ..core.errors import InputError, RuleViolation, short
+from ..core.limits import MAX_DATE, env_hint, limit
 from ..core.fold import apply_in_place, settle
 from ..core.state import State
 from .measures import CAP_DEADLINE_DAYS, EXPEL_DEADLINE_DAYS, actual, as_measure, package_of, plan  # noqa: F401
@@ -76,6 +77,8 @@ from .strategies.base import seed_for
 Date = datetime.date
 
 DEFAULT_ROUND_DAYS = 7
+#: The last horizon play accepts: a year before the end of the calendar, for the deadlines counted past it.
+LATEST_HORIZON = MAX_DATE - datetime.timedelta(days=365)
 
 
 def _strategy(value: Any) -> Strategy:
@@ -85,11 +88,19 @@ def _strategy(value: Any) -> Strategy:
 def _non_negative(instance, attribute, value):
     if value is not None and value < 0:
         raise InputError(f"policy: {attribute.name} must not be negative (got {value})")
+    _at_most(attribute, value, "MAX_STEP_DAYS")
 
 
 def _positive(instance, attribute, value):
     if value is not None and value < 1:
         raise InputError(f"policy: {attribute.name} must be at least 1 (got {value})")
+    _at_most(attribute, value, "MAX_STEP_DAYS" if attribute.name.endswith("days") else "MAX_ROUNDS")
+
+
+def _at_most(attribute, value, name: str) -> None:
+    if value is not None and value > limit(name):
+        raise InputError(f"{attribute.name} must be at most {limit(name):,} (got {short(value)}) "
+                         f"{env_hint(name)}")
 
 
 @frozen
@@ -243,14 +254,20 @@ def play(state: State, policies: Mapping[str, Policy | Strategy | str] | Iterabl
     world = _world(pols, countries)
     if horizon < start:
         raise InputError(f"horizon {horizon} is before the start {start}")
+    if horizon > LATEST_HORIZON:
+        raise InputError(f"horizon {horizon}: play ends by {LATEST_HORIZON} at the latest (deadlines are counted "
+                         f"past the horizon, and the calendar ends in {MAX_DATE.year})")
+    if (horizon - start).days > limit("MAX_PLAY_DAYS"):
+        raise InputError(f"{(horizon - start).days:,} days of play from {start} to {horizon}: more than the limit "
+                         f"of {limit('MAX_PLAY_DAYS'):,} {env_hint('MAX_PLAY_DAYS')}")
     if state.last_date is not None and start < state.last_date:
         raise InputError(f"play starts on {start}, before the state's last event ({state.last_date})")
     if not 0.0 <= noise <= 1.0:
         raise InputError(f"noise must be between 0 and 1 (got {noise:g})")
     if not 0.0 <= tremble <= 1.0:
         raise InputError(f"tremble must be between 0 and 1 (got {tremble:g})")
-    if round_days < 1:
-        raise InputError(f"round_days must be at least 1 (got {round_days})")
+    if not 1 <= round_days <= limit("MAX_STEP_DAYS"):
+        raise InputError(f"round_days must be from 1 to {limit('MAX_STEP_DAYS'):,} (got {short(round_days)})")
     p = _Play(state, pols, world, start, horizon, seed, stop, round_days, noise, history, world_events,
               blocs or {}, on_round)
     if tremble:

@@ -35,7 +35,6 @@ seized).  A kept speech act whose ``resolves`` names a proposal that the edits r
 from __future__ import annotations
 
 import datetime
-import re
 from pathlib import Path
 from typing import Any
 
@@ -46,11 +45,11 @@ from ..core import errors as E
 from ..core import events as ev
 from ..core.errors import InputError, RuleViolation
 from ..core.fold import apply_in_place, fold
-from ..core.log import (data_dir, default_log_path, load_log, read_text,
-                        shipped_logs)
+from ..core.limits import MAX_SEED, env_hint, limit
+from ..core.log import data_dir, default_log_path, load_log, shipped_logs
 from ..core.state import State
 from .scenario_file import (key_line, parse_after_fork, parse_blocs, parse_countries, parse_edits,  # noqa: F401
-                            parse_policies, parse_stop, to_date)
+                            parse_policies, parse_stop, short, to_date, whole)
 from .scenario_model import AFTER_FORK, OPS, Change, Edit, Policy, Stop  # noqa: F401  (public here too)
 
 Date = datetime.date
@@ -150,6 +149,13 @@ def load_scenario(path: str | Path) -> Scenario:
 # --- parsing ----------------------------------------------------------------------------------------------------
 
 
+def _resolve(path: Path, where: str) -> Path:
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # a loop of symbolic links
+        raise InputError(f"{path.name}: a loop of symbolic links", where) from None
+
+
 def _base_path(base: str, here: Path) -> Path:
     """``real`` (the shipped record), a file relative to the scenario, or a shipped log by name (a file wins)."""
     local = here / base
@@ -159,16 +165,11 @@ def _base_path(base: str, here: Path) -> Path:
 
 
 def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
-    import tomllib
+    from ..core.files import loads_toml, read_text
 
-    text = read_text(path)
+    text = read_text(path, "scenario file")
     p = str(path)
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        reason = re.sub(r"\s*\(at line.*\)", "", str(exc))
-        raise InputError(f"malformed TOML: {reason}", f"{p}:{m.group(1)}" if m else p) from None
+    doc = loads_toml(text, p)
     unknown = sorted(set(doc) - {"scenario", "edit", "policy", "stop", "blocs"})
     if unknown:
         raise InputError(f"unknown table {unknown[0]!r} (want [scenario], [[edit]], [[policy]], [stop], [blocs])",
@@ -181,14 +182,17 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
     for key in head:
         if key not in allowed:
             raise InputError(f"unknown key {key!r} in [scenario]", f"{p}:{key_line(text, key)}")
+    for key in ("name", "title", "question", "answer", "extends"):
+        if key in head and not isinstance(head[key], str):
+            raise InputError(f"{key} must be a string (got {short(head[key])})", f"{p}:{key_line(text, key)}")
     lines = {k: key_line(text, k) for k in head}
-    here = path.resolve().parent
+    here = _resolve(path, p).parent
     name = str(head.get("name") or path.stem)
 
     # the base: another scenario (extends), a log file, or the real log
     parent = None
     if "extends" in head:
-        target = (here / str(head["extends"])).resolve()
+        target = _resolve(here / head["extends"], f"{p}:{lines['extends']}")
         where = f"{p}:{lines['extends']}"
         if str(target) in chain or target == path.resolve():
             raise InputError(f"cycle in extends: {' -> '.join(Path(c).name for c in chain + (str(path.resolve()), str(target)))}",
@@ -229,15 +233,16 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
         if not first <= fork <= last:
             raise InputError(f"fork date {fork} is outside the base log ({first} – {last})", f"{p}:{lines['fork']}")
     after_fork, rules = parse_after_fork(head.get("after_fork"), bool(doc.get("policy")), text, p)
-    compare_at = tuple(to_date(v, f"{p}:{lines.get('compare_at', 1)}", "compare_at")
-                       for v in head.get("compare_at", []))
-    seed = head.get("seed", 0)
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise InputError(f"seed must be a non-negative whole number (got {seed!r})", f"{p}:{lines.get('seed', 1)}")
+    compare_at = head.get("compare_at", [])
+    if not isinstance(compare_at, list):
+        raise InputError(f"compare_at must be a list of dates, like [2017-09-02] (got {short(compare_at)})",
+                         f"{p}:{lines['compare_at']}")
+    compare_at = tuple(to_date(v, f"{p}:{lines.get('compare_at', 1)}", "compare_at") for v in compare_at)
+    seed = whole(head.get("seed", 0), "seed", 0, MAX_SEED, f"{p}:{lines.get('seed', 1)}")
 
     noise = head.get("noise", 0.0)
     if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0.0 <= noise <= 1.0:
-        raise InputError(f"noise must be a probability between 0 and 1 (got {noise!r})",
+        raise InputError(f"noise must be a probability between 0 and 1 (got {short(noise)})",
                          f"{p}:{lines.get('noise', 1)}")
     pair = parse_countries(head.get("countries"), base_events, f"{p}:{lines.get('countries', 1)}")
     blocs = parse_blocs(doc.get("blocs", {}), text, p)
@@ -270,6 +275,13 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
                                  f"{p}:{lines.get('after_fork', 1)}")
     if policies and stop.horizon is not None and fork is not None and stop.horizon <= fork:
         raise InputError(f"horizon {stop.horizon} is not after the fork {fork}", p)
+    from .calendar import LATEST_HORIZON
+    if policies and stop.horizon is not None and stop.horizon > LATEST_HORIZON:
+        raise InputError(f"horizon {stop.horizon}: play ends by {LATEST_HORIZON} at the latest (deadlines are "
+                         f"counted past the horizon)", f"{p}:{key_line(text, 'horizon')}")
+    if policies and stop.horizon is not None and (stop.horizon - (fork or first)).days > limit("MAX_PLAY_DAYS"):
+        raise InputError(f"horizon {stop.horizon}: more than {limit('MAX_PLAY_DAYS'):,} days of play after "
+                         f"{fork or first} {env_hint('MAX_PLAY_DAYS')}", f"{p}:{key_line(text, 'horizon')}")
     return Scenario(p, name, str(head.get("title", name)), str(head.get("question", "")),
                     str(head.get("answer", "")), base_name, tuple(base_events), parent, fork, after_fork,
                     edits, policies, stop, seed, compare_at, float(noise), pair, lines, blocs, rules)

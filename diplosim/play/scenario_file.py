@@ -5,7 +5,8 @@ import datetime
 import re
 from typing import Any
 
-from ..core.errors import InputError
+from ..core.errors import InputError, short
+from ..core.limits import MAX_FIGURE, limit
 from ..core.log import event_from_dict, field_mentioned
 from .scenario_model import AFTER_FORK, OPS, Edit, Policy, Stop
 
@@ -27,14 +28,35 @@ def key_line(text: str, key: str, start: int = 1, end: int | None = None) -> int
 
 
 def to_date(value: Any, where: str, what: str) -> Date:
+    from ..core.limits import MAX_DATE, MIN_DATE
+
+    day = None
     if isinstance(value, Date) and not isinstance(value, datetime.datetime):
-        return value
-    if isinstance(value, str):
+        day = value
+    elif isinstance(value, str):
         try:
-            return Date.fromisoformat(value)
+            day = Date.fromisoformat(value)
         except ValueError:
             pass
-    raise InputError(f"{what}: bad date {value!r}, want YYYY-MM-DD", where)
+    if day is None:
+        raise InputError(f"{what}: bad date {short(value)}, want YYYY-MM-DD", where)
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise InputError(f"{what}: {day} is outside the calendar diplosim keeps ({MIN_DATE} to {MAX_DATE})", where)
+    return day
+
+
+def whole(value: Any, key: str, low: int, high: int, where: str, unit: str = "") -> int:
+    """A whole number from ``low`` to ``high`` (else InputError at ``where``)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InputError(f"{key} must be a whole number{unit} from {low:,} to {high:,} (got {short(value)})", where)
+    return value
+
+
+def _table(item: Any, header: str, where: str) -> dict:
+    if not isinstance(item, dict):
+        raise InputError(f"each {header} must be a table (write [[{header}]] and its keys), got {short(item)}",
+                         where)
+    return item
 
 
 def parse_edits(raw: Any, text: str, p: str, name: str, ids: set[str], first: Date) -> tuple[Edit, ...]:
@@ -46,12 +68,13 @@ def parse_edits(raw: Any, text: str, p: str, name: str, ids: set[str], first: Da
         start = starts[i] if i < len(starts) else 1
         end = starts[i + 1] if i + 1 < len(starts) else None
         where = f"{p}:{start}"
+        item = _table(item, "edit", where)
         extra = sorted(set(item) - {"op", "id", "events", "after", "reason"})
         if extra:
             raise InputError(f"unknown key {extra[0]!r} in [[edit]]", f"{p}:{key_line(text, extra[0], start, end)}")
         op = item.get("op")
         if op not in OPS:
-            raise InputError(f"edit op must be one of {', '.join(OPS)} (got {op!r})",
+            raise InputError(f"edit op must be one of {', '.join(OPS)} (got {short(op)})",
                              f"{p}:{key_line(text, 'op', start, end)}")
         target = item.get("id")
         if op in ("remove", "replace"):
@@ -61,9 +84,15 @@ def parse_edits(raw: Any, text: str, p: str, name: str, ids: set[str], first: Da
                 raise InputError(f"edit addresses unknown event id {target!r}",
                                  f"{p}:{key_line(text, 'id', start, end)}")
         after = item.get("after")
-        if after is not None and after not in ids:
-            raise InputError(f"insert after unknown event id {after!r}", f"{p}:{key_line(text, 'after', start, end)}")
+        if after is not None and (not isinstance(after, str) or after not in ids):
+            raise InputError(f"insert after unknown event id {short(after)}", f"{p}:{key_line(text, 'after', start, end)}")
         raw_events = item.get("events", [])
+        if not isinstance(raw_events, list):
+            raise InputError(f"events of an edit must be an array of tables: write [[edit.events]] (got "
+                             f"{short(raw_events)})", f"{p}:{key_line(text, 'events', start, end)}")
+        reason = item.get("reason", "")
+        if not isinstance(reason, str):
+            raise InputError(f"reason must be a string (got {short(reason)})", f"{p}:{key_line(text, 'reason', start, end)}")
         if op == "remove" and raw_events:
             raise InputError("a remove edit takes no events (use replace)", where)
         if op in ("replace", "insert") and not raw_events:
@@ -87,7 +116,7 @@ def parse_edits(raw: Any, text: str, p: str, name: str, ids: set[str], first: Da
             if e.id in ids and not (op == "replace" and e.id == target):
                 raise InputError(f"event id {e.id!r} is already used in the base log", ev_where)
             events.append(e)
-        out.append(Edit(op, target, tuple(events), after, str(item.get("reason", "")), start))
+        out.append(Edit(op, target, tuple(events), after, reason, start))
     return tuple(out)
 
 
@@ -101,14 +130,18 @@ def parse_policies(raw: Any, text: str, p: str) -> tuple[Policy, ...]:
     for i, item in enumerate(raw):
         start = starts[i] if i < len(starts) else 1
         end = starts[i + 1] if i + 1 < len(starts) else None
+        item = _table(item, "policy", f"{p}:{start}")
         extra = sorted(set(item) - {"country", "strategy", "params", "lag_days", "round_days", "against"})
         if extra:
             raise InputError(f"unknown key {extra[0]!r} in [[policy]]", f"{p}:{key_line(text, extra[0], start, end)}")
         country = item.get("country")
         if not isinstance(country, str) or not countries.is_known(country):
-            raise InputError(f"unknown country code {country!r} in [[policy]]",
+            raise InputError(f"unknown country code {short(country)} in [[policy]]",
                              f"{p}:{key_line(text, 'country', start, end)}")
         strategy = item.get("strategy")
+        if not isinstance(strategy, str):
+            raise InputError(f"strategy must be a strategy's name, like \"tit-for-tat\" (got {short(strategy)})",
+                             f"{p}:{key_line(text, 'strategy', start, end)}")
         params = item.get("params", {})
         if not isinstance(params, dict):
             raise InputError("params must be a table, e.g. params = { p = 0.1 }",
@@ -119,19 +152,17 @@ def parse_policies(raw: Any, text: str, p: str) -> tuple[Policy, ...]:
         except InputError as exc:
             key = "params" if params and not exc.message.startswith("unknown strategy") else "strategy"
             raise InputError(exc.message, f"{p}:{key_line(text, key, start, end)}") from None
-        lag = item.get("lag_days", 1)
-        if not isinstance(lag, int) or isinstance(lag, bool) or lag < 0:
-            raise InputError(f"lag_days must be a whole number of days >= 0 (got {lag!r})",
-                             f"{p}:{key_line(text, 'lag_days', start, end)}")
+        step = limit("MAX_STEP_DAYS")
+        lag = whole(item.get("lag_days", 1), "lag_days", 0, step, f"{p}:{key_line(text, 'lag_days', start, end)}",
+                    " of days")
         rd = item.get("round_days")
-        if rd is not None and (not isinstance(rd, int) or isinstance(rd, bool) or rd < 1):
-            raise InputError(f"round_days must be a whole number of days >= 1 (got {rd!r})",
-                             f"{p}:{key_line(text, 'round_days', start, end)}")
+        if rd is not None:
+            whole(rd, "round_days", 1, step, f"{p}:{key_line(text, 'round_days', start, end)}", " of days")
         against = item.get("against")
         if against is not None and (not isinstance(against, list) or not against or not all(
                 isinstance(c, str) and countries.is_known(c) for c in against) or len(set(against)) != len(against)):
             raise InputError(f"against must list the counterparts this policy answers, known country codes, each "
-                             f"once (got {against!r:.60})", f"{p}:{key_line(text, 'against', start, end)}")
+                             f"once (got {short(against)})", f"{p}:{key_line(text, 'against', start, end)}")
         out.append(Policy(country, str(strategy), dict(params), lag, rd, start,
                           None if against is None else tuple(against)))
     return tuple(out)
@@ -146,12 +177,12 @@ def parse_stop(raw: Any, text: str, p: str) -> Stop:
     horizon = to_date(raw["horizon"], f"{p}:{key_line(text, 'horizon')}", "horizon") if "horizon" in raw else None
     for key in ("floor", "rounds", "quiet_rounds"):
         v = raw.get(key)
-        if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < (0 if key == "floor" else 1)):
-            raise InputError(f"{key} must be a whole number {'>= 0' if key == 'floor' else '>= 1'} (got {v!r})",
-                             f"{p}:{key_line(text, key)}")
+        if v is not None:
+            whole(v, key, 0 if key == "floor" else 1, MAX_FIGURE if key == "floor" else limit("MAX_ROUNDS"),
+                  f"{p}:{key_line(text, key)}")
     closed = raw.get("embassy_closed", False)
     if not isinstance(closed, bool):
-        raise InputError(f"embassy_closed must be true or false (got {closed!r})",
+        raise InputError(f"embassy_closed must be true or false (got {short(closed)})",
                          f"{p}:{key_line(text, 'embassy_closed')}")
     return Stop(horizon, raw.get("floor"), raw.get("rounds"), closed, raw.get("quiet_rounds"))
 

@@ -20,7 +20,7 @@ from .snapshot_text import SnapshotText
 from .streams import ZERO, StreamRow
 from ..core import errors as E
 from ..core import events as ev
-from ..core.errors import DiplosimError, InputError, RuleViolation
+from ..core.errors import DiplosimError, InputError, RuleViolation, short
 from ..core.state import State
 
 Date = datetime.date
@@ -38,8 +38,11 @@ class ConcurrencyError(DiplosimError):
 
     def __init__(self, stream: str, expected: int, actual: int):
         self.stream, self.expected, self.actual = stream, expected, actual
-        super().__init__(f"stream {stream!r} is at version {actual}, not {expected}: someone else appended "
-                         f"meanwhile; read it again and retry")
+        if expected < actual:
+            why = "someone else appended meanwhile; read it again and retry"
+        else:  # a version the stream never reached: not a race, a wrong number
+            why = f"it holds {actual} event{'s' if actual != 1 else ''}, fewer than the version expected"
+        super().__init__(f"stream {stream!r} is at version {actual}, not {short(expected)}: {why}")
 
 
 def _chain(prev: bytes, stream: str, version: int, event_id: str, type_name: str, type_version: int, date: str,

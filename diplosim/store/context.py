@@ -137,8 +137,11 @@ def connect(path: str, *, must_exist: bool, readonly: bool, snapshot_every: int 
         raise InputError(f"snapshot interval must be a positive whole number, got {snapshot_every!r}")
     # Read-only use opens the file read-write when it may (and never writes): only a read-write connection can
     # remove the write-ahead log and its index when it closes; a read-only one leaves them behind.
-    mode = "rwc" if create else ("rw" if not readonly or os.access(p, os.W_OK) and os.access(
-        p.absolute().parent, os.W_OK) else "ro")
+    writable = os.access(p, os.W_OK) and os.access(p.absolute().parent, os.W_OK)
+    if not create and not readonly and not writable:
+        raise ctx.fail("the store cannot be written (a read-only file or folder, or read-only media): commands that "
+                       "only read it work; to change it, copy it to a place you can write")
+    mode = "rwc" if create else ("rw" if not readonly or writable else "ro")
     uri = f"file:{quote(str(p.absolute()))}?mode={mode}"
     try:
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout)
@@ -146,6 +149,8 @@ def connect(path: str, *, must_exist: bool, readonly: bool, snapshot_every: int 
         raise ctx.fail(f"cannot open: {exc}") from None
     try:
         meta = schema.create(conn, snapshot_every or schema.DEFAULT_SNAPSHOT_EVERY) if create else None
+        if meta is None and mode == "ro":
+            conn, meta = _read_only(conn, p, uri, timeout, ctx)
         if meta is None:  # an existing store, or one another process created meanwhile
             meta = schema.check(conn, ctx.fail)
         if not readonly:
@@ -162,6 +167,25 @@ def connect(path: str, *, must_exist: bool, readonly: bool, snapshot_every: int 
         raise ctx.damaged(exc) from None
     ctx.conn, ctx.meta, ctx.snapshot_every = conn, meta, schema.snapshot_every(meta)
     return ctx
+
+
+def _read_only(conn: sqlite3.Connection, p: Path, uri: str, timeout: float,
+               ctx: Context) -> tuple[sqlite3.Connection, dict[str, str]]:
+    """The meta of a store opened read-only.  A store in write-ahead-log mode on read-only media (or in a folder one
+    may not write) cannot be opened so: SQLite needs to create the log's index beside it.  Then, if no changes wait
+    in the log, the file is opened as immutable: read as it stands, with no index and no lock."""
+    try:
+        return conn, schema.check(conn, ctx.fail)
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorcode", sqlite3.SQLITE_CANTOPEN) & 0xFF != sqlite3.SQLITE_CANTOPEN:
+            raise
+    conn.close()
+    wal = Path(str(p) + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise ctx.fail("the store is on read-only media (or in a folder you cannot write) and its write-ahead log "
+                       f"({wal.name}) holds changes not yet merged: open it once where it can be written")
+    conn = sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None, timeout=timeout)
+    return conn, schema.check(conn, ctx.fail)
 
 
 @contextmanager
