@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from diplosim.core import events as ev
 from diplosim.core.errors import InputError
 from diplosim.core.fold import fold
-from diplosim.play.calendar import CAP_DEADLINE_DAYS, EXPEL_DEADLINE_DAYS, Policy, Stop, play
+from diplosim.play.calendar import Policy, Stop, play
 from diplosim.play.strategies import REGISTRY, Measure, get
 
 d = datetime.date
@@ -52,7 +52,7 @@ def test_tit_for_tat_answers_history_in_kind_after_its_lag():
     state, r = one_sided("tit-for-tat", other_moves=[12], lag_days=3)
     [e] = list(r)
     assert e.type == "DiplomatsExpelled" and e.count == 12 and e.date == START + datetime.timedelta(days=3)
-    assert e.deadline == e.date + datetime.timedelta(days=EXPEL_DEADLINE_DAYS)
+    assert e.deadline == e.date + datetime.timedelta(days=7)       # README: the date + 7 days
     assert e.generated_by == "tit-for-tat (USA)" and not e.sources
     assert [x.outcome for x in r.rounds[:2]] == ["expel 12", "restraint"]
     assert r.stopped == "horizon 2020-03-01 reached"
@@ -77,7 +77,7 @@ def test_properties_posts_caps_and_sanctions_are_clamped_to_what_is_possible():
     assert "only 2 open" in r[0].note and r.rounds[1].outcome == "restraint: nothing possible"
     _, r = one_sided(get("always-hostile", kind="cap", size=40), horizon=d(2020, 1, 8))
     [cap] = list(r)                      # a second cap at 40 changes nothing: restraint, said so
-    assert cap.cap == 40 and cap.deadline == START + datetime.timedelta(days=CAP_DEADLINE_DAYS)
+    assert cap.cap == 40 and cap.deadline == START + datetime.timedelta(days=30)   # README: the date + 30 days
     assert "capped at 40 already" in r.rounds[1].note
     _, r = one_sided(get("always-hostile", kind="sanction", size=2), horizon=d(2020, 1, 8))
     assert [[t.name for t in e.targets] for e in r] == [["RUS entity 1", "RUS entity 2"],
@@ -130,14 +130,15 @@ def test_pending_moves_at_the_horizon_are_reported_not_emitted():
     assert not r and len(r.pending) == 3 and all(p.outcome == "not in effect when play stopped" for p in r.pending)
 
 
-def test_same_seed_same_play_and_noise_matters():
+def test_same_seed_same_play_and_another_seed_another():
+    # in one process; tests/test_play_rules.py plays the same seed in two processes, and measures the rate of
+    # misperception that noise gives
     kw = dict(noise=0.3, horizon=d(2020, 6, 30))
     _, a = _two("generous-tit-for-tat", "random", seed=5, **kw)
     _, b = _two("generous-tit-for-tat", "random", seed=5, **kw)
     _, c = _two("generous-tit-for-tat", "random", seed=6, **kw)
     assert list(a) == list(b) and [x.row() for x in a.rounds] == [x.row() for x in b.rounds]
     assert [x.row() for x in a.rounds] != [x.row() for x in c.rounds]
-    assert any(x.misperceived for x in a.rounds)
 
 
 @pytest.mark.parametrize("kw, fragment", [

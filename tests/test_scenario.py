@@ -374,19 +374,55 @@ def test_bad_policies_name_the_line(tmp_path, name):
 
 
 def test_the_answers_readme_gives_for_the_played_scenarios():
-    """The figures in README's table of shipped scenarios (docs/readme/30-scenarios.md)."""
+    """The figures in README's table of shipped scenarios (docs/readme/30-scenarios.md), derived from the rules of
+    play and the state at the fork rather than copied: each side decides every 7 days and its move takes effect 3
+    days later; play stops at the first move that leaves a mission surely below 100."""
+    gen = lambda r: [(e.date, e.actor, e.type, getattr(e, "count", None)) for e in r.events if e.id in r.generated]
+    week = datetime.timedelta(days=7)
+
+    # us-answers-cap-2017.  At the fork (28 July 2017) Russia has 455 in the US; the US has 1,210 in Russia, capped
+    # at 455 by 1 September (755 to leave).  The US escalator answers a cap with the top rung, an expulsion of 100,
+    # every round: n rounds until 455 - 100 n < 100.  Its first move takes effect on 1 August.  Russia (tit-for-tat)
+    # answers the US's last measure of the history first (sanctions on 9 targets), then each US expulsion a week
+    # after it: the US expulsions of 1 and 8 August are answered on 8 and 15 August; the one decided with the US's
+    # last round (effect on the day play stops) never takes effect.
     r = Scenario.from_toml(SCENARIOS / "us-answers-cap-2017.toml").run()
-    assert max(e.date for e in r.events) == d("2017-08-22") and "(55 after departures)" in r.stop_reason
+    n = next(k for k in range(1, 10) if 455 - 100 * k < 100)                                  # 4
+    first = d("2017-08-01")
+    us = [(first + k * week, "USA", "DiplomatsExpelled", 100) for k in range(n)]
+    russia = [(first, "RUS", "SanctionsImposed", None)] + [(first + k * week, "RUS", "DiplomatsExpelled", 100)
+                                                           for k in range(1, n - 1)]
+    assert sorted(gen(r)) == sorted(us + russia)
+    assert max(e.date for e in r.events) == first + (n - 1) * week == d("2017-08-22")
+    assert r.stop_reason == f"the RUS mission in USA fell below 100 ({455 - 100 * n} after departures)"
     s = r.state_at(d("2017-09-02"))
-    assert (s.missions["RUS", "USA"].staff, s.missions["USA", "RUS"].staff) == (55, 255)
+    # every US expulsion ordered leaves within 7 days; the cap's 755 leave by 1 September and Russia's expulsions
+    # leave on top of them (they were ordered after the cap)
+    assert (s.missions["RUS", "USA"].staff, s.missions["USA", "RUS"].staff) \
+        == (455 - 100 * n, 1210 - 755 - 100 * (n - 2)) == (55, 255)
+
+    # tit-for-tat-spiral-2016.  At the fork (30 December 2016) Russia has 455 in the US (490 less the 35 expelled),
+    # the US 1,210 in Russia.  The edit has Russia expel 35 on 30 December; the US's last measure of the history is
+    # its sanctions on 9 targets.  Each side answers the other's previous move, so they fall out of phase: the US
+    # expels 35 on 3 January and every 14 days, sanctions 9 targets in the weeks between; Russia the other way round.
+    # The n-th US expulsion with 455 - 35 n < 100 stops play; by then Russia has expelled 35 n times (the edit's and
+    # n - 1 in play) and each side has sanctioned 9 targets n times (the US's first time is its real act).
     r = Scenario.from_toml(SCENARIOS / "tit-for-tat-spiral-2016.toml").run()
-    assert max(e.date for e in r.events) == d("2017-05-23")
+    n = next(k for k in range(1, 20) if 455 - 35 * k < 100)                                   # 11
+    first = d("2017-01-03")
+    us = [(first + 2 * k * week, "USA", "DiplomatsExpelled", 35) for k in range(n)] + \
+         [(first + (2 * k + 1) * week, "USA", "SanctionsImposed", None) for k in range(n - 1)]
+    russia = [(first + 2 * k * week, "RUS", "SanctionsImposed", None) for k in range(n)] + \
+             [(first + (2 * k + 1) * week, "RUS", "DiplomatsExpelled", 35) for k in range(n - 1)]
+    assert sorted(gen(r)) == sorted(us + russia)
+    assert max(e.date for e in r.events) == first + 2 * (n - 1) * week == d("2017-05-23")
     s = r.state_at(d("2017-09-02"))
-    assert (s.missions["RUS", "USA"].staff, s.missions["USA", "RUS"].staff) == (70, 825)
+    assert (s.missions["RUS", "USA"].staff, s.missions["USA", "RUS"].staff) == (455 - 35 * n, 1210 - 35 * n) \
+        == (70, 825)
     by_imposer = {}
     for x in s.sanctions.values():
         by_imposer[x.imposer] = by_imposer.get(x.imposer, 0) + 1
-    assert by_imposer == {"USA": 99, "RUS": 99}
+    assert by_imposer == {"USA": 9 * n, "RUS": 9 * n} == {"USA": 99, "RUS": 99}
 
 
 def test_a_shipped_scenario_runs_by_name_from_any_directory(tmp_path):

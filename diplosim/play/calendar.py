@@ -281,8 +281,9 @@ class _Play:
     def __init__(self, state, pols, world, start, horizon, seed, stop, round_days, noise, history, world_events,
                  blocs, on_round):
         self.s = state.copy()
-        if self.s.seen_ids is None:
-            self.s.seen_ids = set()
+        history = list(history)
+        if self.s.seen_ids is None:  # a state without its memory of ids (a store's): the history's are the known ones
+            self.s.seen_ids = {e.id for e in history}
         self.pols, self.world, self.start, self.horizon, self.stop = pols, world, start, horizon, stop
         self.noise, self.on_round, self.blocs = noise, on_round, {k: frozenset(v) for k, v in blocs.items()}
         self.in_play = frozenset(world)
