@@ -41,8 +41,14 @@ def test_replay_json_has_every_step_and_the_final_state(real_log):
     ids = [st["event"]["id"] for st in doc["steps"] if st["event"]]
     assert ids == [e.id for e in real_log]
     deadlines = [st for st in doc["steps"] if st["event"] is None]
-    assert [st["date"] for st in deadlines] == ["2017-01-01"]
-    assert doc["state"]["as_of"] == real_log.events[-1].date.isoformat()
+    # by default the replay runs on to the day after the last deadline: the cap's 755 leave on 2017-09-01's end
+    assert [st["date"] for st in deadlines] == ["2017-01-01", "2017-08-01", "2017-09-01"]
+    assert doc["state"]["as_of"] == doc["until"] == "2017-09-02"
+    assert "2017-09-01, the last deadline" in doc["until_reason"]
+    mission = next(m for m in doc["state"]["missions"] if (m["sending"], m["host"]) == ("USA", "RUS"))
+    assert (mission["staff"], mission["pending_departures"]) == (455, 0)
+    until = json.loads(ok("replay", "--log", str(REAL_LOG), "--format", "json", "--until", "2017-07-30"))
+    assert until["state"]["as_of"] == until["until"] == real_log.events[-1].date.isoformat()
 
 
 def test_state_tables_at_a_date():

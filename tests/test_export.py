@@ -18,7 +18,8 @@ from gen import event_of, valid_logs
 from diplosim.analysis.cameo import table
 from diplosim.core import events as ev
 from diplosim.core.errors import InputError
-from diplosim.analysis.exports import COLUMNS, dumps, export_rows, import_file, read_rows, rows_to_events
+from diplosim.analysis.exports import COLUMNS, dumps, export_rows, read_rows, rows_to_events
+from diplosim.analysis.import_events import import_file
 from diplosim.core.fold import fold
 from diplosim.core.log import load_log
 

@@ -29,7 +29,7 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import attrs
 from attrs import frozen
@@ -236,7 +236,9 @@ def _int(value: Any, what: str) -> int | None:
         return value
     text = str(value).strip()
     if not re.fullmatch(r"\d+", text):
-        raise InputError(f"bad {what} {text!r}: want a whole number")
+        raise InputError(f"bad {what} {text!r:.40}: want a whole number")
+    if len(text) > 18:  # past any count (and past what Python reads, at 4300 digits)
+        raise InputError(f"bad {what}: a number of {len(text)} digits")
     return int(text)
 
 
@@ -297,7 +299,7 @@ def _data(value: Any, what: str) -> dict[str, Any]:
     return value
 
 
-def read_rows(path: str | Path) -> list[Row]:
+def read_rows(path: str | Path, progress: "Progress | None" = None) -> list[Row]:
     """Read an event-data file (``.tsv``/``.txt`` tab-separated, ``.csv``, ``.jsonl``), every row checked.
 
     The first line of a TSV or CSV file is its header; lines starting with ``#`` are skipped.  The first problem
@@ -321,14 +323,41 @@ def read_rows(path: str | Path) -> list[Row]:
     head_line, header = records[0]
     cols = _columns(header, f"{name}:{head_line}")
     rows = []
-    for n, cells in records[1:]:
-        if len(cells) != len(header):
-            raise InputError(f"malformed row: {len(cells)} fields, the header has {len(header)}", f"{name}:{n}")
-        try:
-            rows.append(_row(dict(zip(header, cells)), cols, n))
-        except InputError as exc:
-            raise InputError(exc.message, f"{name}:{n}") from None
+    with _Ticker(progress, len(records) - 1, "reading rows") as tick:
+        for n, cells in records[1:]:
+            if len(cells) != len(header):
+                raise InputError(f"malformed row: {len(cells)} fields, the header has {len(header)}", f"{name}:{n}")
+            try:
+                rows.append(_row(dict(zip(header, cells)), cols, n))
+            except InputError as exc:
+                raise InputError(exc.message, f"{name}:{n}") from None
+            tick()
     return rows
+
+
+#: ``progress(total, unit, desc)``: a progress bar (with ``update(n)`` and ``close()``) or None.
+Progress = Callable[[int, str, str], Any]
+
+
+class _Ticker:
+    """A bar from ``progress`` (if any) moved every 1000 ticks, closed at the end of the block."""
+
+    def __init__(self, progress: Progress | None, total: int, desc: str):
+        self.bar = progress(total, "row", desc) if progress is not None else None
+        self.n = 0
+
+    def __enter__(self):
+        return self if self.bar is not None else (lambda: None)
+
+    def __call__(self) -> None:
+        self.n += 1
+        if self.n % 1000 == 0:
+            self.bar.update(1000)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.update(self.n % 1000)
+            self.bar.close()
 
 
 def _records(text: str, delimiter: str, name: str) -> list[tuple[int, list[str]]]:
@@ -485,7 +514,8 @@ def _refs(row: Row, source_file: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def rows_to_events(rows: list[Row], base: Iterable[ev.Event], source_file: str) -> list[ev.Event]:
+def rows_to_events(rows: list[Row], base: Iterable[ev.Event], source_file: str,
+                   progress: Progress | None = None) -> list[ev.Event]:
     """The rows as events appended after ``base``: rows in date order (stable), each read against the state
     before it and checked by the fold.  Any problem raises InputError naming ``file:line``; nothing is returned
     half-done."""
@@ -497,77 +527,22 @@ def rows_to_events(rows: list[Row], base: Iterable[ev.Event], source_file: str) 
         apply_in_place(s, e)
     known = set(s.seen_ids or ())
     out = []
-    for row in sorted(rows, key=lambda r: r.date):
-        where = f"{source_file}:{row.line}"
-        try:
-            e = row_to_event(row, s, source_file)
-            if e.id in known:
-                raise InputError(f"event id {e.id!r} is in the target already (was this file imported before?)")
-            if s.last_date is not None and row.date < s.last_date:
-                raise InputError(f"row dated {row.date} comes before the target's last event ({s.last_date}): "
-                                 f"imported events are appended, so they must not be older")
-            check_event(e)
-            apply_in_place(s, e)
-        except InputError as exc:
-            raise InputError(exc.message, where) from None
-        except RuleViolation as exc:
-            raise InputError(str(exc), where) from None
-        out.append(e)
+    with _Ticker(progress, len(rows), "checking rows") as tick:
+        for row in sorted(rows, key=lambda r: r.date):
+            where = f"{source_file}:{row.line}"
+            try:
+                e = row_to_event(row, s, source_file)
+                if e.id in known:
+                    raise InputError(f"event id {e.id!r} is in the target already (was this file imported before?)")
+                if s.last_date is not None and row.date < s.last_date:
+                    raise InputError(f"row dated {row.date} comes before the target's last event ({s.last_date}): "
+                                     f"imported events are appended, so they must not be older")
+                check_event(e)
+                apply_in_place(s, e)
+            except InputError as exc:
+                raise InputError(exc.message, where) from None
+            except RuleViolation as exc:
+                raise InputError(str(exc), where) from None
+            out.append(e)
+            tick()
     return out
-
-
-# --- writing into a log or a store ------------------------------------------------------------------------------------
-
-STORE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
-LOG_SUFFIXES = (".toml", ".jsonl", ".json", ".ndjson")
-
-
-def import_file(path: str | Path, into: str | Path, stream: str | None = None) -> list[ev.Event]:
-    """Import the rows of ``path`` into a log file (``.toml``/``.jsonl``, created if missing) or a store
-    (``.db``): all or nothing.  The events are appended after the target's own; returns the new events."""
-    from ..core.files import check_writable, write_atomic
-
-    into = Path(into)
-    if into.suffix not in STORE_SUFFIXES + LOG_SUFFIXES:
-        raise InputError("unknown target: want a log file (.toml, .jsonl) or a store (.db)", str(into))
-    if into.suffix in LOG_SUFFIXES or not into.exists():
-        check_writable(into)  # before the rows are read: a bad path costs nothing
-    rows = read_rows(path)
-    if into.suffix in STORE_SUFFIXES:
-        return _into_store(rows, str(path), into, stream)
-    from ..core.log import dumps_jsonl, dumps_toml, load_log, read_text
-
-    old_text, base = "", []
-    if into.exists():
-        old_text = read_text(into)
-        base = list(load_log(into).events)
-    new = rows_to_events(rows, base, str(path))
-    if into.suffix == ".toml":
-        title = "" if old_text else f"Imported from {Path(path).name}"
-        added = dumps_toml(new, title=title)
-    else:
-        added = dumps_jsonl(new)
-    sep = "\n" if old_text and into.suffix == ".toml" else ""
-    if old_text and not old_text.endswith("\n"):
-        sep = "\n" + sep
-    write_atomic(into, old_text + sep + added)
-    return new
-
-
-def _into_store(rows: list[Row], source_file: str, into: Path, stream: str | None) -> list[ev.Event]:
-    from ..store.facade import open_store
-
-    if not into.exists():
-        # check everything before the store file is created, so a bad file leaves no empty store behind
-        new = rows_to_events(rows, [], source_file)
-        with open_store(into) as store:
-            store.append(stream or store.default_stream(), new, expected_version=0)
-        return new
-    with open_store(into, must_exist=True) as store:
-        name = stream or store.default_stream()
-        version = store.version(name)
-        base = list(store.read(name)) if version else []
-        new = rows_to_events(rows, base, source_file)
-        if new:
-            store.append(name, new, expected_version=version)  # someone else appended meanwhile: nothing written
-    return new

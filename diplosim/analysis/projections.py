@@ -244,6 +244,28 @@ def replay_steps(events: Iterable[ev.Event], until: datetime.date | None = None)
     s.as_of = end
 
 
+def last_deadline(events: Iterable[ev.Event]) -> datetime.date | None:
+    """The last day the log sets something in motion for: a deadline to leave or to meet a cap, or the day a
+    closure takes effect (None if there is none)."""
+    days = [d for e in events for d in (getattr(e, "deadline", None), getattr(e, "effective", None))
+            if d is not None]
+    return max(days, default=None)
+
+
+def replay_end(events: list[ev.Event]) -> tuple[datetime.date | None, str]:
+    """Where a replay with no ``until`` ends, and why: the day after the last deadline the log sets in motion (so
+    that the people ordered out have left and the closures have taken effect), or the last event's date."""
+    if not events:
+        return None, ""
+    last = events[-1].date
+    deadline = last_deadline(events)
+    if deadline is None or deadline < last:
+        return last, f"Replayed to {last}, the last event's date"
+    end = deadline + datetime.timedelta(days=1)
+    return end, (f"Replayed to {end}, the day after {deadline}, the last deadline the log sets in motion; "
+                 f"--until DATE stops elsewhere")
+
+
 def clock_text(step: Step) -> str:
     """What a clock step did, in one line."""
     if step.took_effect:  # the changes under it say what each act did
@@ -308,7 +330,7 @@ def state_tables(s: State) -> list[Table]:
         Table("missions", "Missions", missions, columns, notes),
         Table("posts", "Posts", posts, ["sending", "host", "name", "kind", "status", "since"], []),
         Table("properties", "Properties", properties,
-              ["name", "owner", "host", "kind", "status", "since", "event_id"], []),
+              ["id", "name", "owner", "host", "kind", "status", "since"], []),
         Table("sanctions", "Sanctions", _sanction_cells(s),
               ["imposer", "target", "target_kind", "target_country", "measures", "since"], []),
         Table("open", "Open proposals and threats", open_rows(s), ["event_id", "kind", "date", "actor", "target"],

@@ -22,6 +22,10 @@ and lets you fork the real course into what-if scenarios and play response strat
 
 Start with:  diplosim replay            (the US–Russia sequence, December 2016 – July 2017)
              diplosim state --at 2017-08-15
+
+Bad input of any kind gets one line naming the file and line or the argument, exit code 2, and nothing is
+written.  Sizes and counts no honest use reaches are refused (each option says its limit); raise one for a big
+run with DIPLOSIM_MAX_<NAME>=N (README, "Bad input and limits").
 """
 
 

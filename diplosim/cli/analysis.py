@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import (OneLineParser, add_format, add_log, date_arg, positive_arg, print_json, print_rows,
+from .common import (OneLineParser, add_format, add_log, date_arg, most, positive_arg, print_json, print_rows,
                      probability_arg, seed_arg, subparser, whole_arg)
 
 DEFAULT_PANELS, MAX_PANELS = 8, 16  # as in analysis.plot_staffing (not imported here: matplotlib is loaded lazily)
@@ -53,7 +53,7 @@ def register(sub) -> None:
     p.add_argument("--match", metavar="S1,S2", help="instead of a log: play a match of two strategies and show "
                    "the index per round (a hostile move counts as an expulsion, CAMEO 174)")
     p.add_argument("--rounds", type=whole_arg(1, "MAX_ROUNDS"), default=50, metavar="N",
-                   help="with --match: rounds (default 50; at most 1,000,000)")
+                   help=f"with --match: rounds (default 50; {most('MAX_ROUNDS')})")
     p.add_argument("--noise", type=probability_arg, default=0.0, metavar="P", help="with --match: noise (default 0)")
     p.add_argument("--seed", type=seed_arg, default=0, help="with --match: seed (default 0)")
     p.add_argument("--half-life", type=positive_arg, default=None, metavar="H",
@@ -123,9 +123,10 @@ def register(sub) -> None:
                    help="with --of: the N most active countries (default 40)")
     q.add_argument("--strategies", metavar="S1,S2,...", help="a tournament: strategy names (diplosim strategies)")
     q.add_argument("--rounds", type=whole_arg(1, "MAX_ROUNDS"), default=200, metavar="N",
-                   help="rounds per match (default 200; at most 1,000,000)")
+                   help=f"rounds per match (default 200; {most('MAX_ROUNDS')})")
     q.add_argument("--repetitions", type=whole_arg(1, "MAX_REPETITIONS"), default=5, metavar="N",
-                   help="matches per pair (default 5; at most 1,000,000; rounds x matches at most 1,000,000,000)")
+                   help=f"matches per pair (default 5; {most('MAX_REPETITIONS')}; rounds x matches "
+                        f"{most('MAX_TOTAL_ROUNDS')})")
     q.add_argument("--noise", type=probability_arg, default=0.0, metavar="P", help="probability a move is flipped")
     q.add_argument("--seed", type=seed_arg, default=0, help="seed (default 0): same seed, same figure")
     q.add_argument("--out", "-o", required=True, metavar="FILE", help="the image: .png or .svg")
@@ -216,9 +217,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from ..analysis.exports import import_file
+    from ..analysis.import_events import import_file
 
-    new = import_file(args.file, args.into, args.stream)
+    from .common import progress_bar
+    new = import_file(args.file, args.into, args.stream,
+                      progress=lambda total, unit, desc: progress_bar(desc, total, unit))
     measures = sum(1 for e in new if e.category == "measure")
     records = sum(1 for e in new if e.category == "record")
     print(f"imported {len(new)} events from {args.file} into {args.into}: {measures} change the state, "

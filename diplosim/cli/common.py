@@ -73,6 +73,21 @@ def _hint(high: int | str | None) -> str:
     return ""
 
 
+def most(name: str) -> str:
+    """``at most N`` for the help of an option a raisable limit bounds (the limit in force, as the environment sets
+    it)."""
+    from ..core.errors import InputError
+    from ..core.limits import DEFAULTS, limit
+    try:
+        return f"at most {limit(name):,}"
+    except InputError:  # a bad DIPLOSIM_ variable is reported when the option is used
+        return f"at most {DEFAULTS[name]:,}"
+
+
+#: For the help of a --seed option.
+SEED_HELP = "a whole number from 0 to 2^63-1"
+
+
 def seed_arg(text: str) -> int:
     """An argparse type: a seed, a whole number from 0 to 2**63 - 1."""
     from ..core.limits import MAX_SEED
@@ -165,6 +180,29 @@ def load_state(args: argparse.Namespace, at: datetime.date | None = None):
             return store.state_at(args.stream or store.default_stream(), at)
     from ..core.fold import fold
     return fold(load_events(args), until=at)
+
+
+def progress_bar(desc: str | None = None, total: int | None = None, unit: str = "event", *, force: bool = False):
+    """A progress bar on stderr (tqdm) when stderr is a terminal or ``force``, else None (nothing is shown)."""
+    if not (force or sys.stderr.isatty()):
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    scale = {"unit_scale": True, "unit_divisor": 1024} if unit == "B" else {}
+    return tqdm(total=total, file=sys.stderr, unit=unit, desc=desc, leave=False, **scale)
+
+
+def progress_of(bar):
+    """A ``progress(done, total)`` callback that moves ``bar`` (None: no callback)."""
+    if bar is None:
+        return None
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+    return update
 
 
 def example(text: str) -> str:

@@ -71,22 +71,24 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if args.since and args.until and args.since > args.until:
         from ..core.errors import InputError
         raise InputError(f"the period is empty: --since {args.since} is after --until {args.until}")
-    events = load_events_or_real(args)
-    from ..analysis.projections import replay_steps
-    steps = list(replay_steps(events, args.until))
+    events = list(load_events_or_real(args))
+    from ..analysis.projections import replay_end, replay_steps
+    until, why = (args.until, f"Replayed to {args.until} (--until)") if args.until else replay_end(events)
+    steps = list(replay_steps(events, until))
     final = steps[-1]["state"] if steps else None
     if args.since:
         steps = [st for st in steps if st["date"] >= args.since]
     if final is None:
         from ..core.state import State
         final = State()
-    final.as_of = args.until or final.last_date
+    final.as_of = until or final.last_date
     if args.format == "json":
         print_json({
             "steps": [{"date": st["date"].isoformat(),
                        "event": event_to_dict(st["event"], dates_as_text=True) if st["event"] else None,
                        **({"clock": st["clock"]} if st["clock"] else {}),
                        "changes": st["changes"]} for st in steps],
+            "until": until.isoformat() if until else None, "until_reason": why or None,
             "state": state_json(final),
         })
         return 0
@@ -99,6 +101,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
             out.write(f"{e.date}  {e.id}  [{e.type}] {e.actor}→{e.target or '-'}: {describe(e)}\n")
         for change in st["changes"]:
             out.write(f"    • {change}\n")
+    if why and not args.until:
+        out.write(f"{why}\n")
     if not args.steps_only:
         out.write("\n" + render_state(final, args.format if args.format != "csv" else "simple") + "\n")
     return 0
@@ -167,11 +171,30 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         return 0
     rows = timeline_rows(events)
     columns = ["date", "actor", "target", "type", "cameo", "goldstein", "what", "sources"]
+    if args.format == "csv":
+        print_rows(rows, "csv", ["date", "id"] + columns[1:])
+        return 0
     if not args.wide:  # wrapping for the terminal lives in cli.terminal (the analysts' side)
         from .terminal import fit, width
         rows = fit(rows, columns, args.format, width())
-    print_rows(rows, args.format, columns)
+    print_rows(with_ids(rows, args.format, args.wide), args.format, columns[:-2] + ["id / what", "sources"])
     return 0
+
+
+def with_ids(rows: list[dict], fmt: str, wide: bool) -> list[dict]:
+    """Each event's id, in brackets, above what happened (before it on one line with --wide, or in a format that
+    keeps a cell on one line): the id that scenario edits, --resolves and explain name.  An id longer than the
+    column the text was wrapped to breaks at its hyphens."""
+    import textwrap
+
+    from tabulate import multiline_formats
+
+    from .terminal import ONE_LINE
+    if wide or fmt not in multiline_formats or fmt in ONE_LINE:
+        return [{**r, "id / what": f"[{r['id']}] {r['what']}"} for r in rows]
+    room = max((len(line) for r in rows for line in str(r["what"]).splitlines()), default=0)
+    return [{**r, "id / what": textwrap.fill(f"[{r['id']}]", max(room, 14), break_on_hyphens=True) + "\n" + r["what"]}
+            for r in rows]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

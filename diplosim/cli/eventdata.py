@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import date_arg, print_json, print_rows, subparser
+from .common import date_arg, print_json, print_rows, progress_bar, subparser
 
 
 def register(sub) -> None:
@@ -34,15 +34,7 @@ def register(sub) -> None:
 
 
 def _progress(total: int, unit: str, desc: str):
-    """A progress bar on stderr when it is a terminal (tqdm), else None."""
-    if not sys.stderr.isatty():
-        return None
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        return None
-    scale = {"unit_scale": True, "unit_divisor": 1024} if unit == "B" else {}
-    return tqdm(total=total, file=sys.stderr, unit=unit, desc=desc, leave=False, **scale)
+    return progress_bar(desc, total, unit)
 
 
 def _dyad(text: str) -> tuple[str, str]:

@@ -5,18 +5,11 @@ from __future__ import annotations
 import argparse
 
 from ..core.limits import MAX_FIGURE
-from .common import (add_format, add_log, date_arg, list_arg, print_json, print_rows, probability_arg, seed_arg,
+from .common import (add_format, add_log, date_arg, list_arg, most, print_json, print_rows, probability_arg, seed_arg,
                      subparser, whole_arg)
 
 COLUMNS = ["rank", "strategy", "points", "kind_accuracy", "size_error", "timing_error_days", "acts_missed", "acts",
            "tremble", "loglik", "weight", "weight_se", "tied_with"]
-# the default limits (diplosim.core.limits.DEFAULTS), for the help: the limits are read when used
-#: Bootstrap draws above this are refused (each draw refits the mixture).
-MAX_BOOTSTRAP = 10_000
-#: Runs of a coalition sweep above this (cells x runs) are refused: each is a year of play.
-MAX_RUNS = 1_000_000
-#: Days of play above this are refused.
-MAX_DAYS = 36_500
 
 
 def register(sub) -> None:
@@ -31,9 +24,9 @@ def register(sub) -> None:
     p.add_argument("--strategies", metavar="NAMES", help="comma-separated strategies (name or name:key=value; "
                    "default: every deterministic one)")
     p.add_argument("--round-days", type=whole_arg(1, "MAX_STEP_DAYS"), default=7, metavar="N",
-                   help="days between decision points (default 7; at most 3,650)")
+                   help=f"days between decision points (default 7; {most('MAX_STEP_DAYS')})")
     p.add_argument("--bootstrap", type=whole_arg(0, "MAX_BOOTSTRAP"), default=200, metavar="N",
-                   help=f"bootstrap draws for the mixture's standard errors (default 200, at most {MAX_BOOTSTRAP:,})")
+                   help=f"bootstrap draws for the mixture's standard errors (default 200, {most('MAX_BOOTSTRAP')})")
     p.add_argument("--seed", type=seed_arg, default=1, metavar="N", help="seed of the bootstrap (default 1)")
     add_format(p)
     p.set_defaults(handler=cmd_fit)
@@ -48,14 +41,14 @@ def register(sub) -> None:
     p.add_argument("--thresholds", type=list_arg(whole_arg(), distinct=True), default=[1, 2, 4], metavar="N,N,...",
                    help="how many allies must have acted before an ally joins (default 1,2,4)")
     p.add_argument("--runs", type=whole_arg(1, "MAX_COALITION_RUNS"), default=20, metavar="N",
-                   help=f"runs per cell (default 20; at most {MAX_RUNS:,} in all)")
+                   help=f"runs per cell (default 20; {most('MAX_COALITION_RUNS')} in all)")
     p.add_argument("--seed", type=seed_arg, default=0, metavar="N", help="seed (default 0)")
     p.add_argument("--staff", type=whole_arg(1, MAX_FIGURE), default=60, metavar="N",
                    help="people in every mission at the start (default 60)")
     p.add_argument("--opening", type=whole_arg(1, MAX_FIGURE), default=5, metavar="N",
                    help="people the first ally expels on day 0 (default 5)")
     p.add_argument("--days", type=whole_arg(1, "MAX_PLAY_DAYS"), default=365, metavar="N",
-                   help=f"days of play (default 365; at most {MAX_DAYS:,})")
+                   help=f"days of play (default 365; {most('MAX_PLAY_DAYS')})")
     p.add_argument("--tremble", type=probability_arg, default=0.02, metavar="P",
                    help="chance that a decision comes out the other way (default 0.02)")
     p.add_argument("--target-strategy", default=None, metavar="SPEC",

@@ -21,7 +21,7 @@ def register(sub) -> None:
     p.add_argument("--out", "-o", required=True, metavar="FILE", help="the page to write (.html)")
     p.add_argument("--title", metavar="TEXT", help="the page's title (default: the log's title)")
     p.add_argument("--max-dates", type=whole_arg(2, 100_000), default=None, metavar="N",
-                   help="precompute the state on at most N dates (default 400, at most 100,000); a longer log is "
+                   help="precompute the state on at most N dates (default 400; N at most 100,000); a longer log is "
                         "sampled")
     p.add_argument("--half-life", type=positive_arg, default=None, metavar="DAYS",
                    help="half-life of the escalation index in days (default 30)")

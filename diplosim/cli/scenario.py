@@ -4,7 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import OneLineParser, add_format, date_arg, print_json, print_rows, seed_arg, subparser, whole_arg
+from .common import (OneLineParser, add_format, date_arg, most, print_json, print_rows, progress_bar, seed_arg,
+                     subparser, whole_arg)
 
 
 def register(sub) -> None:
@@ -38,7 +39,7 @@ def register(sub) -> None:
     q.add_argument("--all", action="store_true", help="show every compared row, not only those that differ")
     q.add_argument("--seed", type=seed_arg, help="seed for strategies with randomness (default: the scenario's)")
     q.add_argument("--runs", type=whole_arg(1, "MAX_SCENARIO_RUNS"), metavar="N",
-                   help="run N seeds (seed, seed+1, ...) and summarise (at most 100,000)")
+                   help=f"run N seeds (seed, seed+1, ...) and summarise ({most('MAX_SCENARIO_RUNS')})")
     q.add_argument("--emit", metavar="PATH", help="write the scenario's log (.toml or .jsonl) and stop; an existing "
                    "file is replaced only with --force")
     q.add_argument("--force", action="store_true", help="with --emit: replace the file if it exists")
@@ -89,25 +90,17 @@ def cmd_list(args: argparse.Namespace) -> int:
                      "question": sc.question})
     if args.format in ("json", "csv"):
         print_rows(rows, args.format, ["file", "name", "title", "question"])
-    else:
-        print_rows(rows, args.format, ["file", "title"])
+        return 0
+    from .terminal import fit, width
+    columns = ["file", "title", "question"]
+    print_rows(fit(rows, columns, args.format, width(), wrap=(("question", 30), ("title", 20))), args.format,
+               columns)
     return 0
-
-
-def _progress(total: int):
-    """A progress bar on stderr when it is a terminal (tqdm), else nothing."""
-    if not sys.stderr.isatty():
-        return None
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        return None
-    return tqdm(total=total, file=sys.stderr, unit="run", leave=False)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from ..core.errors import InputError
-    from ..analysis.projections import render_state, state_json, timeline_rows
+    from ..analysis.projections import state_json, timeline_rows
     from ..play.scenario import diff_results
 
     if args.force and not args.emit:
@@ -141,7 +134,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     diff = diff_results(result.events, against, dates, all_rows=args.all, labels=labels) if against else []
     final = result.state_at(dates[-1])
     if args.diff_only:
-        _print_diff(diff, args.format, labels)
+        _print_diff(diff, args.format, labels, dates)
         return 0
 
     if args.format == "json":
@@ -154,42 +147,83 @@ def cmd_run(args: argparse.Namespace) -> int:
         doc["generated"] = sorted(result.generated)
         print_json(doc)
         return 0
-    fmt = args.format if args.format != "csv" else "simple"
-    out = sys.stdout
-    out.write(f"Scenario: {sc.title} ({sc.name})\n")
-    if sc.question:
-        out.write(f"Question: {sc.question}\n")
+    from ..analysis.projections import state_tables
+
+    head = [f"Scenario: {sc.title} ({sc.name})"] + ([f"Question: {sc.question}"] if sc.question else [])
+    sections: list[tuple[str, list[str], list[dict], list[str]]] = []  # title, lines of text, rows, columns
     if not args.quiet:
-        rows = timeline_rows(e for e in result.events if e.date <= dates[-1])
-        for r, e in zip(rows, [e for e in result.events if e.date <= dates[-1]]):
-            if e.id in result.generated:
-                r["mark"] = "generated"
-            elif e.id in result.edited:
-                r["mark"] = "edited"
-            else:
-                r["mark"] = ""
-        out.write("\nTimeline (edited = changed by the scenario, generated = played by a strategy)\n")
-        print_rows(rows, fmt, ["date", "mark", "actor", "target", "type", "what"])
+        shown = [e for e in result.events if e.date <= dates[-1]]
+        rows = timeline_rows(shown)
+        for r, e in zip(rows, shown):
+            r["mark"] = "generated" if e.id in result.generated else "edited" if e.id in result.edited else ""
+        sections.append(("Timeline (edited = changed by the scenario, generated = played by a strategy)", [], rows,
+                         ["date", "mark", "actor", "target", "type", "id", "what"]))
         if result.changes:
-            out.write("\nBase events the edited history made impossible or changed\n")
-            print_rows([{"event_id": c.event_id, "date": c.date.isoformat(), "action": c.action,
-                         "reason": c.reason} for c in result.changes], fmt)
+            sections.append(("Base events the edited history made impossible or changed", [],
+                             [{"event_id": c.event_id, "date": c.date.isoformat(), "action": c.action,
+                               "reason": c.reason} for c in result.changes], ["event_id", "date", "action", "reason"]))
         if result.stop_reason:
-            out.write(f"\nPlay stopped: {result.stop_reason}\n")
-    out.write("\n" + render_state(final, fmt) + "\n")
+            sections.append(("Play stopped", [result.stop_reason], [], []))
+    tables = [t for t in state_tables(final) if t.rows or not t.optional]
+    sections.append((f"State as of {final.as_of or '(empty)'}", [], [], []))
+    sections += [(t.title, t.notes, t.rows, t.columns) for t in tables]
     if against is not None:
-        out.write(f"\nDifferences from {labels[1]}" + (" (all compared rows)" if args.all else "") + "\n")
-        _print_diff(diff, fmt, labels)
+        sections.append((f"Differences from {labels[1]}" + (" (all compared rows)" if args.all else ""), [],
+                         _diff_rows(diff, labels, dates), ["date", "table", "key", "field", *labels]))
+    _print_report(head, sections, args.format, title=f"Scenario {sc.name}")
     return 0
 
 
-def _print_diff(rows: list[dict], fmt: str, labels: tuple[str, str]) -> None:
-    """Diff rows as a table or CSV, ranges written as the state tables write them (``≥400``, ``parity (≥9)``), or
-    as JSON with ranges as objects."""
+def _print_report(head: list[str], sections: list[tuple[str, list[str], list[dict], list[str]]], fmt: str,
+                  title: str) -> None:
+    """A report of several tables: text, a CSV table per section (under a ``# title`` line, as ``state --format
+    csv`` prints them), or one HTML document."""
+    if fmt == "html":
+        import html
+
+        from ..analysis.projections import table
+        esc = html.escape
+        body = "".join(f"<p>{esc(line)}</p>\n" for line in head)
+        for name, notes, rows, columns in sections:
+            body += f"<h2>{esc(name)}</h2>\n" + (table(rows, "html", columns) + "\n" if columns else "")
+            body += "".join(f"<p>{esc(line)}</p>\n" for line in notes)
+        sys.stdout.write(f'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>{esc(title)}'
+                         f"</title></head>\n<body>\n<h1>{esc(title)}</h1>\n{body}</body>\n</html>\n")
+        return
+    if fmt == "csv":
+        print("\n".join(f"# {line}" for line in head))
+        for name, notes, rows, columns in sections:
+            print(f"\n# {name}" + "".join(f"\n# {line}" for line in notes))
+            if columns:
+                print_rows(rows, "csv", columns)
+        return
+    print("\n".join(head))
+    for name, notes, rows, columns in sections:
+        print(f"\n{name}")
+        if columns:
+            print_rows(rows, fmt, columns)
+        for line in notes:
+            print(line)
+
+
+def _diff_rows(rows: list[dict], labels: tuple[str, str], dates: list) -> list[dict]:
+    """Diff rows for a table, ranges written as the state tables write them (``≥400``, ``parity (≥9)``); a compared
+    date with no difference gets a row that says so."""
     from ..analysis.wording import compared_text
 
+    out = [{**r, labels[0]: compared_text(r[labels[0]]), labels[1]: compared_text(r[labels[1]])} for r in rows]
+    seen = {r["date"] for r in rows}
+    for day in dates:
+        if day.isoformat() not in seen:
+            out.append({"date": day.isoformat(), "table": "-", "key": "-", "field": "no difference",
+                        labels[0]: "", labels[1]: ""})
+    return sorted(out, key=lambda r: r["date"])
+
+
+def _print_diff(rows: list[dict], fmt: str, labels: tuple[str, str], dates: list) -> None:
+    """Diff rows as a table or CSV (see :func:`_diff_rows`), or as JSON with ranges as objects."""
     if fmt != "json":
-        rows = [{**r, labels[0]: compared_text(r[labels[0]]), labels[1]: compared_text(r[labels[1]])} for r in rows]
+        rows = _diff_rows(rows, labels, dates)
     print_rows(rows, fmt, ["date", "table", "key", "field", labels[0], labels[1]])
 
 
@@ -201,7 +235,7 @@ def _many_runs(sc, args: argparse.Namespace) -> int:
         raise InputError("--runs needs a scenario with [[policy]] tables: without strategies every run is the same",
                          sc.path)
     first = sc.seed if args.seed is None else args.seed
-    bar = _progress(args.runs)
+    bar = progress_bar(total=args.runs, unit="run")
     rows, reasons = [], {}
     for seed in range(first, first + args.runs):
         r = sc.run(seed=seed)
@@ -241,5 +275,5 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json({"a": labels[0], "b": labels[1], "diff": rows})
         return 0
-    _print_diff(rows, args.format, labels)
+    _print_diff(rows, args.format, labels, args.at)
     return 0

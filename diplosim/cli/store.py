@@ -5,7 +5,7 @@ import argparse
 import sys
 
 from ..core.limits import MAX_FIGURE
-from .common import OneLineParser, add_format, date_arg, whole_arg, print_rows, subparser
+from .common import OneLineParser, add_format, date_arg, print_rows, progress_bar, progress_of, subparser, whole_arg
 
 # events.TARGET_KINDS, written out so that `diplosim --help` need not import the event classes (a test keeps
 # the two equal)
@@ -107,10 +107,15 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     stream = check_stream_name(args.stream or DEFAULT_STREAM)
     # the file's own syntax and fields are checked here, its rules in the context of the stream it extends
-    log = load_log(args.file, check_rules=False)
+    reading = progress_bar(f"reading {args.file}")
+    try:
+        log = load_log(args.file, check_rules=False, progress=progress_of(reading))
+    finally:
+        if reading is not None:
+            reading.close()
     with open_store(args.db, must_exist=True) as store:
         try:
-            result = store.import_events(stream, log.events, title=log.title, description=log.description)
+            result = _import(store, stream, log)
         except RuleViolation as exc:
             raise InputError(str(exc), log.where(exc.event_id)) from None
         except InputError as exc:
@@ -120,6 +125,24 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(f"imported {result['added']} event{'s' if result['added'] != 1 else ''} into {stream!r} of {args.db} "
           f"(version {result['version']}; {result['skipped']} already there)")
     return 0
+
+
+def _import(store, stream: str, log) -> dict[str, int]:
+    """``store.import_events`` of the log, in batches under one transaction with a progress bar on a terminal."""
+    bar = progress_bar(f"storing in {stream!r}", total=len(log.events))
+    if bar is None:
+        return store.import_events(stream, log.events, title=log.title, description=log.description)
+    done = {"added": 0, "skipped": 0, "version": store.version(stream)}
+    try:
+        with store.transaction():  # all batches or none
+            for chunk in _chunks(log.events, 5000):
+                got = store.import_events(stream, chunk, title=log.title, description=log.description)
+                done = {"added": done["added"] + got["added"], "skipped": done["skipped"] + got["skipped"],
+                        "version": got["version"]}
+                bar.update(len(chunk))
+    finally:
+        bar.close()
+    return done
 
 
 def _chunks(iterable, size: int = 1000):
@@ -413,6 +436,11 @@ def cmd_record_event(args: argparse.Namespace) -> int:
         if not sep or not key.strip():
             raise InputError(f"want KEY=VALUE, got {item!r}", "--set")
         data[key.strip()] = _set_value(key.strip(), value)
+    if "type" in data:
+        raise InputError("the event's type is given by --type, not as a field", "--set/--json type")
+    for key in ("actor", "target", "summary", "id", "date"):  # one way to give each field, or which one counts?
+        if key in data and getattr(args, key) is not None:
+            raise InputError(f"{key} is given twice: as a field and as --{key}", f"--{key}")
     data["type"] = args.type
     for key in ("actor", "target", "summary", "id"):
         if getattr(args, key) is not None:

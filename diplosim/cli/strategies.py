@@ -5,22 +5,20 @@ import argparse
 import sys
 
 from ..core.limits import MAX_FIGURE
-from .common import (add_format, add_log, date_arg, list_arg, number_arg, print_json, print_rows, probability_arg,
+from .common import (add_format, add_log, date_arg, list_arg, most, number_arg, print_json, print_rows, probability_arg,
                      seed_arg, subparser, whole_arg)
 
-# the default limits (diplosim.core.limits.DEFAULTS), for the help; the limits themselves are read when used
-ROUNDS_HELP = "at most 1,000,000"
-WORK_HELP = "rounds x matches at most 1,000,000,000"
 
 
 def _rounds(p: argparse.ArgumentParser, default: int | None, help: str) -> None:
     p.add_argument("--rounds", "-n", type=whole_arg(1, "MAX_ROUNDS"), default=default, metavar="N",
-                   help=f"{help}; {ROUNDS_HELP}")
+                   help=f"{help}; {most('MAX_ROUNDS')}")
 
 
 def _repetitions(p: argparse.ArgumentParser, default: int, help: str) -> None:
     p.add_argument("--repetitions", "-r", type=whole_arg(1, "MAX_REPETITIONS"), default=default, metavar="N",
-                   help=f"{help} (default {default}; at most 1,000,000; {WORK_HELP})")
+                   help=f"{help} (default {default}; {most('MAX_REPETITIONS')}; rounds x matches "
+                        f"{most('MAX_TOTAL_ROUNDS')})")
 
 
 def check_work(matches: int, rounds: int) -> None:
@@ -101,12 +99,12 @@ def register(sub) -> None:
     g.add_argument("--countries", default="USA,RUS", help="the two countries, A's first (default USA,RUS)")
     g.add_argument("--start", type=date_arg, help="first decision date (default: the day after the log's last "
                    "event)")
-    g.add_argument("--horizon", type=date_arg, help="last date (default: a year after the start; at most 36,500 "
-                   "days after it)")
+    g.add_argument("--horizon", type=date_arg,
+                   help=f"last date (default: a year after the start; {most('MAX_PLAY_DAYS')} days after it)")
     g.add_argument("--lag-days", type=list_arg(whole_arg(0, "MAX_STEP_DAYS")), default=[0], metavar="N[,N]",
-                   help="days from decision to effect, one for both sides or A,B (default 0; at most 3,650)")
+                   help=f"days from decision to effect, one for both sides or A,B (default 0; {most('MAX_STEP_DAYS')})")
     g.add_argument("--round-days", type=whole_arg(1, "MAX_STEP_DAYS"), default=7, metavar="N",
-                   help="days between decisions (default 7; at most 3,650)")
+                   help=f"days between decisions (default 7; {most('MAX_STEP_DAYS')})")
     g.add_argument("--embassy-closed", action="store_true", help="stop when an embassy is closed")
     add_log(g)
     add_format(p)
@@ -247,7 +245,18 @@ def cmd_match(args: argparse.Namespace) -> int:
     rows = [{"side": side, "strategy": doc["strategies"][side], "score": doc["scores"][side],
              "cooperation": doc["cooperation"][side], "final_staff": doc["final_staff"][side],
              "below_floor_at": doc["below_floor_at"][side], "moves": doc["moves"][side]} for side in ("A", "B")]
-    print_rows(rows, args.format)
+    if args.format == "csv":
+        print_rows(rows, args.format)
+        return 0
+    # the moves under the table, wrapped to the terminal: in the table, 200 rounds would make it 280 wide
+    print_rows([{k: v for k, v in r.items() if k != "moves"} for r in rows], args.format)
+    print(f"\nmoves, round by round (C restraint, D hostile; {len(rows[0]['moves'])} rounds):")
+    from .terminal import width
+    step = max(10, width() - 4) // 10 * 10
+    for r in rows:
+        moves = r["moves"]
+        for i in range(0, len(moves), step):
+            print(f"{r['side'] if i == 0 else ' '}   {moves[i:i + step]}")
     return 0
 
 

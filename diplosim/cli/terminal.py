@@ -16,7 +16,7 @@ from typing import Any, Sequence
 #: Width assumed when standard output is not a terminal (a pipe, a file).
 DEFAULT_WIDTH = 100
 #: Markdown-like formats: a wrapped cell would become extra table rows there, so they are left whole.
-_ONE_LINE = ("github", "pipe", "jira", "orgtbl")
+ONE_LINE = ("github", "pipe", "jira", "orgtbl")
 
 
 def width() -> int:
@@ -48,7 +48,7 @@ def fit(rows: list[dict], columns: Sequence[str], fmt: str, width: int,
 
     from ..analysis.projections import table
 
-    if not rows or fmt not in multiline_formats or fmt in _ONE_LINE:
+    if not rows or fmt not in multiline_formats or fmt in ONE_LINE:
         return rows
     least = {c: n for c, n in wrap if c in columns}
     wrap = list(least)

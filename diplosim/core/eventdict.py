@@ -8,6 +8,7 @@ a date with a time); a mission's staff and a cap have a friendlier surface form 
 from __future__ import annotations
 
 import datetime
+import operator
 import re
 import typing
 from functools import lru_cache
@@ -256,17 +257,19 @@ _BAD_IN_TEXT = re.compile(r"[\x00\ud800-\udfff]")
 
 
 @lru_cache(maxsize=None)
-def _text_fields(cls: type) -> tuple[tuple[str, str], ...]:
-    out = []
+def _text_fields(cls: type) -> tuple[Any, tuple[str, ...], int, int]:
+    """A getter of the string fields of ``cls`` (names, then free text, then the tables holding names), their
+    names, and how many of them are names and free text."""
+    names, texts, tables = [], [], []
     for a in attrs.fields(cls):
         kind = _type_text(a.type)
         if a.name in FREE_TEXT:
-            out.append((a.name, "text"))
+            texts.append(a.name)
         elif kind.startswith(("str", "tuple[str")):
-            out.append((a.name, "name"))
+            names.append(a.name)
         elif kind.startswith(("Post", "tuple[Post", "tuple[SanctionTarget")):
-            out.append((a.name, "table"))
-    return tuple(out)
+            tables.append(a.name)
+    return operator.attrgetter(*names, *texts, *tables), (*names, *texts, *tables), len(names), len(texts)
 
 
 def _bad_char(char: str) -> str:
@@ -278,20 +281,42 @@ def _bad_char(char: str) -> str:
     return f"the control character U+{ord(char):04X}"
 
 
+def _strings(value: Any) -> list[str]:
+    """The strings of a field's value: a string, a tuple of them, or of posts or sanction targets."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    out: list[str] = []
+    for item in value if isinstance(value, tuple) else (value,):
+        if isinstance(item, str):
+            out.append(item)
+        else:  # a post or a sanction target
+            out.extend(x for x in attrs.astuple(item) if isinstance(x, str))
+    return out
+
+
 def check_text(event: ev.Event) -> None:
     """Every string of the event is valid Unicode; names, ids and codes are printable on one line (a line break or
-    a tab would split a row of a table or of an export); free text may break lines."""
-    for name, kind in _text_fields(type(event)):
-        value = getattr(event, name)
-        if value is None:
-            continue
-        if kind == "table":
-            items = value if isinstance(value, tuple) else (value,)
-            values = [x for item in items for x in attrs.astuple(item) if isinstance(x, str)]
-        else:
-            values = value if isinstance(value, tuple) else (value,)
+    a tab would split a row of a table or of an export); free text may break lines, but holds no NUL."""
+    get, fields, n, t = _text_fields(type(event))
+    values = get(event)
+    # one search over all names at once (joined by a space, which is allowed): the common case costs little
+    named = []
+    for v in values[:n]:
+        if v.__class__ is str:
+            named.append(v)
+        elif v:
+            named.extend(v)
+    for v in values[n + t:]:
+        if v:
+            named.extend(_strings(v))
+    if not (_BAD_IN_NAME.search(" ".join(named)) or _BAD_IN_TEXT.search(" ".join(v for v in values[n:n + t] if v))):
+        return
+    for name, value in zip(fields, values):
+        kind = "text" if name in FREE_TEXT else "name"
         pattern = _BAD_IN_TEXT if kind == "text" else _BAD_IN_NAME
-        for text in values:
+        for text in _strings(value):
             m = pattern.search(text)
             if m:
                 raise InputError(f"field {name!r} holds {_bad_char(m.group())} (character {m.start() + 1}"

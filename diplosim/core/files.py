@@ -83,18 +83,23 @@ def decode(data: bytes, name: str) -> str:
 
 
 def too_deep(value: Any, most: int = MAX_NESTING) -> bool:
-    """Whether arrays and tables nest more than ``most`` levels deep in ``value`` (walked without recursion)."""
-    stack = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            item = item.values()
-        elif not isinstance(item, (list, tuple)):
-            continue
+    """Whether arrays and tables nest more than ``most`` levels deep in ``value`` (walked level by level, without
+    recursion; only containers are visited)."""
+    level, depth = [value], 0
+    while True:
+        deeper = []
+        for item in level:
+            if isinstance(item, dict):
+                item = item.values()
+            elif not isinstance(item, list):
+                continue
+            deeper.extend(x for x in item if isinstance(x, (dict, list)))
+        if not deeper:
+            return False
+        depth += 1
         if depth >= most:
             return True
-        stack.extend((x, depth + 1) for x in item)
-    return False
+        level = deeper
 
 
 DEEP = f"arrays or tables nested more than {MAX_NESTING} levels deep"
@@ -129,7 +134,8 @@ def loads_json(text: str) -> Any:
         raise InputError(str(exc)) from None
     except ValueError:  # Python refuses to read integers of more than 4300 digits
         raise InputError(f"a number of more than {_digits_limit()} digits") from None
-    if too_deep(value):
+    # a line with few brackets cannot nest deep: the walk is for the rare one that has many
+    if text.count("[") + text.count("{") > MAX_NESTING and too_deep(value):
         raise InputError(DEEP)
     return value
 

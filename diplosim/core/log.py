@@ -15,7 +15,7 @@ import datetime
 import json
 import re
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import attrs
 from attrs import frozen
@@ -108,7 +108,11 @@ def read_text(path: str | Path) -> str:
     return read(path, "log file")
 
 
-def parse_toml(text: str, path: str = "<toml>") -> Log:
+#: How often a reader calls its ``progress(done, total)`` (in events).
+PROGRESS_EVERY = 2000
+
+
+def parse_toml(text: str, path: str = "<toml>", progress: Callable[[int, int], None] | None = None) -> Log:
     from .files import loads_toml
 
     doc = loads_toml(text, path)
@@ -122,6 +126,8 @@ def parse_toml(text: str, path: str = "<toml>") -> Log:
     text_lines = _split_lines(text)
     events, lines = [], {}
     for i, item in enumerate(raw):
+        if progress is not None and i % PROGRESS_EVERY == 0:
+            progress(i, len(raw))
         start = starts[i] if i < len(starts) else 0
         end = starts[i + 1] if i + 1 < len(starts) else len(text_lines) + 1
         try:
@@ -136,6 +142,8 @@ def parse_toml(text: str, path: str = "<toml>") -> Log:
             _duplicate(e, lines[e.id], f"{path}:{start}" if start else path)
         events.append(e)
         lines[e.id] = start
+    if progress is not None:
+        progress(len(raw), len(raw))
     meta = _log_table(doc.get("log", {}), text, path)
     return Log(tuple(events), path, meta.get("title", ""), meta.get("description", ""), lines, settings=meta)
 
@@ -187,12 +195,16 @@ def _num(value: int) -> str:
     return str(value) if abs(value) < 10 ** 18 else "a huge number"
 
 
-def parse_jsonl(text: str, path: str = "<jsonl>") -> Log:
+def parse_jsonl(text: str, path: str = "<jsonl>", progress: Callable[[int, int], None] | None = None) -> Log:
     from .files import loads_json
 
     events, lines = [], {}
     meta: dict[str, Any] = {}
-    for n, line in enumerate(_split_lines(text), 1):
+    all_lines = _split_lines(text)
+    total = len(all_lines) - (all_lines[-1] == "")  # a last line break ends a line, it starts none
+    for n, line in enumerate(all_lines, 1):
+        if progress is not None and n % PROGRESS_EVERY == 0:
+            progress(n, total)
         if not line.strip() or line.lstrip().startswith("//"):
             continue
         try:
@@ -213,30 +225,34 @@ def parse_jsonl(text: str, path: str = "<jsonl>") -> Log:
             _duplicate(e, lines[e.id], f"{path}:{n}")
         events.append(e)
         lines[e.id] = n
+    if progress is not None:
+        progress(total, total)
     return Log(tuple(events), path, meta.get("title", ""), meta.get("description", ""), lines, settings=meta)
 
 
-def load_log(path: str | Path, *, check_rules: bool = True) -> Log:
+def load_log(path: str | Path, *, check_rules: bool = True,
+             progress: Callable[[int, int], None] | None = None) -> Log:
     """Read a log file (``.toml`` or ``.jsonl``/``.json``), with every log it continues, check it, and return it.
 
     ``path`` may also name a shipped log by its name (``us-russia-2016-2017``; see :func:`shipped_logs`).  Raises
-    :class:`InputError` naming ``file:line`` for any problem, including a broken domain rule.
+    :class:`InputError` naming ``file:line`` for any problem, including a broken domain rule.  ``progress(done,
+    total)`` is called now and then while a file is read (lines of JSON Lines, events of TOML).
     """
     from .files import check_readable
 
     path = _named(path)
     check_readable(path)  # before resolving: a missing file, a folder or a loop of links is named as such
-    log = _read_chain(Path(path), _resolve(Path(path)).parent, ())
+    log = _read_chain(Path(path), _resolve(Path(path)).parent, (), progress)
     if check_rules:
         check_log(log)
     return log
 
 
-def _parse_file(path: str) -> Log:
+def _parse_file(path: str, progress: Callable[[int, int], None] | None = None) -> Log:
     if not path.endswith((".jsonl", ".json", ".ndjson", ".toml")):  # told by the name, before anything is read
         raise InputError("unknown log format: want a .toml or .jsonl file", path)
     text = read_text(path)
-    log = parse_toml(text, path) if path.endswith(".toml") else parse_jsonl(text, path)
+    log = (parse_toml if path.endswith(".toml") else parse_jsonl)(text, path, progress)
     days = log.settings.get("departure_days")
     if days is not None:
         events = []
@@ -261,10 +277,11 @@ def _default_deadline(e: ev.Event, days: int) -> ev.Event:
                         assumed=f"{e.assumed}; {note}" if e.assumed else note)
 
 
-def _read_chain(path: Path, root: Path, seen: tuple[Path, ...]) -> Log:
+def _read_chain(path: Path, root: Path, seen: tuple[Path, ...],
+                progress: Callable[[int, int], None] | None = None) -> Log:
     """The log at ``path`` preceded by the logs it continues, each resolved relative to the file that names it and
     kept inside ``root`` (the folder of the file the user gave)."""
-    log = _parse_file(str(path))
+    log = _parse_file(str(path), progress)
     parent_name = log.settings.get("continues")
     if parent_name is None:
         return attrs.evolve(log, chain=(str(path),))

@@ -18,7 +18,8 @@ class Seed:
     covers: str  # what the article reports, in our words
 
 
-#: The five source articles in ``shared/seeds/``.  Dates without a dateline are resolved event by event.
+#: The five news articles the seeds' log cites by file name (not shipped: seeds/sources.toml describes them).  Dates
+#: without a dateline are resolved event by event.
 SEEDS: dict[str, Seed] = {s.file: s for s in (
     Seed("000_8089c2bcde11cc6f.txt", "2017-07-31",
          "Russia's July 2017 order to cut the US mission to 455 by 1 September, Putin's figure of 755, "

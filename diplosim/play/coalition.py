@@ -20,7 +20,7 @@ import datetime
 from typing import Any, Callable, Sequence
 
 from ..core import events as ev
-from ..core.errors import InputError
+from ..core.errors import InputError, short
 from ..core.fold import fold
 from .calendar import Policy, Stop, play
 from .strategies import get
@@ -94,14 +94,14 @@ def coalition_sweep(sizes: Sequence[int], thresholds: Sequence[int], *, runs: in
                     progress: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
     """One row per (coalition size, solidarity threshold): how many of ``runs`` runs ended with an embassy emptied
     or closed, after how many days on average, and how many people each side expelled (means per run)."""
-    from .tournament import _chunks, _workers, run_chunks
+    from .executors import _chunks, _workers, run_chunks
 
     for n in sizes:
         if not 1 <= n <= len(ALLIES):
             raise InputError(f"coalition size must be between 1 and {len(ALLIES)} (got {n})")
     for t in thresholds:
-        if t < 1:
-            raise InputError(f"threshold must be at least 1 (got {t})")
+        if not 1 <= t <= len(ALLIES):  # more allies than a coalition can have would never act
+            raise InputError(f"threshold must be between 1 and {len(ALLIES)} (got {short(t)})")
     if runs < 1:
         raise InputError(f"runs must be at least 1 (got {runs})")
     if not 0.0 <= tremble <= 1.0:

@@ -85,14 +85,16 @@ def parse_edits(raw: Any, text: str, p: str, name: str, ids: set[str], first: Da
                                  f"{p}:{key_line(text, 'id', start, end)}")
         after = item.get("after")
         if after is not None and (not isinstance(after, str) or after not in ids):
-            raise InputError(f"insert after unknown event id {short(after)}", f"{p}:{key_line(text, 'after', start, end)}")
+            raise InputError(f"insert after unknown event id {short(after)}",
+                             f"{p}:{key_line(text, 'after', start, end)}")
         raw_events = item.get("events", [])
         if not isinstance(raw_events, list):
             raise InputError(f"events of an edit must be an array of tables: write [[edit.events]] (got "
                              f"{short(raw_events)})", f"{p}:{key_line(text, 'events', start, end)}")
         reason = item.get("reason", "")
         if not isinstance(reason, str):
-            raise InputError(f"reason must be a string (got {short(reason)})", f"{p}:{key_line(text, 'reason', start, end)}")
+            raise InputError(f"reason must be a string (got {short(reason)})",
+                             f"{p}:{key_line(text, 'reason', start, end)}")
         if op == "remove" and raw_events:
             raise InputError("a remove edit takes no events (use replace)", where)
         if op in ("replace", "insert") and not raw_events:

@@ -474,7 +474,9 @@ def parse_spec(spec: str) -> Strategy:
     for part in filter(None, (p.strip() for p in rest.split(","))):
         key, eq, value = part.partition("=")
         if not eq or not key.strip():
-            raise InputError(f"bad strategy parameter {part!r} in {spec!r}: want key=value")
+            raise InputError(f"bad strategy parameter {part!r:.40} in {spec!r:.60}: want key=value")
+        if key.strip() in params:
+            raise InputError(f"strategy parameter {key.strip()!r:.40} is given twice in {spec!r:.60}")
         params[key.strip()] = value.strip()
     return get(name.strip(), **params)
 
