@@ -162,8 +162,8 @@ def test_plain_timeline_shows_code_and_score():
     out = run_cli("timeline", "--until", "2016-12-29", "--format", "csv")
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
-    assert lines[0].split(",")[:6] == ["date", "actor", "target", "type", "cameo", "goldstein"]
-    assert any(line.startswith("2016-12-29,USA,RUS,DiplomatsExpelled,174,-5.0,") for line in lines)
+    assert lines[0].split(",")[:7] == ["date", "id", "actor", "target", "type", "cameo", "goldstein"]
+    assert any(line.startswith("2016-12-29,usa-expels-35,USA,RUS,DiplomatsExpelled,174,-5.0,") for line in lines)
 
 
 def test_readme_mapping_table_matches_the_code():

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import REAL_LOG, ROOT, d, run_cli
-from gen import event_of, valid_logs
+from gen import event_of, nonempty_text, valid_logs
 from diplosim.analysis.cameo import table
 from diplosim.core import events as ev
 from diplosim.core.errors import InputError
@@ -470,7 +470,7 @@ def _any_event():
         return ev.AccreditationRefused(**common, count=count)
 
     base = event_of(ev.ForeignAgentDesignated)
-    measures = st.lists(st.text(min_size=1, max_size=10), min_size=1, max_size=3).map(tuple)
+    measures = st.lists(nonempty_text, min_size=1, max_size=3).map(tuple)  # names: printable on one line
     return st.one_of(others + [st.builds(sanctions, base, measures, st.none() | st.integers(0, 30)),
                                st.builds(refused, base, st.none() | st.integers(1, 10**6))])
 
