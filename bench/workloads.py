@@ -352,6 +352,7 @@ def tournament_times(side: str, runs: int, seed: int) -> dict[str, Any]:
         names = [cls for _, cls in checks.TOURNAMENT]
         t = timed(lambda: axelrod_peer.tournament(names, s["rounds"], s["repetitions"], s["noise"], seed), runs)
         return {"one": list(t.samples), "ranked": t.result}
+    from diplosim.play import executors
     from diplosim.play import tournament as tm
     from diplosim.play.strategies import get
 
@@ -371,7 +372,7 @@ def tournament_times(side: str, runs: int, seed: int) -> dict[str, Any]:
             out["one"].append(t1 - t0)
             out["warm"].append(t2 - t1)
     for _ in range(runs):  # a fresh pool started on the clock each time
-        tm._shutdown_pools()  # executor() keeps its pool between calls
+        executors._shutdown_pools()  # executor() keeps its pool between calls
         t0 = clock()
         with tm.executor(processes=2) as ex:
             tm.tournament(strategies, seed=seed, executor=ex, **s)
