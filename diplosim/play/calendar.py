@@ -55,10 +55,12 @@ final state, the stop reason and one record per decision.
 """
 from __future__ import annotations
 
+import bisect
 import copy
 import datetime
 import heapq
 import random
+from operator import itemgetter
 from typing import Any, Callable, Iterable, Mapping
 
 import attrs
@@ -70,9 +72,12 @@ from ..core.errors import InputError, RuleViolation, short
 from ..core.limits import MAX_DATE, env_hint, limit
 from ..core.fold import apply_in_place, settle
 from ..core.state import State
-from .measures import CAP_DEADLINE_DAYS, EXPEL_DEADLINE_DAYS, actual, as_measure, package_of, plan  # noqa: F401
+from .measures import (CAP_DEADLINE_DAYS, EXPEL_DEADLINE_DAYS, actual, as_measure, package_of, plan,  # noqa: F401
+                       present)
 from .strategies import DEFAULT_SIZE, Measure, Package, Strategy, View, World, get, measures_of, single
 from .strategies.base import seed_for
+
+_first = itemgetter(0)
 
 Date = datetime.date
 
@@ -313,6 +318,8 @@ class _Play:
         self.noise_rng = random.Random(seed_for(seed, "noise"))
         self.multilateral = any(f.strategy is not None and f.strategy.multilateral for f in self.fronts.values())
         self.acts: list[tuple[Date, str, str, Measure]] = []      # (date, actor, victim, measure), for World
+        self._memo_day: Date | None = None
+        self._day_memo: dict = {}
         self._remember(history)
         self.world_events = sorted((e for e in world_events if e.date >= start), key=lambda e: e.date)
         self.out: list[ev.Event] = []
@@ -448,7 +455,9 @@ class _Play:
         misperceived = False
         other = self.fronts[me.other, me.country]
         if me.last_decision is not None:
-            window = [m for (d, m) in other.effective if me.last_decision <= d < today]
+            eff = other.effective  # in date order
+            lo = bisect.bisect_left(eff, me.last_decision, key=_first)
+            window = [m for (_, m) in eff[lo:bisect.bisect_left(eff, today, lo=lo, key=_first)]]
             done = [x for m in window for x in measures_of(m)]
             hostile = [single(m) for m in window if measures_of(m)]
             actual_last = hostile[-1] if hostile else None
@@ -462,15 +471,17 @@ class _Play:
             me.packages.append(pkg)
         view = View(own_moves=list(me.own), other_moves=list(me.seen_moves), rng=self.rngs[me.country],
                     round=me.decisions + 1, day=(today - self.start).days,
-                    own_staff_there=_present(self.s, me.country, me.other),
-                    their_staff_here=_present(self.s, me.other, me.country), seen=frozenset(me.seen),
+                    own_staff_there=present(self.s, me.country, me.other),
+                    their_staff_here=present(self.s, me.other, me.country), seen=frozenset(me.seen),
                     me=me.country, other=me.other, packages=list(me.packages), world=world)
         return view, misperceived
 
     def _world_view(self, country: str, fronts: list[_Front], today: Date) -> World:
         allies = frozenset(c for members in self.blocs.values() if country in members for c in members) - {country}
+        if self._memo_day != today:  # the Worlds of one day share the answers to the same questions
+            self._memo_day, self._day_memo = today, {}
         return World(acts=self.acts, today=today, me=country, blocs=dict(self.blocs), allies=allies,
-                     countries=self.world)
+                     countries=self.world, memo=self._day_memo)
 
     # --- carrying out a move -----------------------------------------------------------------------------------------
 
@@ -585,11 +596,3 @@ class _Play:
                     if p.kind == "embassy" and p.status == "closed":
                         return f"the {p.name} ({sending}) was closed"
         return None
-
-
-def _present(s: State, sending: str, host: str) -> int | None:
-    """People of the mission not yet ordered out, when that is known exactly (None otherwise)."""
-    m = s.missions.get((sending, host))
-    if m is None or not m.exact or any(not d.exact for d in m.departures):
-        return None
-    return m.low - m.pending_departures

@@ -159,3 +159,11 @@ def actual(move: Measure, commands: list[cmd.Command]) -> Measure:
     if isinstance(commands[0], (cmd.ImposeSanctions, cmd.CapMission)):
         return move
     return Measure(move.kind, len(commands), deadline_days=move.deadline_days)
+
+
+def present(s: State, sending: str, host: str) -> int | None:
+    """People of the mission not yet ordered out, when that is known exactly (None otherwise)."""
+    m = s.missions.get((sending, host))
+    if m is None or not m.exact or any(not d.exact for d in m.departures):
+        return None
+    return m.low - m.pending_departures

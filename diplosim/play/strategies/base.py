@@ -10,10 +10,13 @@ of Axelrod's tournaments ``None`` is C and any measure is D.
 """
 from __future__ import annotations
 
+import bisect
+import datetime
 import inspect
 import math
 import random
 import re
+from operator import itemgetter
 from typing import Any, Callable, ClassVar
 
 import attrs
@@ -184,6 +187,9 @@ class View:
     world: "World | None" = None
 
 
+_date_of = itemgetter(0)
+
+
 @define
 class World:
     """What a country knows of everyone when it decides, for multilateral strategies.
@@ -199,23 +205,43 @@ class World:
     allies: frozenset = frozenset()
     countries: tuple = ()
 
+    # answers already given today, by question: the strategies ask the same questions front after front, and the
+    # Worlds of one day may share them (``memo``), since acts dated today or later, added meanwhile, are outside every
+    # window; an answer that depends on ``me`` is kept under ``me``
+    _memo: dict = field(factory=dict, repr=False, eq=False)
+
     def recent(self, days: int) -> list:
-        """The acts of the last ``days`` days before today (today's own acts are not known yet)."""
-        import datetime
-        since = self.today - datetime.timedelta(days=days)
-        return [a for a in self.acts if since <= a[0] < self.today]
+        """The acts of the last ``days`` days before today (today's own acts are not known yet); read it, do not
+        change it."""
+        got = self._memo.get(days)
+        if got is None:
+            since = self.today - datetime.timedelta(days=days)
+            lo = bisect.bisect_left(self.acts, since, key=_date_of)  # acts are in date order
+            got = self._memo[days] = self.acts[lo:bisect.bisect_left(self.acts, self.today, lo=lo, key=_date_of)]
+        return got
 
     def total(self, actor: str, victim: str, days: int) -> "Package":
         """Everything ``actor`` did to ``victim`` in the last ``days`` days, as one package per kind."""
-        return combine(m for (_, a, v, m) in self.recent(days) if a == actor and v == victim)
+        by_pair = self._memo.get(("by pair", days))
+        if by_pair is None:
+            by_pair = self._memo["by pair", days] = {}
+            for _, a, v, m in self.recent(days):
+                by_pair.setdefault((a, v), []).append(m)
+        key = ("total", actor, victim, days)
+        got = self._memo.get(key)
+        if got is None:
+            got = self._memo[key] = combine(by_pair.get((actor, victim), ()))
+        return got
 
     def first_strike(self, days: int) -> dict:
         """For each country that acted against me in the last ``days`` days, the date of its first act then."""
-        out: dict = {}
-        for d, a, v, _ in self.recent(days):
-            if v == self.me:
-                out.setdefault(a, d)
-        return out
+        out = self._memo.get(("first", self.me, days))
+        if out is None:
+            out = self._memo["first", self.me, days] = {}
+            for d, a, v, _ in self.recent(days):
+                if v == self.me:
+                    out.setdefault(a, d)
+        return dict(out)
 
     def initiator(self, days: int) -> str | None:
         """The country that struck me first in the last ``days`` days (ties: alphabetical)."""
