@@ -61,18 +61,6 @@ def package_of(measures: list[Measure]) -> Package:
     return combine(measures)
 
 
-def present(s: State, sending: str, host: str) -> tuple[int, int | None] | None:
-    """The range of people of ``sending``'s mission in ``host`` who are not already ordered out (None: no
-    mission)."""
-    m = s.missions.get((sending, host))
-    if m is None:
-        return None
-    most = m.pending_most
-    low = max(m.low - most, 0) if most is not None else 0
-    high = None if m.high is None else m.high - m.pending_departures
-    return low, high
-
-
 def plan(s: State, actor: str, target: str, m: Measure, date: Date) -> tuple[list[cmd.Command], str | None]:
     """The commands that carry out ``m`` by ``actor`` against ``target`` on ``date``, cut to what is possible,
     and a note saying what was cut (empty list: nothing possible; the note says why).

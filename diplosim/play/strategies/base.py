@@ -306,11 +306,6 @@ def _probability(instance, attribute, value):
         raise ValueError(f"{attribute.name} must be between 0 and 1 (got {value:g})")
 
 
-def _non_negative(instance, attribute, value):
-    if value is not None and value < 0:
-        raise ValueError(f"{attribute.name} must not be negative (got {value})")
-
-
 def _positive(instance, attribute, value):
     if not value > 0 or math.isinf(value):
         raise ValueError(f"{attribute.name} must be a positive number (got {value})")

@@ -1,0 +1,72 @@
+"""Details of the fold that a mutation run found unguarded, each stated from the rules in README and DESIGN rather
+than from the code: which baselines have a figure, a deadline on the day of the act, a range mission losing more
+people than its least, closures that take effect in another order than announced, and observed event data."""
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from diplosim.core import errors as E
+from diplosim.core import events as ev
+from diplosim.core.errors import RuleViolation
+from diplosim.core.fold import fold
+
+DAY = datetime.timedelta(days=1)
+
+
+def day(n: int) -> datetime.date:
+    return datetime.date(2018, 1, 1) + (n - 1) * DAY
+
+
+def mission(**figure) -> ev.MissionEstablished:
+    return ev.MissionEstablished(id="m", date=day(1), actor="USA", target="RUS", **figure)
+
+
+@pytest.mark.parametrize("figure,basis", [({}, "unknown"), ({"staff": 10}, "reported"),
+                                          ({"staff_min": 5}, "reported"), ({"staff_max": 50}, "reported"),
+                                          ({"staff_min": 5, "staff_max": 50}, "reported"),
+                                          ({"staff_about": 30}, "reported")])
+def test_a_baseline_with_any_figure_is_reported_and_one_without_is_unknown(figure, basis):
+    assert fold([mission(**figure)]).missions["USA", "RUS"].basis == basis
+
+
+def test_a_deadline_on_the_day_of_the_expulsion_is_accepted_and_the_day_before_refused():
+    same = ev.DiplomatsExpelled(id="x", date=day(3), actor="RUS", target="USA", count=2, deadline=day(3))
+    s = fold([mission(staff=10), same], until=day(4))
+    assert s.missions["USA", "RUS"].low == 8
+    early = ev.DiplomatsExpelled(id="x", date=day(3), actor="RUS", target="USA", count=2, deadline=day(2))
+    with pytest.raises(RuleViolation) as info:
+        fold([mission(staff=10), early])
+    assert info.value.rule == E.DEADLINE_BEFORE_DATE
+
+
+def test_a_range_mission_losing_more_than_its_least_keeps_a_least_of_zero():
+    # between 2 and 50 people; 5 ordered out by day 5: afterwards at least 0 (not -3) and at most 45
+    events = [mission(staff_min=2, staff_max=50),
+              ev.DiplomatsExpelled(id="x", date=day(2), actor="RUS", target="USA", count=5, deadline=day(5))]
+    m = fold(events, until=day(6)).missions["USA", "RUS"]
+    assert (m.low, m.high) == (0, 45)
+
+
+def test_closures_take_effect_by_their_own_dates_whatever_the_order_announced():
+    posts = (ev.Post("Embassy in Moscow"), ev.Post("Consulate in Yekaterinburg", "consulate"),
+             ev.Post("Consulate in Vladivostok", "consulate"))
+    events = [mission(staff=10, posts=posts),
+              ev.PostClosed(id="a", date=day(2), actor="RUS", target="USA", post="Consulate in Yekaterinburg",
+                            effective=day(20)),
+              ev.PostClosed(id="b", date=day(3), actor="RUS", target="USA", post="Consulate in Vladivostok",
+                            effective=day(5)),
+              ev.MissionEstablished(id="n", date=day(6), actor="GBR", target="RUS")]
+    s = fold(events)  # the last event, on day 6, comes after one closure's date and before the other's
+    status = {name: p.status for name, p in s.missions["USA", "RUS"].posts.items()}
+    assert status == {"Embassy in Moscow": "open", "Consulate in Yekaterinburg": "closing",
+                      "Consulate in Vladivostok": "closed"}
+
+
+def test_observed_event_data_makes_its_countries_known_and_changes_nothing_else():
+    base = fold([mission(staff=10)])
+    seen = ev.EventObserved(id="o", date=day(2), actor="FRA", target="DEU", cameo="174")
+    s = fold([mission(staff=10), seen])
+    assert {"FRA", "DEU"} <= s.countries and not {"FRA", "DEU"} & base.countries
+    assert s.missions == base.missions and s.properties == base.properties and s.sanctions == base.sanctions
