@@ -70,3 +70,45 @@ def test_observed_event_data_makes_its_countries_known_and_changes_nothing_else(
     s = fold([mission(staff=10), seen])
     assert {"FRA", "DEU"} <= s.countries and not {"FRA", "DEU"} & base.countries
     assert s.missions == base.missions and s.properties == base.properties and s.sanctions == base.sanctions
+
+
+def _expel(id, n, count, deadline=None):
+    return ev.DiplomatsExpelled(id=id, date=day(n), actor="RUS", target="USA", count=count,
+                                deadline=None if deadline is None else day(deadline))
+
+
+def test_an_expulsion_of_more_than_remain_says_how_many_remain():
+    with pytest.raises(RuleViolation) as info:
+        fold([mission(staff=10), _expel("x", 2, 4, deadline=30), _expel("y", 3, 8, deadline=30)])
+    assert info.value.rule == E.EXPEL_ABSENT and "expels 8 but only 6 of the USA mission in RUS remain" in str(info.value)
+
+
+def test_a_cap_brings_forward_the_soonest_departures_first_and_those_without_a_day_last():
+    # 20 people; 3 ordered out with no day given, then 4 by day 30; a cap of 15 by day 10 needs 5 gone by then:
+    # the 4 due on day 30 come forward, then 1 of the 3 without a day; 2 are still to leave, on no known day
+    events = [mission(staff=20), _expel("x", 2, 3), _expel("y", 3, 4, deadline=30),
+              ev.MissionCapped(id="c", date=day(4), actor="RUS", target="USA", cap=15, deadline=day(10))]
+    m = fold(events, until=day(11)).missions["USA", "RUS"]
+    assert (m.low, m.high) == (15, 15)
+    assert [(d.count, d.deadline, d.event_id) for d in m.departures] == [(2, None, "x")]
+
+
+@pytest.mark.parametrize("recorded", [False, True])
+def test_about_a_figure_equal_to_the_most_is_kept_after_departures(recorded):
+    # between 10 and 30, about 30; 5 leave (by a deadline, or recorded gone): between 5 and 25, about 25, which is
+    # still within the range
+    if recorded:
+        events = [mission(staff_min=10, staff_max=30, staff_about=30), _expel("x", 2, 5),
+                  ev.DiplomatsDeparted(id="d", date=day(5), actor="USA", target="RUS", order="x")]
+    else:
+        events = [mission(staff_min=10, staff_max=30, staff_about=30), _expel("x", 2, 5, deadline=5)]
+    m = fold(events, until=day(6)).missions["USA", "RUS"]
+    assert (m.low, m.high, m.about) == (5, 25, 25)
+
+
+def test_a_stored_history_says_whether_it_was_loaded():
+    from diplosim.core.state import StoredHistory
+
+    h = StoredHistory(load=lambda: ["a", "b"])
+    assert not h.loaded()
+    assert list(h) == ["a", "b"] and h.loaded()

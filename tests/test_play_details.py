@@ -135,3 +135,21 @@ def test_history_between_countries_not_in_play_does_not_hide_what_came_after():
     last = [as_measure(e) for e in history if e.actor == "USA" and e.target == "RUS" and as_measure(e)][-1]
     first = r.rounds[0]
     assert first.country == "RUS" and first.perceived == last and first.move == last  # tit-for-tat answers it
+
+
+@pytest.mark.parametrize("kind,size,least", [("cap", -1, 0), ("expel", 0, 1), ("close_post", 0, 1)])
+def test_a_measure_too_small_says_the_least_size_of_its_kind(kind, size, least):
+    with pytest.raises(ValueError, match=rf"^{kind} needs a size of at least {least} \(got {size}\)$"):
+        Measure(kind, size)
+    assert Measure(kind, least).size == least
+
+
+def test_the_default_memory_is_the_one_readme_states():
+    import re
+
+    text = (ROOT / "docs" / "readme" / "45-multilateral.md").read_text(encoding="utf-8")
+    stated = {name: int(days) for name, days in
+              re.findall(r"^\| `([a-z-]+)` \|[^|\n]*last `memory` days \((\d+)\)", text, re.M)}
+    assert "mirror-each" in stated
+    for name, days in stated.items():
+        assert get(name).memory == days, name
