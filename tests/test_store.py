@@ -551,3 +551,37 @@ def test_missing_stores_and_directories_are_named(tmp_path):
     assert not (tmp_path / "missing.db").exists()
     with pytest.raises(InputError, match="is a directory"):
         open_store(tmp_path)
+
+
+# --- details a sampled mutation run found unguarded ---------------------------------------------------------------------
+
+
+def test_a_stream_never_written_is_at_version_0(db):
+    with open_store(db) as s:
+        assert s.version("nothing-here") == 0
+
+
+@pytest.mark.parametrize("held,words", [(1, "it holds 1 event, fewer"), (2, "it holds 2 events, fewer")])
+def test_a_version_the_stream_never_reached_says_how_many_events_it_holds(db, real_log, held, words):
+    with open_store(db) as s:
+        s.append("main", real_log.events[:held])
+        with pytest.raises(ConcurrencyError) as info:
+            s.append("main", real_log.events[held:held + 1], expected_version=held + 3)
+    assert words in str(info.value)
+
+
+@pytest.mark.parametrize("every", [0, -1, True, 2.5])
+def test_a_snapshot_interval_that_is_not_a_positive_whole_number_is_refused(tmp_path, every):
+    with pytest.raises(InputError, match="snapshot interval must be a positive whole number"):
+        open_store(tmp_path / "s.db", snapshot_every=every)
+    assert not (tmp_path / "s.db").exists()
+    with open_store(tmp_path / "s.db", snapshot_every=1) as s:
+        assert s.snapshot_every == 1
+
+
+def test_verify_names_the_last_event_when_the_recorded_head_was_edited(real_store, real_log):
+    c = raw(real_store)
+    c.execute("UPDATE streams SET head = ? WHERE name = 'main'", (bytes(32),))
+    c.close()
+    _verify_fails(real_store, f"recorded head (version {len(real_log)}) does not match its last event "
+                              f"(version {len(real_log)}): edited")
