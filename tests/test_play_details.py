@@ -17,7 +17,7 @@ from diplosim.core.fold import fold
 from diplosim.core.log import load_log
 from diplosim.play.calendar import Policy, RoundRecord, play
 from diplosim.play.measures import as_measure, plan
-from diplosim.play.strategies import Measure, Package, View, get
+from diplosim.play.strategies import Measure, Package, View, get, measures_of
 from diplosim.play.strategies.base import Strategy, generic_binary
 
 D1 = datetime.date(2018, 1, 1)
@@ -127,14 +127,15 @@ def test_history_between_countries_not_in_play_does_not_hide_what_came_after():
     start = datetime.date(2018, 3, 27)
     history = [e for e in log if e.date < start]
     third = [e for e in history if {e.actor, e.target} - {"RUS", "USA", None}]
-    last_usa = max(e.date for e in history if e.actor == "USA" and e.target == "RUS"
-                   and isinstance(e, ev.DiplomatsExpelled))
-    assert third and min(e.date for e in third) < last_usa  # the case: other countries acted before the US did
-    r = play(fold(history), [Policy("RUS", get("tit-for-tat")), Policy("USA", get("restraint"))], start=start,
+    month = start - datetime.timedelta(days=30)  # mirror-each's memory, as README gives it
+    expelled = [e for e in history if isinstance(e, ev.DiplomatsExpelled) and (e.actor, e.target) == ("USA", "RUS")
+                and e.date >= month]
+    assert expelled and third and min(e.date for e in third) < min(e.date for e in expelled)  # others acted first
+    r = play(fold(history), [Policy("RUS", get("mirror-each")), Policy("USA", get("restraint"))], start=start,
              horizon=start + datetime.timedelta(days=10), history=history, countries=("RUS", "USA"), seed=0)
-    last = [as_measure(e) for e in history if e.actor == "USA" and e.target == "RUS" and as_measure(e)][-1]
     first = r.rounds[0]
-    assert first.country == "RUS" and first.perceived == last and first.move == last  # tit-for-tat answers it
+    assert first.country == "RUS"  # answers in kind and size what the US did in the last 30 days
+    assert sum(m.size for m in measures_of(first.move) if m.kind == "expel") == sum(e.count for e in expelled)
 
 
 @pytest.mark.parametrize("kind,size,least", [("cap", -1, 0), ("expel", 0, 1), ("close_post", 0, 1)])
@@ -153,3 +154,13 @@ def test_the_default_memory_is_the_one_readme_states():
     assert "mirror-each" in stated
     for name, days in stated.items():
         assert get(name).memory == days, name
+
+
+def test_a_post_measure_closes_the_least_important_open_post_first():
+    # README: other, then annexes, trade missions, consulates, consulates general, missions, embassies; by name
+    # among equals.  The names run against that order, so that a rule falling back to names fails.
+    kinds = ["embassy", "mission", "consulate-general", "consulate", "trade-mission", "annex", "other"]
+    posts = tuple(ev.Post(f"{chr(ord('A') + i)} post", kind) for i, kind in enumerate(kinds))
+    s = fold([ev.MissionEstablished(id="m", date=D1, actor="RUS", target="USA", staff=10, posts=posts)])
+    closed = [c.post for c in plan(s, "USA", "RUS", Measure("close_post", len(kinds)), D1)[0]]
+    assert closed == [p.name for p in reversed(posts)]
