@@ -270,7 +270,145 @@ BAD = {
         count = -4
         deadline = 2017-03-05
         """, 13, "count must be positive"),
+    # the first unknown table in name order, named by its header's line
+    "unknown-tables": ("""
+        [scenario]
+        title = "x"
+
+        [zzz]
+        x = 1
+
+        [aaa.b]
+        y = 2
+        """, 7, "unknown table 'aaa'"),
+    "unknown-stop-keys": ("""
+        [scenario]
+        title = "x"
+
+        [stop]
+        zeta = 1
+        alpha = 2
+        """, 6, "unknown key 'alpha' in [stop]"),
+    "no-rounds": ("""
+        [scenario]
+        title = "x"
+
+        [stop]
+        floor = 3
+        rounds = 0
+        """, 6, "rounds must be a whole number from 1 to"),
+    "negative-floor": ("""
+        [scenario]
+        title = "x"
+
+        [stop]
+        floor = -1
+        """, 5, "floor must be a whole number from 0 to"),
+    "no-quiet-rounds": ("""
+        [scenario]
+        title = "x"
+
+        [stop]
+        quiet_rounds = 0
+        """, 5, "quiet_rounds must be a whole number from 1 to"),
+    "compare-at-a-time": ("""
+        [scenario]
+        title = "x"
+        compare_at = [2017-03-01T00:00:00]
+        """, 3, "compare_at: bad date"),
+    "after-fork-three-countries": ("""
+        [scenario]
+        title = "x"
+        fork = 2017-01-01
+        after_fork = { "RUS:USA:GBR" = "drop" }
+        """, 4, "after_fork key 'RUS:USA:GBR': want a country code (RUS) or a pair of them"),
+    "bloc-not-a-list": ("""
+        [scenario]
+        title = "x"
+
+        [blocs]
+        NATO = "USA"
+        """, 5, "bloc 'NATO' must list two or more member countries"),
+    "policy-answers-itself": ("""
+        [scenario]
+        title = "x"
+        base = "us-russia-2016-2017"
+        fork = 2017-01-01
+
+        [[policy]]
+        country = "RUS"
+        strategy = "tit-for-tat"
+        against = ["RUS"]
+
+        [[policy]]
+        country = "USA"
+        strategy = "tit-for-tat"
+
+        [stop]
+        horizon = 2017-03-01
+        """, 6, "the [[policy]] of RUS answers RUS, which is not a counterpart in play"),
+    "horizon-at-the-fork": ("""
+        [scenario]
+        title = "x"
+        base = "us-russia-2016-2017"
+        fork = 2017-01-01
+
+        [[policy]]
+        country = "RUS"
+        strategy = "tit-for-tat"
+
+        [[policy]]
+        country = "USA"
+        strategy = "tit-for-tat"
+
+        [stop]
+        horizon = 2017-01-01
+        """, 15, "horizon 2017-01-01 is not after the fork 2017-01-01"),
 }
+
+# the neighbours of some refusals above, which must run
+GOOD = {
+    "after-fork-pair": """
+        [scenario]
+        title = "x"
+        fork = 2017-01-01
+        after_fork = { "RUS:USA" = "drop" }
+        """,
+    "bloc-of-two": """
+        [scenario]
+        title = "x"
+
+        [blocs]
+        WEST = ["USA", "GBR"]
+        """,
+    "horizon-a-day-after-the-fork": """
+        [scenario]
+        title = "x"
+        base = "us-russia-2016-2017"
+        fork = 2017-01-01
+
+        [[policy]]
+        country = "RUS"
+        strategy = "tit-for-tat"
+
+        [[policy]]
+        country = "USA"
+        strategy = "tit-for-tat"
+
+        [stop]
+        horizon = 2017-01-02
+        rounds = 1
+        floor = 0
+        quiet_rounds = 1
+        """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(GOOD))
+def test_the_neighbours_of_refused_scenarios_run(tmp_path, name):
+    p = write(tmp_path, f"{name}.toml", GOOD[name])
+    out = run_cli("scenario", "run", str(p))
+    assert out.returncode == 0, out.stderr
 
 
 @pytest.mark.parametrize("name", sorted(BAD))

@@ -49,7 +49,7 @@ from ..core.limits import MAX_SEED, env_hint, limit
 from ..core.log import data_dir, default_log_path, load_log, shipped_logs
 from ..core.state import State
 from .scenario_file import (key_line, parse_after_fork, parse_blocs, parse_countries, parse_edits,  # noqa: F401
-                            parse_policies, parse_stop, short, to_date, whole)
+                            parse_policies, parse_stop, short, table_line, to_date, whole)
 from .scenario_model import AFTER_FORK, OPS, Change, Edit, Policy, Stop  # noqa: F401  (public here too)
 
 Date = datetime.date
@@ -173,7 +173,7 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
     unknown = sorted(set(doc) - {"scenario", "edit", "policy", "stop", "blocs"})
     if unknown:
         raise InputError(f"unknown table {unknown[0]!r} (want [scenario], [[edit]], [[policy]], [stop], [blocs])",
-                         f"{p}:{key_line(text, unknown[0])}")
+                         f"{p}:{table_line(text, unknown[0])}")
     head = doc.get("scenario")
     if not isinstance(head, dict):
         raise InputError("no [scenario] table", p)
@@ -274,7 +274,7 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
                 raise InputError(f"after_fork names {c}, which plays no part in the scenario",
                                  f"{p}:{lines.get('after_fork', 1)}")
     if policies and stop.horizon is not None and fork is not None and stop.horizon <= fork:
-        raise InputError(f"horizon {stop.horizon} is not after the fork {fork}", p)
+        raise InputError(f"horizon {stop.horizon} is not after the fork {fork}", f"{p}:{key_line(text, 'horizon')}")
     from .calendar import LATEST_HORIZON
     if policies and stop.horizon is not None and stop.horizon > LATEST_HORIZON:
         raise InputError(f"horizon {stop.horizon}: play ends by {LATEST_HORIZON} at the latest (deadlines are "

@@ -27,6 +27,15 @@ def key_line(text: str, key: str, start: int = 1, end: int | None = None) -> int
     return start
 
 
+def table_line(text: str, name: str) -> int:
+    """The line of the table ``name``: its header (``[name]``, ``[[name]]``, ``[name.part]``), else a key ``name =``."""
+    pat = re.compile(rf"^\s*\[\[?\s*{re.escape(name)}\s*[\].]")
+    for n, line in enumerate(text.splitlines(), 1):
+        if pat.match(line):
+            return n
+    return key_line(text, name)
+
+
 def to_date(value: Any, where: str, what: str) -> Date:
     from ..core.limits import MAX_DATE, MIN_DATE
 
