@@ -214,6 +214,27 @@ def test_cli_scenario_diff_two_scenarios():
     assert (staff["putin-retaliates-2016"], staff["numeric-tit-for-tat-2017"]) == (455, 1175)
 
 
+def _played(horizon: str, against: str = "", stop: str = "") -> str:
+    """A scenario of two policies on the seed log from 2017-01-01 (lines: RUS's [[policy]] 6, horizon 15 or 16)."""
+    return textwrap.dedent("""\
+        [scenario]
+        title = "x"
+        base = "us-russia-2016-2017"
+        fork = 2017-01-01
+
+        [[policy]]
+        country = "RUS"
+        strategy = "tit-for-tat"{against}
+
+        [[policy]]
+        country = "USA"
+        strategy = "tit-for-tat"
+
+        [stop]
+        horizon = {horizon}{stop}
+        """).format(horizon=horizon, against=against, stop=stop)
+
+
 BAD = {
     "unknown-id": ("""
         [scenario]
@@ -329,41 +350,9 @@ BAD = {
         [blocs]
         NATO = "USA"
         """, 5, "bloc 'NATO' must list two or more member countries"),
-    "policy-answers-itself": ("""
-        [scenario]
-        title = "x"
-        base = "us-russia-2016-2017"
-        fork = 2017-01-01
-
-        [[policy]]
-        country = "RUS"
-        strategy = "tit-for-tat"
-        against = ["RUS"]
-
-        [[policy]]
-        country = "USA"
-        strategy = "tit-for-tat"
-
-        [stop]
-        horizon = 2017-03-01
-        """, 6, "the [[policy]] of RUS answers RUS, which is not a counterpart in play"),
-    "horizon-at-the-fork": ("""
-        [scenario]
-        title = "x"
-        base = "us-russia-2016-2017"
-        fork = 2017-01-01
-
-        [[policy]]
-        country = "RUS"
-        strategy = "tit-for-tat"
-
-        [[policy]]
-        country = "USA"
-        strategy = "tit-for-tat"
-
-        [stop]
-        horizon = 2017-01-01
-        """, 15, "horizon 2017-01-01 is not after the fork 2017-01-01"),
+    "policy-answers-itself": (_played("2017-03-01", against='\nagainst = ["RUS"]'), 6,
+                              "the [[policy]] of RUS answers RUS, which is not a counterpart in play"),
+    "horizon-at-the-fork": (_played("2017-01-01"), 15, "horizon 2017-01-01 is not after the fork 2017-01-01"),
 }
 
 # the neighbours of some refusals above, which must run
@@ -381,26 +370,7 @@ GOOD = {
         [blocs]
         WEST = ["USA", "GBR"]
         """,
-    "horizon-a-day-after-the-fork": """
-        [scenario]
-        title = "x"
-        base = "us-russia-2016-2017"
-        fork = 2017-01-01
-
-        [[policy]]
-        country = "RUS"
-        strategy = "tit-for-tat"
-
-        [[policy]]
-        country = "USA"
-        strategy = "tit-for-tat"
-
-        [stop]
-        horizon = 2017-01-02
-        rounds = 1
-        floor = 0
-        quiet_rounds = 1
-        """,
+    "horizon-a-day-after-the-fork": _played("2017-01-02", stop="\nrounds = 1\nfloor = 0\nquiet_rounds = 1"),
 }
 
 
