@@ -274,7 +274,8 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
                 raise InputError(f"after_fork names {c}, which plays no part in the scenario",
                                  f"{p}:{lines.get('after_fork', 1)}")
     if policies and stop.horizon is not None and fork is not None and stop.horizon <= fork:
-        raise InputError(f"horizon {stop.horizon} is not after the fork {fork}", f"{p}:{key_line(text, 'horizon')}")
+        raise InputError(f"horizon {stop.horizon} is not after the fork {fork}",
+                         f"{p}:{key_line(text, 'horizon')}")
     from .calendar import LATEST_HORIZON
     if policies and stop.horizon is not None and stop.horizon > LATEST_HORIZON:
         raise InputError(f"horizon {stop.horizon}: play ends by {LATEST_HORIZON} at the latest (deadlines are "

@@ -61,26 +61,28 @@ def whole(value: Any, key: str, low: int, high: int, where: str, unit: str = "")
     return value
 
 
-def _table(item: Any, header: str, where: str) -> dict:
-    if not isinstance(item, dict):
-        raise InputError(f"each {header} must be a table (write [[{header}]] and its keys), got {short(item)}",
-                         where)
-    return item
-
-
-def parse_edits(raw: Any, text: str, p: str, name: str, ids: set[str], first: Date) -> tuple[Edit, ...]:
+def _tables(raw: Any, text: str, p: str, header: str, allowed: set[str]):
+    """Each table of the array ``[[header]]`` with its first line and the first line of the next (None: the last),
+    after checking that it is a table of ``allowed`` keys."""
     if not isinstance(raw, list):
-        raise InputError("'edit' must be an array of tables: write [[edit]]", p)
-    starts = lines_of(text, "edit")
-    out = []
+        raise InputError(f"'{header}' must be an array of tables: write [[{header}]]", p)
+    starts = lines_of(text, header)
     for i, item in enumerate(raw):
         start = starts[i] if i < len(starts) else 1
         end = starts[i + 1] if i + 1 < len(starts) else None
-        where = f"{p}:{start}"
-        item = _table(item, "edit", where)
-        extra = sorted(set(item) - {"op", "id", "events", "after", "reason"})
+        if not isinstance(item, dict):
+            raise InputError(f"each {header} must be a table (write [[{header}]] and its keys), got {short(item)}",
+                             f"{p}:{start}")
+        extra = sorted(set(item) - allowed)
         if extra:
-            raise InputError(f"unknown key {extra[0]!r} in [[edit]]", f"{p}:{key_line(text, extra[0], start, end)}")
+            raise InputError(f"unknown key {extra[0]!r} in [[{header}]]", f"{p}:{key_line(text, extra[0], start, end)}")
+        yield item, start, end
+
+
+def parse_edits(raw: Any, text: str, p: str, name: str, ids: set[str], first: Date) -> tuple[Edit, ...]:
+    out = []
+    for item, start, end in _tables(raw, text, p, "edit", {"op", "id", "events", "after", "reason"}):
+        where = f"{p}:{start}"
         op = item.get("op")
         if op not in OPS:
             raise InputError(f"edit op must be one of {', '.join(OPS)} (got {short(op)})",
@@ -134,17 +136,9 @@ def parse_edits(raw: Any, text: str, p: str, name: str, ids: set[str], first: Da
 def parse_policies(raw: Any, text: str, p: str) -> tuple[Policy, ...]:
     from ..core import countries
 
-    if not isinstance(raw, list):
-        raise InputError("'policy' must be an array of tables: write [[policy]]", p)
-    starts = lines_of(text, "policy")
     out = []
-    for i, item in enumerate(raw):
-        start = starts[i] if i < len(starts) else 1
-        end = starts[i + 1] if i + 1 < len(starts) else None
-        item = _table(item, "policy", f"{p}:{start}")
-        extra = sorted(set(item) - {"country", "strategy", "params", "lag_days", "round_days", "against"})
-        if extra:
-            raise InputError(f"unknown key {extra[0]!r} in [[policy]]", f"{p}:{key_line(text, extra[0], start, end)}")
+    for item, start, end in _tables(raw, text, p, "policy",
+                                    {"country", "strategy", "params", "lag_days", "round_days", "against"}):
         country = item.get("country")
         if not isinstance(country, str) or not countries.is_known(country):
             raise InputError(f"unknown country code {short(country)} in [[policy]]",
