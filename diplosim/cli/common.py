@@ -150,6 +150,14 @@ def add_log(p: argparse.ArgumentParser) -> None:
     p.add_argument("--stream", metavar="NAME", default=None, help="with --store: the stream to read")
 
 
+def add_country_period(p: argparse.ArgumentParser, whose: str) -> None:
+    """``--country`` (required; ``whose`` says what it is) and the period ``--since``/``--until``, for the commands
+    that study one country's exchanges in a log."""
+    p.add_argument("--country", required=True, metavar="CODE", help=whose)
+    p.add_argument("--since", type=date_arg, metavar="DATE", help="first day of the period (default: the log's first)")
+    p.add_argument("--until", type=date_arg, metavar="DATE", help="last day of the period (default: the log's last)")
+
+
 def check_course(args: argparse.Namespace) -> None:
     """--log and --store name the events two ways: one only; --stream belongs to --store."""
     from ..core.errors import InputError

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from ..core.limits import MAX_FIGURE
-from .common import (add_format, add_log, date_arg, list_arg, most, print_json, print_rows, probability_arg, seed_arg,
-                     subparser, whole_arg)
+from .common import (add_country_period, add_format, add_log, list_arg, most, print_json, print_rows,
+                     probability_arg, seed_arg, subparser, whole_arg)
 
 COLUMNS = ["rank", "strategy", "points", "kind_accuracy", "size_error", "timing_error_days", "acts_missed", "acts",
            "tremble", "loglik", "weight", "weight_se", "tied_with"]
@@ -18,9 +18,7 @@ def register(sub) -> None:
                   "diplosim fit --country USA --strategies tit-for-tat,restraint,mirror-each --format json\n"
                   "diplosim fit --log my.toml --country GBR --round-days 14 --bootstrap 500 --seed 3")
     add_log(p)
-    p.add_argument("--country", required=True, metavar="CODE", help="the country whose decisions are scored")
-    p.add_argument("--since", type=date_arg, metavar="DATE", help="first day of the period (default: the log's)")
-    p.add_argument("--until", type=date_arg, metavar="DATE", help="last day of the period (default: the log's)")
+    add_country_period(p, "the country whose decisions are scored")
     p.add_argument("--strategies", metavar="NAMES", help="comma-separated strategies (name or name:key=value; "
                    "default: every deterministic one)")
     p.add_argument("--round-days", type=whole_arg(1, "MAX_STEP_DAYS"), default=7, metavar="N",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_format, add_log, date_arg, print_json, print_rows, subparser
+from .common import add_country_period, add_format, add_log, print_json, print_rows, subparser
 
 
 def register(sub) -> None:
@@ -12,9 +12,7 @@ def register(sub) -> None:
                   "diplosim tally --country RUS --since 2018-03-26 --until 2018-04-30\n"
                   "diplosim tally --country GBR --format json")
     add_log(p)
-    p.add_argument("--country", required=True, metavar="CODE", help="the country whose exchanges are counted")
-    p.add_argument("--since", type=date_arg, metavar="DATE", help="first day counted (default: the log's first)")
-    p.add_argument("--until", type=date_arg, metavar="DATE", help="last day counted (default: the log's last)")
+    add_country_period(p, "the country whose exchanges are counted")
     add_format(p)
     p.set_defaults(handler=cmd_tally)
 
