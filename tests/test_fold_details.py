@@ -3,25 +3,14 @@ than from the code: which baselines have a figure, a deadline on the day of the 
 people than its least, closures that take effect in another order than announced, and observed event data."""
 from __future__ import annotations
 
-import datetime
 
 import pytest
 
+from hand import day, expel, mission
 from diplosim.core import errors as E
 from diplosim.core import events as ev
 from diplosim.core.errors import RuleViolation
 from diplosim.core.fold import fold
-
-DAY = datetime.timedelta(days=1)
-
-
-def day(n: int) -> datetime.date:
-    return datetime.date(2018, 1, 1) + (n - 1) * DAY
-
-
-def mission(**figure) -> ev.MissionEstablished:
-    return ev.MissionEstablished(id="m", date=day(1), actor="USA", target="RUS", **figure)
-
 
 @pytest.mark.parametrize("figure,basis", [({}, "unknown"), ({"staff": 10}, "reported"),
                                           ({"staff_min": 5}, "reported"), ({"staff_max": 50}, "reported"),
@@ -72,14 +61,9 @@ def test_observed_event_data_makes_its_countries_known_and_changes_nothing_else(
     assert s.missions == base.missions and s.properties == base.properties and s.sanctions == base.sanctions
 
 
-def _expel(id, n, count, deadline=None):
-    return ev.DiplomatsExpelled(id=id, date=day(n), actor="RUS", target="USA", count=count,
-                                deadline=None if deadline is None else day(deadline))
-
-
 def test_an_expulsion_of_more_than_remain_says_how_many_remain():
     with pytest.raises(RuleViolation) as info:
-        fold([mission(staff=10), _expel("x", 2, 4, deadline=30), _expel("y", 3, 8, deadline=30)])
+        fold([mission(staff=10), expel("x", 2, 4, deadline=30), expel("y", 3, 8, deadline=30)])
     assert info.value.rule == E.EXPEL_ABSENT
     assert "expels 8 but only 6 of the USA mission in RUS remain" in str(info.value)
 
@@ -87,7 +71,7 @@ def test_an_expulsion_of_more_than_remain_says_how_many_remain():
 def test_a_cap_brings_forward_the_soonest_departures_first_and_those_without_a_day_last():
     # 20 people; 3 ordered out with no day given, then 4 by day 30; a cap of 15 by day 10 needs 5 gone by then:
     # the 4 due on day 30 come forward, then 1 of the 3 without a day; 2 are still to leave, on no known day
-    events = [mission(staff=20), _expel("x", 2, 3), _expel("y", 3, 4, deadline=30),
+    events = [mission(staff=20), expel("x", 2, 3), expel("y", 3, 4, deadline=30),
               ev.MissionCapped(id="c", date=day(4), actor="RUS", target="USA", cap=15, deadline=day(10))]
     m = fold(events, until=day(11)).missions["USA", "RUS"]
     assert (m.low, m.high) == (15, 15)
@@ -99,10 +83,10 @@ def test_about_a_figure_equal_to_the_most_is_kept_after_departures(recorded):
     # between 10 and 30, about 30; 5 leave (by a deadline, or recorded gone): between 5 and 25, about 25, which is
     # still within the range
     if recorded:
-        events = [mission(staff_min=10, staff_max=30, staff_about=30), _expel("x", 2, 5),
+        events = [mission(staff_min=10, staff_max=30, staff_about=30), expel("x", 2, 5),
                   ev.DiplomatsDeparted(id="d", date=day(5), actor="USA", target="RUS", order="x")]
     else:
-        events = [mission(staff_min=10, staff_max=30, staff_about=30), _expel("x", 2, 5, deadline=5)]
+        events = [mission(staff_min=10, staff_max=30, staff_about=30), expel("x", 2, 5, deadline=5)]
     m = fold(events, until=day(6)).missions["USA", "RUS"]
     assert (m.low, m.high, m.about) == (5, 25, 25)
 

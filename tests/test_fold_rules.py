@@ -7,34 +7,17 @@ Every expected figure is worked out by hand in the test (a comment says how), ne
 from __future__ import annotations
 
 import copy
-import datetime
 
 import attrs
 import pytest
 
 import diplosim  # noqa: F401  (installs the state's table renderer, as any user's import does)
+from hand import day, expel, mission
 from diplosim.core import errors as E
 from diplosim.core import events as ev
 from diplosim.core.errors import RuleViolation
 from diplosim.core.fold import apply, apply_all_in_place, apply_in_place, at, fold
 from diplosim.core.state import State
-
-DAY = datetime.timedelta(days=1)
-
-
-def day(n: int) -> datetime.date:
-    """Day ``n`` of 2018 (day 1 is 1 January)."""
-    return datetime.date(2018, 1, 1) + (n - 1) * DAY
-
-
-def mission(id="m", n=1, sending="USA", host="RUS", **kw) -> ev.MissionEstablished:
-    return ev.MissionEstablished(id=id, date=day(n), actor=sending, target=host, **kw)
-
-
-def expel(id, n, count, deadline=None, host="RUS", sending="USA") -> ev.DiplomatsExpelled:
-    return ev.DiplomatsExpelled(id=id, date=day(n), actor=host, target=sending, count=count,
-                                deadline=None if deadline is None else day(deadline))
-
 
 def cap(id, n, figure, deadline, host="RUS", sending="USA") -> ev.MissionCapped:
     return ev.MissionCapped(id=id, date=day(n), actor=host, target=sending, cap=figure, deadline=day(deadline))

@@ -7,7 +7,6 @@ so that a rule that is off by one, skipped or applied to the wrong mission fails
 from __future__ import annotations
 
 import copy
-import datetime
 
 import attrs
 import pytest
@@ -15,28 +14,12 @@ from gen import check_invariants, raw_logs, widened
 from hypothesis import given
 from hypothesis import strategies as st
 
+from hand import DAY, day, expel, mission
 from diplosim.core import errors as E
 from diplosim.core import events as ev
 from diplosim.core.errors import RuleViolation
 from diplosim.core.fold import FOREIGN_AGENT, apply, at, cap_range, fold
 from diplosim.core.log import load_log
-
-DAY = datetime.timedelta(days=1)
-
-
-def day(n: int) -> datetime.date:
-    """Day ``n`` of 2018 (day 1 is 1 January)."""
-    return datetime.date(2018, 1, 1) + (n - 1) * DAY
-
-
-def mission(id="m", n=1, sending="USA", host="RUS", **figure) -> ev.MissionEstablished:
-    return ev.MissionEstablished(id=id, date=day(n), actor=sending, target=host, **figure)
-
-
-def expel(id, n, count, deadline=None, host="RUS", sending="USA") -> ev.DiplomatsExpelled:
-    return ev.DiplomatsExpelled(id=id, date=day(n), actor=host, target=sending, count=count,
-                                deadline=None if deadline is None else day(deadline))
-
 
 def cap(id, n, figure=None, deadline=None, host="RUS", sending="USA") -> ev.MissionCapped:
     return ev.MissionCapped(id=id, date=day(n), actor=host, target=sending, cap=figure, parity=figure is None,
