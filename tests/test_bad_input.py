@@ -5,32 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from hand import GOOD, SRC
 from conftest import run_cli
 
 from diplosim.core import errors as E
 
-SRC = 'sources = ["public record: test log"]'
-GOOD = f"""[log]
-title = "test"
-
-[[event]]
-id = "m-usa"
-type = "MissionEstablished"
-date = 2017-01-01
-actor = "USA"
-target = "RUS"
-staff = 10
-{SRC}
-
-[[event]]
-id = "m-rus"
-type = "MissionEstablished"
-date = 2017-01-01
-actor = "RUS"
-target = "USA"
-staff = 20
-{SRC}
-"""
 
 
 def toml_event(body: str) -> str:

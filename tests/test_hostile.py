@@ -23,6 +23,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hand import GOOD, SRC
 from conftest import diplosim_exe, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -42,28 +43,6 @@ def few(n: int):
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
-SRC = 'sources = ["public record: test log"]'
-GOOD = f"""[log]
-title = "test"
-
-[[event]]
-id = "m-usa"
-type = "MissionEstablished"
-date = 2017-01-01
-actor = "USA"
-target = "RUS"
-staff = 10
-{SRC}
-
-[[event]]
-id = "m-rus"
-type = "MissionEstablished"
-date = 2017-01-01
-actor = "RUS"
-target = "USA"
-staff = 20
-{SRC}
-"""
 GOOD_ROW = {"id": "m", "type": "MissionEstablished", "date": "2017-01-01", "actor": "USA", "target": "RUS",
             "staff": 10, "sources": ["public record: test log"]}
 SCENARIO = """[scenario]
