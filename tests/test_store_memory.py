@@ -95,3 +95,48 @@ def test_the_generator_keeps_what_is_in_force_bounded():
     loose = fold(synthetic.generate(20000, n_countries=k, seed=2))
     assert len(loose.open_items) > 2 * k and len(loose.sanctions) > 3 * k
     assert any(e.resolves and e.category == "speech" and e.type != "ProposalDeclined" for e in events)
+
+
+def test_a_replay_reads_with_a_small_page_cache_and_gives_the_usual_one_back(tmp_path, log):
+    """A replay reads each page once: SQLite's page cache would only fill with the stream.  The statements SQLite
+    runs, traced, show the small cache set before the first page is read and the usual one set again after."""
+    from diplosim.store import context
+
+    assert context.SCAN_CACHE_KIB < context.CACHE_KIB
+    path = _stored(tmp_path, log)
+    with open_store(path, readonly=True) as s:
+        conn = s._ctx.conn
+        seen: list[str] = []
+        conn.set_trace_callback(seen.append)
+        got = s.replay("main")
+        conn.set_trace_callback(None)
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == -context.CACHE_KIB
+    small = seen.index(f"PRAGMA cache_size = -{context.SCAN_CACHE_KIB}")
+    usual = seen.index(f"PRAGMA cache_size = -{context.CACHE_KIB}")
+    pages = [i for i, q in enumerate(seen) if "FROM events" in q]
+    assert pages and small < min(pages) and max(pages) < usual
+    assert got == fold(log, check_ids=False)
+
+
+def test_the_cache_of_parsed_dates_stays_bounded_over_a_log_of_many_dates(tmp_path, log, monkeypatch):
+    """A log spanning more distinct dates than the cache keeps replays to the same state, and the cache never holds
+    more than its bound (it grew with every date of the log before).  The bound is lowered for the test: the
+    shipped one (thousands of dates) would need a log of tens of thousands of events."""
+    monkeypatch.setattr(codec, "DATES_KEPT", 100)
+    days = {e.date for e in log}
+    assert len(days) > 2 * codec.DATES_KEPT  # the log must overflow the cache, or this proves nothing
+    path = _stored(tmp_path, log)
+    codec.DATES.clear()
+    sizes = []
+    real = codec.parse_date
+
+    def watched(text):
+        sizes.append(len(codec.DATES))
+        return real(text)
+
+    monkeypatch.setattr(codec, "parse_date", watched)
+    with open_store(path, readonly=True) as s:
+        got = s.replay("main")
+        assert [e.date for e in s.read("main")] == [e.date for e in log]
+    assert sizes and max(sizes) <= codec.DATES_KEPT and 0 < len(codec.DATES) <= codec.DATES_KEPT
+    assert got == fold(log, check_ids=False)

@@ -89,8 +89,11 @@ def _make_dumps() -> Callable[[Any], str]:
 dumps = _make_dumps()
 loads = json.loads
 
-#: ``YYYY-MM-DD`` -> date, for every date parsed so far (a long log has few dates and many events on each).
+#: ``YYYY-MM-DD`` -> date, for the dates parsed lately (a page of a log has few dates and many events on each).
 DATES: dict[str, Date] = {}
+#: Dates :data:`DATES` holds at most; when full it starts again, so that its memory does not grow with a log that
+#: spans centuries (a stream is read in order of version, which is nearly the order of date).
+DATES_KEPT = 4096
 
 
 def parse_date(text: str) -> Date:
@@ -100,8 +103,9 @@ def parse_date(text: str) -> Date:
         if type(text) is not str or len(text) != 10:
             raise ValueError(f"bad date {text!r}")
         d = Date.fromisoformat(text)
-        if len(DATES) < 200_000:
-            DATES[text] = d
+        if len(DATES) >= DATES_KEPT:
+            DATES.clear()  # in place: the generated decoders hold this dict
+        DATES[text] = d
     return d
 
 

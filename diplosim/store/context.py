@@ -17,6 +17,11 @@ from . import schema
 from ..core.errors import DiplosimError, InputError
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+#: SQLite's page cache, in KiB: for the lookups of appends and queries by date, which come back to the same pages.
+CACHE_KIB = 32000
+#: ... and while a whole stream is read once in order, where a page is never needed twice: the cache would only grow
+#: with the stream, up to its limit, and hold memory that a replay of a short stream does not.
+SCAN_CACHE_KIB = 2000
 
 
 class Context:
@@ -99,6 +104,19 @@ class Context:
             self.depth = 0
 
     @contextmanager
+    def scanning(self):
+        """A small page cache while a stream is read once from its start (a replay, a timeline); the usual one after.
+        Pages are read back from the file (and the system's cache of it) at the same speed as from SQLite's own."""
+        with self.sql():
+            self.conn.execute(f"PRAGMA cache_size = -{SCAN_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            if self.conn is not None:
+                with self.sql():
+                    self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+
+    @contextmanager
     def reading(self):
         """One read transaction: every query inside sees the store as it was when the first one ran (WAL mode)."""
         with self.sql():
@@ -158,7 +176,7 @@ def connect(path: str, *, must_exist: bool, readonly: bool, snapshot_every: int 
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             schema.add_views(conn)
-        conn.execute("PRAGMA cache_size = -32000")
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     except DiplosimError:
         conn.close()
         raise

@@ -187,7 +187,8 @@ def state_at(ctx: Context, read: Read, row: StreamRow, date: Date | None = None)
 def replayed(ctx: Context, read: Read, row: StreamRow) -> State:
     """The state after every event of ``row``'s stream, replayed from the first (no snapshot); its histories are
     loaded from the store on first use, so the replay's memory does not grow with the stream."""
-    s = replay(ctx, read, row.name, working_state(), 0, to_version=row.version)
+    with ctx.scanning():
+        s = replay(ctx, read, row.name, working_state(), 0, to_version=row.version)
     s.as_of = s.last_date
     return with_history(ctx, row.name, s)
 
@@ -196,7 +197,8 @@ def timeline(ctx: Context, read: Read, stream: str, every: int) -> "Timeline":
     """The whole stream read once into a :class:`~diplosim.core.timeline.Timeline`."""
     from ..core.timeline import Timeline
 
-    events = list(read(stream))
+    with ctx.scanning():
+        events = list(read(stream))
     try:
         return Timeline(events, every=every)
     except DiplosimError:
