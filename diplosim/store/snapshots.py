@@ -111,7 +111,8 @@ def latest(ctx: Context, row: StreamRow, *, version: int, date: Date | None = No
     A snapshot is used only if its format and state model are this diplosim's, its checksum matches its body,
     it is bound to the hash of the event it follows, and it decodes to a state of that many events ending at
     that event.  Anything else is skipped and an older one (or the start) is used instead."""
-    query = ("SELECT version, last_date, format, model, event_hash, checksum, body FROM snapshots "
+    # the candidates first, without their bodies (each as big as the state): only the one tried is read
+    query = ("SELECT version, format, model, event_hash, checksum FROM snapshots "
              "WHERE stream = ? AND version <= ?" + (" AND last_date <= ?" if date else "") +
              " ORDER BY version DESC LIMIT 8")
     params: list[Any] = [row.id, version] + ([date.isoformat()] if date else [])
@@ -121,8 +122,13 @@ def latest(ctx: Context, row: StreamRow, *, version: int, date: Date | None = No
             found = ctx.conn.execute(query, params).fetchall()
         if not found:
             return None
-        for v, _last, fmt, snap_model, event_hash, checksum, body in found:
-            state = _trust(ctx, row, v, fmt, snap_model, model, event_hash, checksum, body)
+        for v, fmt, snap_model, event_hash, checksum in found:
+            if fmt != SNAPSHOT_FORMAT or snap_model != model:
+                continue
+            with ctx.sql():
+                got = ctx.conn.execute("SELECT body FROM snapshots WHERE stream = ? AND version = ?",
+                                       (row.id, v)).fetchone()
+            state = got and _trust(ctx, row, v, fmt, snap_model, model, event_hash, checksum, got[0])
             if state is not None:
                 return state, v
         params[1] = found[-1][0] - 1
