@@ -55,6 +55,20 @@ def main(argv: list[str]) -> int:
         print(json.dumps({"job": job, "events": summary.added, "seconds": seconds, "rss_start_mb": start,
                           "peak_mb": _peak_mb(), "rss_end_mb": _status_mb("VmRSS")}))
         return 0
+    if job == "build-store":  # a store of N synthetic events, streamed from the generator (never held at once)
+        import itertools
+        from diplosim.store import open_store
+        from diplosim.tooling.synthetic import generate
+        from .data import N_COUNTRIES
+        from .store_side import STREAM
+        n, seed, batch = int(args[1]), int(args[2]), int(args[3])
+        events = generate(n, n_countries=N_COUNTRIES, seed=seed)
+        version = 0
+        with open_store(args[0]) as store:
+            while chunk := list(itertools.islice(events, batch)):
+                version = store.append(STREAM, chunk, expected_version=version)
+        print(json.dumps({"job": job, "events": version}))
+        return 0
     if job == "store-replay":
         from . import store_side
         start = _peak_mb()

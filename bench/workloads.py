@@ -228,6 +228,35 @@ def replay_store(b: Bench) -> list[Row]:
     return rows
 
 
+def store_memory(b: Bench) -> list[Row]:
+    """Peak memory of a store replay at three sizes, a hundredfold apart: ``--events 10000000`` gives 100,000,
+    1,000,000 and 10,000,000.  Each store is written by a child streaming the generator (the harness never holds
+    the log: ten million events would take some 6 GB), and each replay runs in a fresh process."""
+    sizes = sorted({max(1000, b.events // 100), max(1000, b.events // 10), b.events})
+    w = "peak memory of a store replay, " + " vs ".join(f"{s:,}" for s in sizes) + " events (streamed stores)"
+    if not checks.has("diplosim.store"):
+        return [Row(w, NOT_YET, "-", "the smallest store's peak", None, "<= 100 MB, flat", None,
+                    "diplosim/store.py " + NOT_YET)]
+    peaks = {}
+    for size in sizes:
+        db = str(b.tmp / f"streamed-{size}.db")
+        built = child("build-store", db, str(size), str(b.seed), str(b.batch), timeout=4 * 3600)
+        if built["events"] != size:
+            raise checks.CheckFailed(f"the streamed store holds {built['events']} of {size} events")
+        peaks[size] = child("store-replay", db, timeout=3600)
+        if peaks[size]["events"] != size:
+            raise checks.CheckFailed(f"the replay applied {peaks[size]['events']} of {size} events")
+        os.remove(db)
+    lo, hi = peaks[sizes[0]]["peak_mb"], max(p["peak_mb"] for p in peaks.values())
+    flat = hi - lo <= max(10.0, 0.1 * lo)
+    note = (f"peak RSS of a fresh process per size (VmHWM), interpreter included ({peaks[sizes[-1]]['rss_start_mb']:.0f}"
+            f" MB after imports); flat = the largest peak within max(10 MB, 10%) of the smallest store's")
+    return [Row(w, " vs ".join(f"{peaks[s]['peak_mb']:.0f}" for s in sizes) + " MB", f"{lo:.0f} MB",
+                "the smallest store's peak", hi / lo, "<= 100 MB, flat", hi <= 100 and flat, note,
+                {"sizes": sizes, "peak_mb": [peaks[s]["peak_mb"] for s in sizes],
+                 "end_mb": [peaks[s]["rss_end_mb"] for s in sizes]})]
+
+
 def time_travel(b: Bench) -> list[Row]:
     import statistics
 
@@ -573,6 +602,7 @@ WORKLOADS: dict[str, Callable[[Bench], list[Row]]] = {
     "replay": replay_memory,
     "append": append,
     "store-replay": replay_store,
+    "store-memory": store_memory,
     "time-travel": time_travel,
     "match": binary_match,
     "tournament": tournaments,

@@ -78,3 +78,21 @@ def test_the_command_runs_its_checks_and_exits_0():
     assert out.returncode == 0, out.stderr
     lines = dict(line.split(": ", 1) for line in out.stdout.splitlines())
     assert lines["replay"] == "ok" and set(lines) == set(checks.CHECKS)
+
+
+def test_the_fold_phase_profile_gives_its_four_phases_and_leaves_the_fold_as_it_was():
+    """``python -m bench.phases`` swaps the fold's handlers for do-nothing ones during one phase: afterwards the
+    fold must be the library's again (the same state as before the profile)."""
+    from bench import phases
+    from diplosim.core import fold as fold_module
+    from diplosim.core.fold import fold
+
+    events = synthetic_events(N, seed=3)
+    before, want = dict(fold_module._HANDLERS), fold(events)
+    rows = phases.phases(N)
+    assert [name for name, _ in rows][0].startswith("bare fold") and len(rows) == 4
+    assert all(us > 0 for _, us in rows)
+    assert fold_module._HANDLERS == before and fold_module._resolve.__module__ == "diplosim.core.fold"
+    checks.same_state(fold(events), want, "the fold after the profile")
+    shares = phases.handler_shares(N)
+    assert abs(sum(share for _, share in shares) - 1) < 1e-9 and "_expelled" in dict(shares)

@@ -1,0 +1,112 @@
+"""Where the time of a replay from memory goes, phase by phase: ``python -m bench.phases [EVENTS]``.
+
+The bench's "replay vs the bare fold" row sets ``fold(events)`` beside a dict update per tuple.  This takes the fold
+apart on the same synthetic log, each step timed in this process (median of 5), in microseconds per event:
+
+1. the bare fold of ``((sending, host), change)`` tuples (the baseline);
+2. a loop over the event objects that reads each one's date and type and looks its handler up, calling nothing;
+3. ``fold`` with every handler replaced by one that does nothing: the loop as it is (date order, the clock, the ids,
+   resolutions, which here tolerate an item no handler opened), without the rules of each act;
+4. ``fold`` itself; 4 - 3 is the handlers' share, split by event type in proportion to the profiler's own times.
+"""
+from __future__ import annotations
+
+import cProfile
+import gc
+import pstats
+import statistics
+import sys
+import time
+from typing import Any, Callable
+
+
+def _median(f: Callable[[], Any], runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        gc.collect()
+        t = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def phases(n: int) -> list[tuple[str, float]]:
+    from diplosim.core import fold as fold_module
+    from diplosim.core.fold import fold
+    from diplosim.core.state import Resolution
+
+    from .data import as_pairs, fold_pairs, synthetic_events
+
+    events = synthetic_events(n)
+    pairs = as_pairs(events)
+    handlers = fold_module._HANDLERS
+
+    def skeleton() -> None:
+        table = handlers
+        last = None
+        for e in events:
+            d = e.date
+            if d != last:
+                last = d
+            table[type(e)]
+
+    nothing = {k: (None if v is None else (lambda s, e: None)) for k, v in handlers.items()}
+
+    resolve = fold_module._resolve
+
+    def lenient_resolve(s: Any, e: Any) -> None:  # the same work, but no handler opened the items it resolves
+        for ref in e.resolves:
+            s.open_items.pop(ref, None)
+            s.resolved.append(Resolution(ref, "enacted", e.id, e.date))
+
+    def no_rules() -> None:
+        saved = dict(handlers)
+        handlers.update(nothing)
+        fold_module._resolve = lenient_resolve
+        try:
+            fold(events, check_ids=True)
+        finally:
+            handlers.update(saved)
+            fold_module._resolve = resolve
+
+    out = [("bare fold of tuples (the baseline)", _median(lambda: fold_pairs(pairs))),
+           ("loop over the events: date, type, handler looked up", _median(skeleton)),
+           ("fold with handlers that do nothing", _median(no_rules)),
+           ("fold", _median(lambda: fold(events)))]
+    return [(name, t / n * 1e6) for name, t in out]
+
+
+def handler_shares(n: int) -> list[tuple[str, float]]:
+    """Each handler's (and the clock's) share of the handlers' time, from the profiler's own times."""
+    from diplosim.core.fold import fold
+
+    from .data import synthetic_events
+
+    events = synthetic_events(n)
+    prof = cProfile.Profile()
+    prof.enable()
+    fold(events)
+    prof.disable()
+    stats = pstats.Stats(prof).stats  # type: ignore[attr-defined]
+    own: dict[str, float] = {}
+    for (path, _line, name), (_cc, _nc, tottime, _ct, _callers) in stats.items():
+        if "diplosim/core" in path.replace("\\", "/") and not path.endswith("fold.py"):
+            own[name] = own.get(name, 0.0) + tottime
+    total = sum(own.values())
+    return sorted(((k, v / total) for k, v in own.items()), key=lambda kv: -kv[1])
+
+
+def main(argv: list[str]) -> int:
+    n = int(argv[0]) if argv else 300_000
+    rows = phases(n)
+    print(f"replay from memory, phase by phase, {n:,} synthetic events (microseconds per event, median of 5):")
+    for name, us in rows:
+        print(f"  {us:6.3f}  {name}")
+    print("handlers and clock, share of their time by function (profiler's own times):")
+    for name, share in handler_shares(n)[:10]:
+        print(f"  {share:6.1%}  {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
