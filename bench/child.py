@@ -58,11 +58,12 @@ def main(argv: list[str]) -> int:
     if job == "build-store":  # a store of N synthetic events, streamed from the generator (never held at once)
         import itertools
         from diplosim.store import open_store
-        from diplosim.tooling.synthetic import generate
+        import attrs
+        from diplosim.tooling.synthetic import REALISTIC, generate
         from .data import N_COUNTRIES
         from .store_side import STREAM
-        n, seed, batch = int(args[1]), int(args[2]), int(args[3])
-        events = generate(n, n_countries=N_COUNTRIES, seed=seed)
+        n, seed, batch, advance = int(args[1]), int(args[2]), int(args[3]), float(args[4])
+        events = generate(n, n_countries=N_COUNTRIES, seed=seed, profile=attrs.evolve(REALISTIC, p_advance=advance))
         version = 0
         with open_store(args[0]) as store:
             while chunk := list(itertools.islice(events, batch)):

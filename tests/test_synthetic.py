@@ -117,3 +117,17 @@ def test_it_streams():
     assert inspect.isgenerator(stream)
     first = list(itertools.islice(stream, 5))
     assert first == list(generate(5, seed=1))
+
+
+@pytest.mark.parametrize("profile", [REALISTIC, EDGE], ids=["realistic", "edge"])
+def test_a_log_longer_than_the_calendar_stays_inside_it(profile):
+    """Ten million events from 1990 would run past the last day diplosim keeps (a generated deadline in year 3000
+    stopped the bench's largest log): started a few years before that day, the log stays inside the calendar,
+    every date, deadline and effective date a valid one, and it still folds."""
+    import datetime
+
+    start = ev.MAX_DATE - datetime.timedelta(days=1200)
+    events = list(generate(30_000, n_countries=4, seed=5, profile=profile, start=start))
+    last = max(e.date for e in events)
+    assert last >= ev.MAX_DATE - datetime.timedelta(days=1100)  # the calendar did reach its stop
+    assert fold(events).events_applied == len(events)

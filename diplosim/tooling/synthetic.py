@@ -57,7 +57,9 @@ REALISTIC_WEIGHTS: dict[str, float] = {
 
 
 # the last day the calendar moves to, leaving room for deadlines after it
-_LAST_DAY = Date.max.toordinal() - 1000
+#: The calendar stops this far short of the last day diplosim keeps, so that deadlines and effective dates drawn
+#: after it still fall inside (a log longer than the calendar crowds its last events onto that day).
+_LAST_DAY = ev.MAX_DATE.toordinal() - 1000
 
 
 @frozen(kw_only=True)
@@ -230,7 +232,7 @@ class SyntheticWorld(Measures, Speech):
         rng, p = self.rng, self.profile
         total = self._cum[-1]
         for _ in range(n_events):
-            if rng.random() < p.p_advance and self.day < _LAST_DAY:  # (the calendar stops short of year 9999)
+            if rng.random() < p.p_advance and self.day < _LAST_DAY:  # (the calendar stops short of its end)
                 self.day += self._int(1, p.max_advance)
                 self._date = Date.fromordinal(self.day)
             kind = self._names[bisect.bisect_right(self._cum, rng.random() * total)]
