@@ -1,0 +1,148 @@
+"""The store at its edges: rows per INSERT, ids that are not valid Unicode, titles given once, the decoder of a payload
+too long, the description of a table's key type, the incremental snapshot text, a forged snapshot, a store whose folder
+cannot be written, and the keyword-only options.  Each case is one a mutation run found unchecked."""
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from pathlib import Path
+
+import attrs
+import pytest
+from store_writer import event_at
+
+from diplosim.core import events as ev
+from diplosim.core.errors import InputError
+from diplosim.core.fold import fold
+from diplosim.store import Store, codec, open_store
+from diplosim.store.snapshot_text import SnapshotText
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    return str(tmp_path / "s.db")
+
+
+def test_a_batch_goes_in_statements_of_a_hundred_rows_under_the_oldest_parameter_limit(db):
+    """A hundred rows of eight columns per INSERT keep the parameters under 999, SQLite's oldest limit: a batch of
+    200 is two statements of 100, a batch of 250 two of 100 and one of 50, and both read back whole."""
+    with open_store(db, snapshot_every=10_000) as s:
+        s.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+        inserts: list[int] = []
+        s.conn.set_trace_callback(lambda sql: sql.startswith("INSERT INTO events") and inserts.append(sql.count("),(")
+                                                                                                      + 1))
+        events = [event_at(i) for i in range(450)]
+        s.append("a", events[:200])
+        assert inserts == [100, 100]
+        inserts.clear()
+        s.append("b", events[200:450])
+        assert inserts == [100, 100, 50]
+        s.conn.set_trace_callback(None)
+        assert s.events("a") == events[:200] and s.events("b") == events[200:450]
+
+
+@pytest.mark.parametrize("held,events", [(0, "0 events"), (1, "1 event"), (2, "2 events")])
+def test_a_version_never_reached_counts_the_events_in_good_grammar(db, held, events):
+    with open_store(db) as s:
+        if held:
+            s.append("main", [event_at(i) for i in range(held)])
+        with pytest.raises(Exception) as info:
+            s.append("main", [event_at(held)], expected_version=held + 5)
+    assert str(info.value) == (f"stream 'main' is at version {held}, not {held + 5}: it holds {events}, fewer than the "
+                               f"version expected")
+
+
+def test_an_id_with_a_lone_surrogate_is_refused_before_anything_is_written(db):
+    e = attrs.evolve(event_at(0), id="e-\udc80")
+    with open_store(db) as s:
+        with pytest.raises(InputError) as info:
+            s.append("main", [e])
+        # the id is hashed as UTF-8, which a lone surrogate cannot be
+        assert "lone surrogate" in info.value.message and "'id'" in info.value.message
+        assert s.version("main") == 0
+
+
+def test_import_sets_a_title_or_description_only_on_a_stream_that_has_neither(db):
+    events = [event_at(i) for i in range(4)]
+    with open_store(db) as s:
+        s.import_events("titled", events[:2], title="First")
+        s.import_events("titled", events[2:], title="Second", description="more")
+        assert s.title("titled") == ("First", "")
+        s.import_events("described", events[:2], description="only words")
+        s.import_events("described", events[2:], title="Late", description="other words")
+        assert s.title("described") == ("", "only words")
+        s.import_events("bare", events[:2])
+        s.import_events("bare", events[2:], title="Now", description="it has one")
+        assert s.title("bare") == ("Now", "it has one")
+
+
+def test_a_payload_longer_than_any_of_its_type_is_refused():
+    """``by_length``: a length no payload of the type can have gives a decoder that raises ValueError; so does one
+    longer than the type's fields (AccusationMade needs only its actor: a payload of one value is a sound one)."""
+    e = ev.AccusationMade(id="a", date=event_at(0).date, actor="RUS", target="USA", sources=("public record: x",))
+    c = codec.event_codec("AccusationMade")
+    values = codec.loads(c.encode(e))
+    assert c.decode("a", e.date, values) == e
+    for extra in (1, 5):
+        with pytest.raises(ValueError):
+            c.decode("a", e.date, values + [None] * (len(c.order) - len(values) + extra))
+
+
+def test_the_description_of_a_table_names_its_key_type():
+    # two models that differ only in the type of a table's keys are different models
+    assert codec.describe(dict[str, int]) != codec.describe(dict[int, int])
+    assert codec.describe(dict[str, int]) == {"dict": [codec.describe(str), codec.describe(int)]}
+
+
+def test_snapshot_text_keeps_the_text_of_the_records_in_tables(real_log):
+    """The incremental encoder keeps every record of the last snapshot (so an unchanged one is not encoded again),
+    the records in tables (properties, sanctions) as well as those in lists, and gives the plain encoding."""
+    s = fold(real_log.events)
+    assert s.properties and s.sanctions
+    text = SnapshotText()
+    assert text.encode(s) == codec.encode_snapshot(s)
+    kept = set(text._texts)
+    assert {id(p) for p in s.properties.values()} <= kept and {id(x) for x in s.sanctions.values()} <= kept
+
+
+def test_a_snapshot_that_claims_another_number_of_events_is_not_trusted(db, real_log):
+    events = list(real_log.events)
+    with open_store(db, snapshot_every=10) as s:
+        s.append("main", events)
+    c = sqlite3.connect(db, isolation_level=None)
+    forged = 0
+    for sid, version, body in c.execute("SELECT id, version, body FROM snapshots").fetchall():
+        state = codec.decode_snapshot(body)
+        state.events_applied = version + 3  # its last event still the one at that version
+        body = codec.encode_snapshot(state)
+        c.execute("UPDATE snapshots SET body = ?, checksum = ? WHERE id = ?", (body, hashlib.sha256(body).digest(),
+                                                                               sid))
+        forged += 1
+    c.close()
+    assert forged
+    with open_store(db, readonly=True) as s:
+        assert s.state("main") == fold(events)
+        assert s.state("main").events_applied == len(events)
+
+
+def test_a_store_in_a_folder_that_cannot_be_written_opens_only_for_reading(db, monkeypatch):
+    with open_store(db) as s:
+        s.append("main", [event_at(0)])
+    folder = Path(db).absolute().parent
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == folder and mode == os.W_OK
+                        else real_access(p, mode))
+    with pytest.raises(InputError) as info:
+        open_store(db)
+    assert info.value.message == ("the store cannot be written (a read-only file or folder, or read-only media): "
+                                  "commands that only read it work; to change it, copy it to a place you can write")
+    with open_store(db, readonly=True) as s:
+        assert s.version("main") == 1
+
+
+def test_the_options_of_a_store_are_keywords(db):
+    with pytest.raises(TypeError):
+        Store(db, True)
+    with Store(db, must_exist=False) as s:
+        assert s.version("none") == 0
