@@ -84,9 +84,11 @@ def test_a_payload_longer_than_any_of_its_type_is_refused():
     c = codec.event_codec("AccusationMade")
     values = codec.loads(c.encode(e))
     assert c.decode("a", e.date, values) == e
+    most = len(c.order)
     for extra in (1, 5):
-        with pytest.raises(ValueError):
-            c.decode("a", e.date, values + [None] * (len(c.order) - len(values) + extra))
+        with pytest.raises(ValueError) as info:
+            c.decode("a", e.date, values + [None] * (most - len(values) + extra))
+        assert str(info.value) == f"want 1 to {most} values for AccusationMade, got {most + extra}"
 
 
 def test_the_description_of_a_table_names_its_key_type():
@@ -139,6 +141,24 @@ def test_a_store_in_a_folder_that_cannot_be_written_opens_only_for_reading(db, m
                                   "commands that only read it work; to change it, copy it to a place you can write")
     with open_store(db, readonly=True) as s:
         assert s.version("main") == 1
+
+
+def test_verify_names_an_event_stored_before_the_one_it_follows(db, real_log):
+    # the rows of versions 8 and 9 trade places in the table: version 9 now lies before version 8
+    with open_store(db) as s:
+        s.append("main", real_log.events)
+    c = sqlite3.connect(db, isolation_level=None)
+    c.execute("DROP TRIGGER events_append_only_update")
+    (p8,), (p9,) = c.execute("SELECT position FROM events WHERE version IN (8, 9) ORDER BY version").fetchall()
+    c.execute("UPDATE events SET position = -1 WHERE position = ?", (p8,))
+    c.execute("UPDATE events SET position = ? WHERE position = ?", (p8, p9))
+    c.execute("UPDATE events SET position = ? WHERE position = -1", (p9,))
+    c.close()
+    ids = [e.id for e in real_log.events]
+    with open_store(db, readonly=True) as s, pytest.raises(InputError) as info:
+        s.verify()
+    assert info.value.message == (f"event {ids[8]!r} (stream 'main', version 9) was stored before {ids[7]!r} "
+                                   f"(version 8): reordered or inserted")
 
 
 def test_the_options_of_a_store_are_keywords(db):
