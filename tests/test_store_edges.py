@@ -13,7 +13,7 @@ import pytest
 from store_writer import event_at
 
 from diplosim.core import events as ev
-from diplosim.core.errors import InputError
+from diplosim.core.errors import InputError, RuleViolation
 from diplosim.core.fold import fold
 from diplosim.store import Store, codec, open_store
 from diplosim.store.snapshot_text import SnapshotText
@@ -29,9 +29,12 @@ def test_a_batch_goes_in_statements_of_a_hundred_rows_under_the_oldest_parameter
     200 is two statements of 100, a batch of 250 two of 100 and one of 50, and both read back whole."""
     with open_store(db, snapshot_every=10_000) as s:
         s.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
-        inserts: list[int] = []
-        s.conn.set_trace_callback(lambda sql: sql.startswith("INSERT INTO events") and inserts.append(sql.count("),(")
-                                                                                                      + 1))
+        inserts: list[int] = []  # rows of each INSERT into events that SQLite runs
+
+        def traced(sql: str) -> None:
+            if sql.startswith("INSERT INTO events"):
+                inserts.append(sql.count("),(") + 1)
+        s.conn.set_trace_callback(traced)
         events = [event_at(i) for i in range(450)]
         s.append("a", events[:200])
         assert inserts == [100, 100]
@@ -166,3 +169,105 @@ def test_the_options_of_a_store_are_keywords(db):
         Store(db, True)
     with Store(db, must_exist=False) as s:
         assert s.version("none") == 0
+
+
+# --- written after the fresh sample (1 in 16, offset 2): not counted in its score --------------------------------------
+
+def test_a_stored_id_again_late_in_a_long_batch_is_named(db):
+    """Ids are looked up 500 at a time: the 501st event of a batch is looked up too."""
+    with open_store(db) as s:
+        s.append("main", [event_at(0)])
+        again = attrs.evolve(event_at(501), id=event_at(0).id)
+        batch = [event_at(i) for i in range(1, 501)] + [again]  # the 501st has the stored one's id
+        with pytest.raises(RuleViolation) as info:
+            s.append("main", batch)
+        assert (info.value.event_id, info.value.detail) == (event_at(0).id, "already in stream 'main' at version 1")
+        assert s.version("main") == 1
+
+
+def test_a_payload_leaves_out_every_trailing_default():
+    # AccusationMade needs only its actor (first in storage order): with every other field at its default, the
+    # payload is that one value
+    c = codec.event_codec("AccusationMade")
+    assert c.order[0] == "actor"
+    e = ev.AccusationMade(id="a", date=event_at(0).date, actor="RUS")
+    assert codec.loads(c.encode(e)) == ["RUS"]
+    assert c.decode("a", e.date, ["RUS"]) == e
+
+
+def test_a_payload_of_another_shape_with_a_number_for_true_or_false_is_refused_not_taken_for_the_default():
+    """A payload of another shape is read by name; a value equal to the field's default is dropped only when it is of
+    the default's type: 0 where ``false`` belongs is a damaged value, not the default."""
+    import attrs as a
+
+    c = codec.event_codec("DiplomatsExpelled")
+    e = ev.DiplomatsExpelled(id="x", date=event_at(0).date, actor="RUS", target="USA", count=3,
+                              sources=("public record: x",))
+    values = codec.loads(c.encode(e))
+    fields, hints = a.fields_dict(type(e)), codec._hints(type(e))
+    full = values + [codec._encoded_default(fields[n], hints[n]) for n in c.order[len(values):]]
+    assert codec.decode_by_shape("DiplomatsExpelled", c.version, c.shape, "x", e.date.isoformat(), full) == e
+    flag = c.order.index("deadline_assumed")
+    assert full[flag] is False
+    full[flag] = 0
+    with pytest.raises(ValueError, match="deadline_assumed"):
+        codec.decode_by_shape("DiplomatsExpelled", c.version, c.shape, "x", e.date.isoformat(), full)
+
+
+def test_a_store_path_through_a_file_is_refused_in_one_line(tmp_path):
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(InputError) as info:
+        open_store(tmp_path / "afile" / "s.db")
+    assert info.value.message == os.strerror(20)  # ENOTDIR: "Not a directory"
+
+
+def test_readonly_says_how_the_store_was_opened(db):
+    with open_store(db) as s:
+        assert s.readonly is False
+        s.append("main", [event_at(0)])
+    with open_store(db, readonly=True) as s:
+        assert s.readonly is True
+
+
+def test_a_sound_page_of_rows_is_parsed_by_one_json_parse(db, monkeypatch):
+    from diplosim.store import read as read_module
+
+    events = [event_at(i) for i in range(50)]
+    with open_store(db) as s:
+        s.append("main", events)
+        rows = s.conn.execute("SELECT version, event_id, type, type_version, date, payload FROM events "
+                              "ORDER BY version").fetchall()
+        parses = []
+        real = codec.loads
+        monkeypatch.setattr(read_module.codec, "loads", lambda text: parses.append(1) or real(text))
+        assert s._reader.decode_rows("main", rows) == events
+    assert len(parses) == 1
+
+
+def test_the_size_of_a_state_counts_its_sanctions():
+    """state_size: the objects a snapshot encodes (missions, properties, sanctions, open items, designations)."""
+    from diplosim.store.snapshots import state_size
+
+    t = lambda name: ev.SanctionTarget(name=name)  # noqa: E731
+    s = fold([ev.MissionEstablished(id="m", date=event_at(0).date, actor="USA", target="RUS", staff=3, sources=("s",)),
+              ev.SanctionsImposed(id="x", date=event_at(0).date, actor="USA", target="RUS", sources=("s",),
+                                  targets=(t("A"), t("B"), t("C")), measures=("asset freeze",))])
+    assert (len(s.missions), len(s.sanctions)) == (1, 3)
+    assert state_size(s) == 1 + 3
+
+
+def test_a_snapshot_that_names_another_last_event_is_not_trusted(db, real_log):
+    events = list(real_log.events)
+    with open_store(db, snapshot_every=10) as s:
+        s.append("main", events)
+    c = sqlite3.connect(db, isolation_level=None)
+    for sid, body in c.execute("SELECT id, body FROM snapshots").fetchall():
+        state = codec.decode_snapshot(body)
+        state.last_event = "someone-else"  # its number of events still right
+        body = codec.encode_snapshot(state)
+        c.execute("UPDATE snapshots SET body = ?, checksum = ? WHERE id = ?", (body, hashlib.sha256(body).digest(),
+                                                                               sid))
+    c.close()
+    with open_store(db, readonly=True) as s:
+        assert s.state("main").last_event == events[-1].id
+        assert s.state("main") == fold(events)

@@ -286,9 +286,11 @@ class Appender:
         with self.ctx.sql():
             for i in range(0, len(ids), 500):
                 chunk = ids[i:i + 500]
+                # stored before this batch: the batch's first hundreds of rows may be in the table already
                 found = self.ctx.conn.execute(
-                    f"SELECT event_id, version FROM events WHERE stream = ? AND event_id IN "
-                    f"({','.join('?' * len(chunk))}) ORDER BY version LIMIT 1", [row.id, *chunk]).fetchone()
+                    f"SELECT event_id, version FROM events WHERE stream = ? AND version <= ? AND event_id IN "
+                    f"({','.join('?' * len(chunk))}) ORDER BY version LIMIT 1", [row.id, row.version, *chunk]
+                ).fetchone()
                 if found:
                     return RuleViolation(found[0], E.UNIQUE_IDS,
                                          f"already in stream {row.name!r} at version {found[1]}")
