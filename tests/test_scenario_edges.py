@@ -407,3 +407,63 @@ def test_diff_states_lists_only_differences_unless_asked_for_all():
     every = diff_states(a, b, DAY, all_rows=True)
     assert len(every) > len(only) and not all(r["differs"] for r in every)
     assert diff_states(a, a, DAY + datetime.timedelta(days=1)) == []
+
+
+# --- written after the fresh sample (1 in 16, offset 2): not counted in its score --------------------------------------
+
+def test_a_diff_shows_suspended_contacts():
+    suspended = _missions() + [ev.ContactsSuspended(id="cut", date=d("2020-01-02"), actor="USA", target="RUS",
+                                                    scope="high-level bilateral", sources=SRC)]
+    rows = diff_results(_missions(), suspended, [DAY], labels=("a", "b"))
+    assert [(r["table"], r["key"], r["field"], r["a"], r["b"]) for r in rows] \
+        == [("contacts", "USA→RUS", "suspended", None, "high-level bilateral")]
+
+
+@pytest.fixture(scope="module")
+def tit_for_tat_from_new_year(tmp_path_factory):
+    p = tmp_path_factory.mktemp("tft") / "s.toml"
+    p.write_text(textwrap.dedent(_two_policies(None)).lstrip().replace("2017-01-15", "2017-03-01"), encoding="utf-8")
+    return Scenario.from_toml(p).run()
+
+
+def test_play_begins_the_day_after_the_fork(tit_for_tat_from_new_year):
+    # the fork is 1 January 2017, a day the seed log has no event on (its last before is 30 December)
+    r = tit_for_tat_from_new_year
+    assert min(x.date for x in r.rounds) == d("2017-01-02")
+    assert min(e.date for e in r.events if e.id in r.generated) > d("2017-01-01")
+
+
+def test_a_side_whose_last_decision_was_a_measure_is_still_escalating(tit_for_tat_from_new_year):
+    """outcome: "spiral stopped" only when both sides' last two decisions were restraint."""
+    r = tit_for_tat_from_new_year
+    last: dict[str, list] = {}
+    for x in r.rounds:
+        last.setdefault(x.country, []).append(x.move)
+    assert all(len(moves) >= 2 for moves in last.values()) and any(m[-1] is not None for m in last.values())
+    assert r.stop_reason == "horizon 2017-03-01 reached" and r.outcome == "still escalating"
+
+
+def test_a_scenario_table_written_inline_on_the_first_line_is_named_there(tmp_path):
+    p, _ = _scenario(tmp_path, """
+        scenario = { title = "x", seed = -1 }
+    """)
+    assert _refusal(p).startswith(f"{p}:1: seed must be a whole number from 0 to ")
+
+
+def test_after_fork_rules_after_the_default_are_read_too(tmp_path):
+    p, text = _scenario(tmp_path, """
+        [scenario]
+        title = "x"
+        fork = 2017-01-01
+        after_fork = { default = "drop", "QQQ" = "keep" }
+    """)
+    assert _refusal(p) == (f"{p}:{_line(text, 'after_fork')}: after_fork key 'QQQ': want a country code (RUS) or a pair "
+                           f"of them (\"RUS:USA\")")
+    p, _ = _scenario(tmp_path, """
+        [scenario]
+        title = "x"
+        fork = 2017-01-01
+        after_fork = { default = "drop", "RUS:USA" = "keep" }
+    """)
+    sc = Scenario.from_toml(p)
+    assert (sc.after_fork, sc.after_fork_rules) == ("drop", {"RUS:USA": "keep"})
