@@ -8,8 +8,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import d
+
 from diplosim.core import events as ev
 from diplosim.core.errors import InputError
 from diplosim.core.fold import fold
@@ -382,7 +382,7 @@ def test_a_diff_shows_a_recalled_head_of_mission():
 
 
 def _sanctioned() -> list[ev.Event]:
-    t = lambda name: ev.SanctionTarget(name=name)  # noqa: E731
+    t = lambda name: ev.SanctionTarget(name=name)
     return _missions() + [
         ev.SanctionsImposed(id="s1", date=d("2020-01-02"), actor="USA", target="RUS", targets=(t("A"), t("B")),
                             measures=("asset freeze",), sources=SRC),

@@ -248,7 +248,7 @@ def test_the_size_of_a_state_counts_its_sanctions():
     """state_size: the objects a snapshot encodes (missions, properties, sanctions, open items, designations)."""
     from diplosim.store.snapshots import state_size
 
-    t = lambda name: ev.SanctionTarget(name=name)  # noqa: E731
+    t = lambda name: ev.SanctionTarget(name=name)
     s = fold([ev.MissionEstablished(id="m", date=event_at(0).date, actor="USA", target="RUS", staff=3, sources=("s",)),
               ev.SanctionsImposed(id="x", date=event_at(0).date, actor="USA", target="RUS", sources=("s",),
                                   targets=(t("A"), t("B"), t("C")), measures=("asset freeze",))])
