@@ -81,15 +81,20 @@ class Scenario:
     def rule_for(self, e: ev.Event) -> str:
         """What happens to the base event ``e`` after the fork: keep, drop or keep-possible.  With policies, the
         default drops the acts of a country that plays (its policy decides them) and keeps the rest if possible."""
-        rules = self.after_fork_rules
-        if e.target is not None and f"{e.actor}:{e.target}" in rules:
-            return rules[f"{e.actor}:{e.target}"]
-        if e.actor in rules:
-            return rules[e.actor]
+        given = self.rule_given(e)
+        if given is not None:
+            return given
         if self.after_fork == "default":  # a record (a baseline, departures that took place) is no act: kept
             played = e.category != "record" and any(x.country == e.actor for x in self.policies)
             return "drop" if played else "keep-possible"
         return self.after_fork
+
+    def rule_given(self, e: ev.Event) -> str | None:
+        """The rule the file's after_fork table gives ``e`` by its pair (actor first) or its actor, if any."""
+        rules = self.after_fork_rules
+        if e.target is not None and f"{e.actor}:{e.target}" in rules:
+            return rules[f"{e.actor}:{e.target}"]
+        return rules.get(e.actor)
 
     @classmethod
     def from_toml(cls, path: str | Path, _chain: tuple[str, ...] = ()) -> "Scenario":
@@ -385,7 +390,8 @@ def _run(sc: Scenario, seed: int, on_round) -> ScenarioResult:
 
 
 def _dropped_why(sc: Scenario, e: ev.Event) -> str:
-    if sc.after_fork == "default" and not sc.after_fork_rules and any(x.country == e.actor for x in sc.policies):
+    # dropped by the default (no rule of the file names it): the act of a country that plays
+    if sc.after_fork == "default" and sc.rule_given(e) is None:
         return f"after the fork: the policy of {e.actor} decides its acts"
     return "after the fork (after_fork = drop)"
 
