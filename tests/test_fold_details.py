@@ -1,6 +1,8 @@
 """Details of the fold that a mutation run found unguarded, each stated from the rules in README and DESIGN rather
 than from the code: which baselines have a figure, a deadline on the day of the act, a range mission losing more
-people than its least, closures that take effect in another order than announced, and observed event data."""
+people than its least, closures that take effect in another order than announced, observed event data, people due
+on a cap's own deadline, a cap the mission meets already, what is left of a mission capped at nothing, and records
+that refuse fields they do not declare."""
 from __future__ import annotations
 
 
@@ -11,6 +13,7 @@ from diplosim.core import errors as E
 from diplosim.core import events as ev
 from diplosim.core.errors import RuleViolation
 from diplosim.core.fold import fold
+
 
 @pytest.mark.parametrize("figure,basis", [({}, "unknown"), ({"staff": 10}, "reported"),
                                           ({"staff_min": 5}, "reported"), ({"staff_max": 50}, "reported"),
@@ -97,3 +100,52 @@ def test_a_stored_history_says_whether_it_was_loaded():
     h = StoredHistory(load=lambda: ["a", "b"])
     assert not h.loaded()
     assert list(h) == ["a", "b"] and h.loaded()
+
+
+def cap(id, n, size, deadline=None):
+    return ev.MissionCapped(id=id, date=day(n), actor="RUS", target="USA", cap=size,
+                            deadline=None if deadline is None else day(deadline))
+
+
+def test_people_due_to_leave_on_a_caps_deadline_leave_before_it_binds():
+    # 10 to 20 people; 3 ordered out by day 5; a cap of 5 by day 5.  The 3 are present through day 5 and gone on
+    # day 6, when the cap binds: they surely leave, and 7 to 17 are left, of whom 2 to 12 are over the cap.
+    # Pending: 3 + 2 = 5 at least, 3 + 12 = 15 at most.
+    m = fold([mission(staff_min=10, staff_max=20), expel("x", 2, 3, deadline=5), cap("c", 3, 5, deadline=5)],
+             until=day(5)).missions["USA", "RUS"]
+    assert (m.low, m.high, m.pending_departures, m.pending_most) == (10, 20, 5, 15)
+
+
+def test_a_cap_the_mission_meets_already_leaves_the_pending_departures_as_they_were():
+    # 10 people, 3 ordered out by day 20; a cap of 5 with no known deadline makes those 3 uncertain (they may be part
+    # of its excess).  A new cap of 10 by day 10 is met by the 10 there: it orders no one out and changes nobody's
+    # departure, and on day 21 the 3 (as many of them as were still to go) have left as before.
+    log = [mission(staff=10), expel("x", 2, 3, deadline=20), cap("c", 3, 5)]
+    before = fold(log).missions["USA", "RUS"].departures
+    log.append(cap("c2", 4, 10, deadline=10))
+    after = fold(log).missions["USA", "RUS"]
+    assert after.departures == before and after.cap == 10
+    on_21 = [fold(events, until=day(21)).missions["USA", "RUS"] for events in (log, log[:3])]
+    assert [(m.low, m.high) for m in on_21] == [(7, 10), (7, 10)]  # at most 3 gone, perhaps none
+
+
+def test_a_mission_capped_at_nothing_may_be_left_with_no_one_and_never_fewer():
+    # 10 to 100 people capped at 0 by day 5: everyone goes, so once the departures have happened none are left
+    m = fold([mission(staff_min=10, staff_max=100), cap("c", 2, 0, deadline=5)]).missions["USA", "RUS"]
+    assert m.remaining()[0] == 0
+
+
+def test_the_records_of_a_state_refuse_a_field_they_do_not_declare():
+    # a misspelt field written on a record would otherwise pass silently (and slotted records keep states small)
+    import attrs
+
+    from diplosim.core import state
+
+    records = [c for c in vars(state).values()
+               if isinstance(c, type) and attrs.has(c) and c.__module__ == state.__name__]
+    assert {"Mission", "Departure", "PropertyState", "ContactsState", "OpenItem", "Claim", "State"} <= {
+        c.__name__ for c in records}
+    for cls in records:
+        record = object.__new__(cls)
+        with pytest.raises(AttributeError):
+            record.misspelt = 1
