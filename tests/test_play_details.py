@@ -3,8 +3,9 @@ the code: the notes of a plan, the measure a real act amounts to, which strategi
 strategy's memory, the description a strategy gives of itself, the binary adapter's calendar, the answer in kind
 to a cap, a round's binary view, history that involves countries not in play, the limits on rounds and on days of
 play, what a side sees of real events, what was done of a package, two caps of one day, whole-number parameters, the
-answer in kind, generous tit for tat's draws, win-stay-lose-shift's memory, the escalator's top rung and a delay of
-one day."""
+answer in kind, generous tit for tat's draws, win-stay-lose-shift's memory, the escalator's top rung, a delay of
+one day, a package's cap size, declared memories of one round, the escalator's middle rungs and its floor, a delayed
+strategy made afresh, solidarity's defaults and blocs, the members of a bloc that acted, and a strategy's repr."""
 from __future__ import annotations
 
 import datetime
@@ -330,3 +331,75 @@ def test_a_delay_of_one_day_holds_back_the_first_round_of_a_match():
     first, step = get("delayed", strategy="always-hostile", days=1).binary(random.Random(0))
     assert first == 0 and step(first, 0) == 1
     assert get("delayed", strategy="always-hostile", days=0).binary(random.Random(0))[0] == 1
+
+
+# --- from the fresh sample (1 in 16, offset 2) -------------------------------------------------------------------------
+
+
+def test_a_package_with_no_cap_has_a_cap_size_of_zero():
+    assert Package((Measure("expel", 5),)).size("cap") == 0  # the docstring: "0 if none"
+    assert Package((Measure("cap", 7), Measure("cap", 3))).size("cap") == 3
+
+
+@pytest.mark.parametrize("name", ["generous-tit-for-tat", "alternator"])
+def test_strategies_that_read_the_last_round_declare_a_memory_of_one_round(name):
+    # generous tit for tat answers the other's last move, the alternator switches on its own last move: each
+    # answers differently after a different last round, with everything before it the same
+    s = get(name, p=0.0) if name == "generous-tit-for-tat" else get(name)
+    hit = s.opening() if name == "alternator" else Measure("expel", 5)
+    calm = View(own_moves=[None, None], other_moves=[None, None])
+    struck = View(own_moves=[None, hit], other_moves=[None, hit])
+    assert (s.respond(calm) is None) != (s.respond(struck) is None)
+    assert type(s).memory_depth == 1
+
+
+def test_the_escalator_answers_the_35_with_one_property_closed_and_that_with_one_consulate():
+    s = get("escalator")
+    assert s.respond(View(other_moves=[Measure("expel", 35)])) == Measure("close_property", 1)
+    assert s.respond(View(other_moves=[Measure("close_property", 1)])) == Measure("close_post", 1)
+
+
+def test_every_hostile_measure_sits_above_restraint_on_the_ladder():
+    from diplosim.play.strategies.base import MEASURE_KINDS
+    from diplosim.play.strategies.diplomatic import rung
+
+    # rung 0 is restraint: a measure, however small, is on rung 1 or above
+    for kind in MEASURE_KINDS:
+        assert rung(Measure(kind, 1)) >= 1, kind
+
+
+def test_a_delayed_strategy_made_afresh_holds_back():
+    s = get("delayed", strategy="always-hostile", days=3)
+    assert s.respond(View(day=0)) is None and s.respond(View(day=3)) is not None
+
+
+def test_solidarity_defaults_and_sizes_are_the_ones_readme_states():
+    # README: "at least `threshold` allies (2)"; ``size`` the median or a number of people (one person is a number)
+    assert get("solidarity").threshold == 2
+    assert get("solidarity", size="1").size == "1"
+    with pytest.raises(InputError, match="size"):
+        get("solidarity", size="0")
+
+
+@pytest.mark.parametrize("blocs,listed", [({"EU": ["FRA", "DEU", "RUS"]}, "EU"), ({}, "none")])
+def test_an_unknown_bloc_names_the_blocs_in_play(blocs, listed):
+    from diplosim.play.strategies import World
+
+    w = World(acts=[], today=D1, me="RUS", blocs=blocs)
+    with pytest.raises(InputError, match=rf"no bloc named 'NATO' in play \(blocs: {listed}\)$"):
+        get("solidarity", bloc="NATO").allies(View(me="RUS", other="FRA", world=w))
+
+
+def test_proportional_to_bloc_shares_among_the_members_that_acted_only():
+    # France and Germany are a bloc; France expelled 10 of Russia's diplomats, Germany nothing.  France is the only
+    # acting member, so its equal share of 1 x 10 is all 10.
+    from diplosim.play.strategies import World
+
+    acts = [(D1, "FRA", "RUS", Measure("expel", 10))]
+    w = World(acts=acts, today=D1 + datetime.timedelta(days=1), me="RUS", blocs={"EU": ["FRA", "DEU"]},
+              countries=("FRA", "DEU", "RUS"))
+    assert list(get("proportional-to-bloc").respond(View(me="RUS", other="FRA", world=w))) == [Measure("expel", 10)]
+
+
+def test_a_strategys_repr_shows_its_parameters_not_its_workings():
+    assert "_rungs" not in repr(get("graduated")) and "ladder=" in repr(get("graduated"))

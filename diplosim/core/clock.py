@@ -112,7 +112,7 @@ def _gone(m: Mission, least: int, most: int | None, floor: int = 0) -> None:
         m.about = None
 
 
-def _clamp(s: State, m: Mission, floor: int = 0, on_top: int = 0) -> None:
+def _clamp(s: State, m: Mission, floor: int, on_top: int) -> None:
     """The mission is within the cap, less ``on_top`` people who left on top of its excess (``floor`` people still
     to leave later are there)."""
     cap_low, cap_high = cap_range(s, m)
