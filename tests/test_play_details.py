@@ -170,7 +170,7 @@ def test_a_post_measure_closes_the_least_important_open_post_first():
     assert closed == [p.name for p in reversed(posts)]
 
 
-# --- the limits of a policy and of play --------------------------------------------------------------------------------
+# --- the limits of a policy and of play -------------------------------------------------------------------------------
 
 
 def test_a_round_is_bounded_by_the_step_limit_and_a_count_of_rounds_by_the_round_limit():
@@ -201,7 +201,7 @@ def test_play_longer_than_the_limit_says_how_many_days_were_asked(monkeypatch):
              horizon=D1 + datetime.timedelta(days=11), seed=0)
 
 
-# --- what a side sees of the world not played ----------------------------------------------------------------------------
+# --- what a side sees of the world not played -------------------------------------------------------------------------
 
 
 def _expelled(id, n, count, actor="USA", target="RUS"):
@@ -251,7 +251,7 @@ def test_what_was_done_of_a_package_is_a_package_even_when_one_measure_of_it_was
     assert usa.outcome == "expel 2; not possible: close post 1"
 
 
-# --- strategies' pieces ---------------------------------------------------------------------------------------------------
+# --- strategies' pieces -----------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("order", [(10, 5), (5, 10)])
@@ -333,7 +333,7 @@ def test_a_delay_of_one_day_holds_back_the_first_round_of_a_match():
     assert get("delayed", strategy="always-hostile", days=0).binary(random.Random(0))[0] == 1
 
 
-# --- from the fresh sample (1 in 16, offset 2) -------------------------------------------------------------------------
+# --- from the fresh sample (1 in 16, offset 2) ------------------------------------------------------------------------
 
 
 def test_a_package_with_no_cap_has_a_cap_size_of_zero():
