@@ -1,7 +1,11 @@
 """Details of play that a mutation run found unguarded, each checked against what the docs say rather than against
 the code: the notes of a plan, the measure a real act amounts to, which strategies are stochastic, the checks on a
 strategy's memory, the description a strategy gives of itself, the binary adapter's calendar, the answer in kind
-to a cap, a round's binary view, and history that involves countries not in play."""
+to a cap, a round's binary view, history that involves countries not in play, the limits on rounds and on days of
+play, what a side sees of real events, what was done of a package, two caps of one day, whole-number parameters, the
+answer in kind, generous tit for tat's draws, win-stay-lose-shift's memory, the escalator's top rung, a delay of
+one day, a package's cap size, declared memories of one round, the escalator's middle rungs and its floor, a delayed
+strategy made afresh, solidarity's defaults and blocs, the members of a bloc that acted, and a strategy's repr."""
 from __future__ import annotations
 
 import datetime
@@ -15,10 +19,10 @@ from diplosim.core import events as ev
 from diplosim.core.errors import InputError
 from diplosim.core.fold import fold
 from diplosim.core.log import load_log
-from diplosim.play.calendar import Policy, RoundRecord, play
+from diplosim.play.calendar import Policy, RoundRecord, Stop, play
 from diplosim.play.measures import as_measure, plan
 from diplosim.play.strategies import Measure, Package, View, get, measures_of
-from diplosim.play.strategies.base import Strategy, generic_binary
+from diplosim.play.strategies.base import Strategy, combine, generic_binary
 
 D1 = datetime.date(2018, 1, 1)
 
@@ -164,3 +168,238 @@ def test_a_post_measure_closes_the_least_important_open_post_first():
     s = fold([ev.MissionEstablished(id="m", date=D1, actor="RUS", target="USA", staff=10, posts=posts)])
     closed = [c.post for c in plan(s, "USA", "RUS", Measure("close_post", len(kinds)), D1)[0]]
     assert closed == [p.name for p in reversed(posts)]
+
+
+# --- the limits of a policy and of play -------------------------------------------------------------------------------
+
+
+def test_a_round_is_bounded_by_the_step_limit_and_a_count_of_rounds_by_the_round_limit():
+    # README, "Limits": MAX_STEP_DAYS bounds one step (a round, a lag), MAX_ROUNDS the rounds of a match
+    from diplosim.core.limits import limit
+
+    days, rounds = limit("MAX_STEP_DAYS"), limit("MAX_ROUNDS")
+    assert days < rounds
+    assert Policy("USA", "restraint", round_days=days).round_days == days
+    with pytest.raises(InputError, match="DIPLOSIM_MAX_STEP_DAYS"):
+        Policy("USA", "restraint", round_days=days + 1)
+    assert Stop(rounds=days + 1, quiet_rounds=days + 1).rounds == days + 1  # a count of rounds, not of days
+    with pytest.raises(InputError, match="DIPLOSIM_MAX_ROUNDS"):
+        Stop(rounds=rounds + 1)
+
+
+@pytest.mark.parametrize("countries", [None, ("RUS",)])
+def test_play_with_one_country_is_refused(countries):
+    with pytest.raises(InputError, match="two different countries"):
+        play(_state(staff=10), [Policy("RUS", "tit-for-tat")], countries=countries, start=D1,
+             horizon=D1 + datetime.timedelta(days=5), seed=0)
+
+
+def test_play_longer_than_the_limit_says_how_many_days_were_asked(monkeypatch):
+    monkeypatch.setenv("DIPLOSIM_MAX_PLAY_DAYS", "10")
+    with pytest.raises(InputError, match=r"^11 days of play from 2018-01-01 to 2018-01-12: more than the limit of 10"):
+        play(_state(staff=10), [Policy("RUS", "restraint"), Policy("USA", "restraint")], start=D1,
+             horizon=D1 + datetime.timedelta(days=11), seed=0)
+
+
+# --- what a side sees of the world not played -------------------------------------------------------------------------
+
+
+def _expelled(id, n, count, actor="USA", target="RUS"):
+    date = D1 + datetime.timedelta(days=n)
+    return ev.DiplomatsExpelled(id=id, date=date, actor=actor, target=target, count=count,
+                                deadline=date + datetime.timedelta(days=7))
+
+
+def _both(**figure):
+    return fold([ev.MissionEstablished(id="m", date=D1, actor="RUS", target="USA", **figure),
+                 ev.MissionEstablished(id="n", date=D1, actor="USA", target="RUS", **figure)])
+
+
+def test_a_side_sees_the_last_day_the_other_struck_since_its_decision_as_one_move():
+    # RUS decides on days 0 and 10; the USA (restraint, its own move in effect on day 0) expels 1 on day 2 by a real
+    # event, then 3 and 4 on day 4.  RUS sees the USA's last measure since day 0, and everything one country did to
+    # another on one day is one move: the 7 of day 4, which tit-for-tat answers in kind.
+    world = [_expelled("a", 2, 1), _expelled("b", 4, 3), _expelled("c", 4, 4)]
+    r = play(_both(staff=50), [Policy("RUS", "tit-for-tat", round_days=10), Policy("USA", "restraint", round_days=10)],
+             start=D1, horizon=D1 + datetime.timedelta(days=10), seed=0, world_events=world)
+    rus = [x for x in r.rounds if x.country == "RUS"]
+    assert [x.perceived for x in rus] == [None, Measure("expel", 7)]
+    assert rus[1].move == Measure("expel", 7)
+
+
+def test_acts_between_countries_not_in_play_leave_the_fronts_quiet():
+    # RUS and the USA both show restraint every day; France and Germany expel each other's diplomats daily.  Every
+    # front of play is quiet, so play stops after 3 quiet decision days: on day 2.
+    world = [_expelled(f"x{n}", n, 1, actor="FRA", target="DEU") for n in range(5)]
+    r = play(_both(staff=50), [Policy("RUS", "restraint", round_days=1), Policy("USA", "restraint", round_days=1)],
+             start=D1, horizon=D1 + datetime.timedelta(days=10), seed=0, world_events=world,
+             stop=Stop(quiet_rounds=3))
+    assert r.stopped == "every front quiet for 3 rounds" and r.as_of == D1 + datetime.timedelta(days=2)
+
+
+def test_what_was_done_of_a_package_is_a_package_even_when_one_measure_of_it_was_possible():
+    class Both(Strategy):
+        name = "both-for-test"
+
+        def respond(self, view: View):
+            return Package((Measure("expel", 2), Measure("close_post", 1)))
+
+    # RUS has no post in the USA: only the expulsion is possible, and what was done is the package's part of it
+    r = play(_both(staff=50), [Policy("USA", Both()), Policy("RUS", "restraint")], start=D1, horizon=D1, seed=0)
+    [usa] = [x for x in r.rounds if x.country == "USA"]
+    assert usa.actual == Package((Measure("expel", 2),))
+    assert usa.outcome == "expel 2; not possible: close post 1"
+
+
+# --- strategies' pieces -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("order", [(10, 5), (5, 10)])
+def test_two_caps_of_one_day_make_the_harsher_cap(order):
+    assert list(combine([Measure("cap", n) for n in order])) == [Measure("cap", 5)]
+
+
+def test_a_whole_number_parameter_takes_a_whole_float_and_refuses_a_fraction():
+    assert get("solidarity", threshold=3.0).threshold == 3
+    with pytest.raises(InputError, match="whole number"):
+        get("solidarity", threshold=2.5)
+
+
+def test_a_solidarity_threshold_of_no_allies_is_refused():
+    # joining "when at least 0 allies have acted" would join measures no ally took: the least threshold is 1 ally
+    with pytest.raises(InputError, match="threshold"):
+        get("solidarity", threshold=0)
+    assert get("solidarity", threshold=1).threshold == 1
+
+
+def test_an_answer_in_kind_is_the_others_latest_measure_else_my_own_else_the_opening():
+    s = get("tit-for-tat")
+    assert s.retort(View(other_moves=[Measure("expel", 3), None], own_moves=[None, Measure("cap", 9)])) == \
+        Measure("expel", 3)
+    assert s.retort(View(other_moves=[None], own_moves=[Measure("cap", 100), None])) == Measure("cap", 100)
+    assert s.retort(View(other_moves=[None], own_moves=[None])) == Measure("expel", 5)  # README: an expulsion of 5
+
+
+class _Draw(random.Random):
+    """A random source whose every draw is ``value``."""
+
+    def __init__(self, value):
+        super().__init__(0)
+        self.value = value
+
+    def random(self):
+        return self.value
+
+
+@pytest.mark.parametrize("p", [0.0, 0.5])
+def test_generous_tit_for_tat_forgives_only_draws_below_p(p):
+    # forgiving with probability p: a draw from [0, 1) forgives when it is below p, so a draw of exactly p answers
+    # (and with p = 0 a draw of 0 does not forgive: it never forgives)
+    s = get("generous-tit-for-tat", p=p)
+    assert s.respond(View(other_moves=[Measure("expel", 3)], rng=_Draw(p))) == Measure("expel", 3)
+    first, step = s.binary(_Draw(p))
+    assert step(0, 1) == 1
+
+
+@pytest.mark.parametrize("p,stochastic", [(0.0, False), (1 / 3, True), (1.0, False)])
+def test_generous_tit_for_tat_is_stochastic_only_strictly_between_never_and_always(p, stochastic):
+    assert get("generous-tit-for-tat", p=p).is_stochastic is stochastic
+
+
+def test_win_stay_lose_shift_remembers_exactly_one_round():
+    s = get("win-stay-lose-shift")
+    hit = Measure("expel", 5)
+    # the last round decides: restraint after both were restrained, a shift after they struck and I did not ...
+    assert s.respond(View(own_moves=[hit, None], other_moves=[hit, None])) is None
+    assert s.respond(View(own_moves=[None, None], other_moves=[None, hit])) == hit
+    # ... and nothing before it does
+    assert s.respond(View(own_moves=[None, None], other_moves=[hit, None])) is None
+    assert type(s).memory_depth == 1
+
+
+def test_the_escalator_climbs_to_the_top_rung_and_stays_there():
+    from diplosim.play.strategies.diplomatic import LADDER
+
+    s = get("escalator")
+    below_top, top = LADDER[-2], LADDER[-1]
+    assert s.respond(View(other_moves=[below_top])) == top  # one rung above the one answered
+    assert s.respond(View(other_moves=[top], own_moves=[top])) == top  # at the top it repeats the top rung
+
+
+def test_a_delay_of_one_day_holds_back_the_first_round_of_a_match():
+    # in a match of rounds one round is one day, from day 0: with days=1 the first round is restrained
+    first, step = get("delayed", strategy="always-hostile", days=1).binary(random.Random(0))
+    assert first == 0 and step(first, 0) == 1
+    assert get("delayed", strategy="always-hostile", days=0).binary(random.Random(0))[0] == 1
+
+
+# --- from the fresh sample (1 in 16, offset 2) ------------------------------------------------------------------------
+
+
+def test_a_package_with_no_cap_has_a_cap_size_of_zero():
+    assert Package((Measure("expel", 5),)).size("cap") == 0  # the docstring: "0 if none"
+    assert Package((Measure("cap", 7), Measure("cap", 3))).size("cap") == 3
+
+
+@pytest.mark.parametrize("name", ["generous-tit-for-tat", "alternator"])
+def test_strategies_that_read_the_last_round_declare_a_memory_of_one_round(name):
+    # generous tit for tat answers the other's last move, the alternator switches on its own last move: each
+    # answers differently after a different last round, with everything before it the same
+    s = get(name, p=0.0) if name == "generous-tit-for-tat" else get(name)
+    hit = s.opening() if name == "alternator" else Measure("expel", 5)
+    calm = View(own_moves=[None, None], other_moves=[None, None])
+    struck = View(own_moves=[None, hit], other_moves=[None, hit])
+    assert (s.respond(calm) is None) != (s.respond(struck) is None)
+    assert type(s).memory_depth == 1
+
+
+def test_the_escalator_answers_the_35_with_one_property_closed_and_that_with_one_consulate():
+    s = get("escalator")
+    assert s.respond(View(other_moves=[Measure("expel", 35)])) == Measure("close_property", 1)
+    assert s.respond(View(other_moves=[Measure("close_property", 1)])) == Measure("close_post", 1)
+
+
+def test_every_hostile_measure_sits_above_restraint_on_the_ladder():
+    from diplosim.play.strategies.base import MEASURE_KINDS
+    from diplosim.play.strategies.diplomatic import rung
+
+    # rung 0 is restraint: a measure, however small, is on rung 1 or above
+    for kind in MEASURE_KINDS:
+        assert rung(Measure(kind, 1)) >= 1, kind
+
+
+def test_a_delayed_strategy_made_afresh_holds_back():
+    s = get("delayed", strategy="always-hostile", days=3)
+    assert s.respond(View(day=0)) is None and s.respond(View(day=3)) is not None
+
+
+def test_solidarity_defaults_and_sizes_are_the_ones_readme_states():
+    # README: "at least `threshold` allies (2)"; ``size`` the median or a number of people (one person is a number)
+    assert get("solidarity").threshold == 2
+    assert get("solidarity", size="1").size == "1"
+    with pytest.raises(InputError, match="size"):
+        get("solidarity", size="0")
+
+
+@pytest.mark.parametrize("blocs,listed", [({"EU": ["FRA", "DEU", "RUS"]}, "EU"), ({}, "none")])
+def test_an_unknown_bloc_names_the_blocs_in_play(blocs, listed):
+    from diplosim.play.strategies import World
+
+    w = World(acts=[], today=D1, me="RUS", blocs=blocs)
+    with pytest.raises(InputError, match=rf"no bloc named 'NATO' in play \(blocs: {listed}\)$"):
+        get("solidarity", bloc="NATO").allies(View(me="RUS", other="FRA", world=w))
+
+
+def test_proportional_to_bloc_shares_among_the_members_that_acted_only():
+    # France and Germany are a bloc; France expelled 10 of Russia's diplomats, Germany nothing.  France is the only
+    # acting member, so its equal share of 1 x 10 is all 10.
+    from diplosim.play.strategies import World
+
+    acts = [(D1, "FRA", "RUS", Measure("expel", 10))]
+    w = World(acts=acts, today=D1 + datetime.timedelta(days=1), me="RUS", blocs={"EU": ["FRA", "DEU"]},
+              countries=("FRA", "DEU", "RUS"))
+    assert list(get("proportional-to-bloc").respond(View(me="RUS", other="FRA", world=w))) == [Measure("expel", 10)]
+
+
+def test_a_strategys_repr_shows_its_parameters_not_its_workings():
+    assert "_rungs" not in repr(get("graduated")) and "ladder=" in repr(get("graduated"))

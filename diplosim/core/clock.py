@@ -76,17 +76,19 @@ def _go(s: State, m: Mission, leaving: list[Departure], keep: list[Departure]) -
                 break
     m.departures = keep
     floor = sum(d.count for d in keep) + sum(d.count for d in leaving)
+    # ``leaving`` keeps the order of ``m.departures``: people ordered out after the cap come after its excess, so
+    # they count on top of it only when the excess is not among those leaving now (it keeps them for later)
     on_top = 0
     for d in leaving:
         floor -= d.count
         if d is clamp:
-            _clamp(s, m, floor, d.on_top + on_top)
+            _clamp(s, m, floor, d.on_top)
             clamp = None
         else:
             _gone(m, d.count, d.most, floor)
             if clamp is not None and d.exact and id(d) in after:
                 on_top += d.count
-    if clamp is not None and on_top:  # records are replaced, never changed in place: timelines share them
+    if on_top:  # records are replaced, never changed in place: timelines share them
         m.departures = [attrs.evolve(d, on_top=d.on_top + on_top) if d is clamp else d for d in m.departures]
 
 
@@ -110,11 +112,12 @@ def _gone(m: Mission, least: int, most: int | None, floor: int = 0) -> None:
         m.about = None
 
 
-def _clamp(s: State, m: Mission, floor: int = 0, on_top: int = 0) -> None:
+def _clamp(s: State, m: Mission, floor: int, on_top: int) -> None:
     """The mission is within the cap, less ``on_top`` people who left on top of its excess (``floor`` people still
     to leave later are there)."""
     cap_low, cap_high = cap_range(s, m)
-    cap_low, cap_high = max(cap_low - on_top, 0), (None if cap_high is None else max(cap_high - on_top, 0))
+    # less than 0 when more left on top than the cap allows: the floor (never below 0) lifts the bounds back up
+    cap_low, cap_high = cap_low - on_top, (None if cap_high is None else cap_high - on_top)
     low, high = min(m.low, cap_low), (cap_high if m.high is None else
                                       m.high if cap_high is None else min(m.high, cap_high))
     low, high = max(low, floor), (None if high is None else max(high, floor))

@@ -39,9 +39,9 @@ class Departure:
     deadline: Date | None
     event_id: str
     reason: str  # "expelled" or "cap"
-    upto: int | None = None
-    exact: bool = True
-    assumed: bool = False
+    upto: int | None  # these three have no default: the fold always says which (and the store writes every field)
+    exact: bool
+    assumed: bool
     on_top: int = 0
 
     @property
