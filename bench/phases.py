@@ -1,4 +1,5 @@
-"""Where the time of a replay from memory goes, phase by phase: ``python -m bench.phases [EVENTS]``.
+"""Where the time goes, phase by phase: ``python -m bench.phases [EVENTS]`` (a replay from memory) and
+``python -m bench.phases state-at [EVENTS]`` (the state at a date from the store).
 
 The bench's "replay vs the bare fold" row sets ``fold(events)`` beside a dict update per tuple.  This takes the fold
 apart on the same synthetic log, each step timed in this process (median of 5), in microseconds per event:
@@ -8,6 +9,11 @@ apart on the same synthetic log, each step timed in this process (median of 5), 
 3. ``fold`` with every handler replaced by one that does nothing: the loop as it is (date order, the clock, the ids,
    resolutions, which here tolerate an item no handler opened), without the rules of each act;
 4. ``fold`` itself; 4 - 3 is the handlers' share, split by event type in proportion to the profiler's own times.
+
+``state-at`` writes a store of the synthetic log (as the bench does) and takes ``Store.state_at`` apart over 200
+random dates: finding the snapshot (its row, without the body), reading its body, checking its checksum, parsing its
+JSON, building the state's objects, then reading the events after it up to the date and applying them.  Medians in
+milliseconds per query.
 """
 from __future__ import annotations
 
@@ -96,7 +102,72 @@ def handler_shares(n: int) -> list[tuple[str, float]]:
     return sorted(((k, v / total) for k, v in own.items()), key=lambda kv: -kv[1])
 
 
+def state_at_phases(n: int, queries: int = 200, seed: int = 1) -> list[tuple[str, float]]:
+    import datetime
+    import hashlib
+    import random
+    import tempfile
+    from pathlib import Path
+
+    from diplosim.core.fold import apply_all_in_place
+    from diplosim.store import codec, open_store, snapshots, streams
+
+    from . import store_side
+    from .data import synthetic_events
+
+    events = synthetic_events(n)
+    rng = random.Random(seed)
+    first, last = events[0].date.toordinal(), events[-1].date.toordinal()
+    dates = [datetime.date.fromordinal(rng.randint(first, last)) for _ in range(queries)]
+    parts: dict[str, list[float]] = {k: [] for k in ("find the snapshot (row without its body)", "read its body",
+                                                     "check its checksum", "parse its JSON", "build the state",
+                                                     "read the events after it", "apply them", "state_at in all")}
+    tail: list[int] = []
+    clock = time.perf_counter
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "phases.db")
+        store_side.append(db, events, 10_000)
+        del events
+        with open_store(db, readonly=True) as store:
+            ctx = store._ctx
+            row = streams.existing(ctx, store_side.STREAM)
+            for d in dates:
+                t0 = clock()
+                v, checksum = ctx.conn.execute(
+                    "SELECT version, checksum FROM snapshots WHERE stream = ? AND last_date <= ? "
+                    "ORDER BY version DESC LIMIT 1", (row.id, d.isoformat())).fetchone() or (0, b"")
+                t1 = clock()
+                body = ctx.conn.execute("SELECT body FROM snapshots WHERE stream = ? AND version = ?",
+                                        (row.id, v)).fetchone()[0] if v else b"[]"
+                t2 = clock()
+                hashlib.sha256(body).digest()
+                t3 = clock()
+                values = codec.loads(body)
+                t4 = clock()
+                state = codec._snapshot_codec()[1](values) if v else snapshots.working_state()
+                t5 = clock()
+                after = list(store.read(store_side.STREAM, v, until=d))
+                t6 = clock()
+                apply_all_in_place(state, after)
+                t7 = clock()
+                store.state_at(store_side.STREAM, d)
+                t8 = clock()
+                tail.append(len(after))
+                for key, a, b in zip(parts, (t0, t1, t2, t3, t4, t5, t6, t7), (t1, t2, t3, t4, t5, t6, t7, t8)):
+                    parts[key].append(b - a)
+    rows = [(k, statistics.median(v) * 1e3) for k, v in parts.items()]
+    rows.append(("events after the snapshot (median count)", float(statistics.median(tail))))
+    return rows
+
+
 def main(argv: list[str]) -> int:
+    if argv and argv[0] == "state-at":
+        n = int(argv[1]) if len(argv) > 1 else 1_000_000
+        print(f"Store.state_at, phase by phase, a store of {n:,} synthetic events (milliseconds per query, "
+              f"median of 200 random dates):")
+        for name, ms in state_at_phases(n):
+            print(f"  {ms:8.2f}  {name}" if "count" not in name else f"  {ms:8.0f}  {name}")
+        return 0
     n = int(argv[0]) if argv else 300_000
     rows = phases(n)
     print(f"replay from memory, phase by phase, {n:,} synthetic events (microseconds per event, median of 5):")

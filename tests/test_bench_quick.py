@@ -96,3 +96,13 @@ def test_the_fold_phase_profile_gives_its_four_phases_and_leaves_the_fold_as_it_
     checks.same_state(fold(events), want, "the fold after the profile")
     shares = phases.handler_shares(N)
     assert abs(sum(share for _, share in shares) - 1) < 1e-9 and "_expelled" in dict(shares)
+
+
+def test_the_state_at_phase_profile_times_every_part_of_a_query():
+    from bench import phases
+
+    rows = dict(phases.state_at_phases(N, queries=20))
+    assert {"parse its JSON", "build the state", "read the events after it", "apply them",
+            "state_at in all"} <= set(rows)
+    assert all(v >= 0 for v in rows.values()) and rows["state_at in all"] > 0
+    assert 0 <= rows["events after the snapshot (median count)"] <= N

@@ -44,7 +44,7 @@ from typing import Any, Iterable, Iterator
 from . import snapshots, streams
 from .append import Appender, ConcurrencyError  # noqa: F401 - public, with the names below
 from .append import _chain, _shape_tag  # noqa: F401 - the tests reach them here, where they were before the split
-from .context import Context, connect
+from .context import Context, connect, gc_paused
 from .read import PAGE, Reader
 from .schema import _SCHEMA, APPLICATION_ID, DEFAULT_SNAPSHOT_EVERY, SCHEMA_VERSION, _split_sql  # noqa: F401
 from .snapshots import SNAPSHOT_FORMAT  # noqa: F401
@@ -187,7 +187,8 @@ class Store:
         Equal to ``fold(store.read(stream), until=date, check_ids=False)``, without reading the events before the
         snapshot.
         """
-        return snapshots.state_at(self._ctx, self.read, streams.existing(self._ctx, stream), date)
+        with gc_paused():  # a snapshot decodes into thousands of young objects and no cycles: see gc_paused
+            return snapshots.state_at(self._ctx, self.read, streams.existing(self._ctx, stream), date)
 
     def state(self, stream: str) -> State:
         """The state after the last event of ``stream``."""
