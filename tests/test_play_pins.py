@@ -18,7 +18,7 @@ from diplosim.core.limits import limit
 from diplosim.play.calendar import LATEST_HORIZON, Policy, Stop, play
 from diplosim.play.measures import CAP_DEADLINE_DAYS, EXPEL_DEADLINE_DAYS, actual, plan, present
 from diplosim.play.strategies import REGISTRY, Measure, Package, View, get, parse_spec
-from diplosim.play.strategies.base import DEFAULT_SIZE, parse_package
+from diplosim.play.strategies.base import DEFAULT_SIZE, Strategy, parse_package
 
 D1 = datetime.date(2018, 1, 1)
 DAY = datetime.timedelta(days=1)
@@ -444,3 +444,89 @@ def test_play_stops_when_a_mission_is_surely_below_the_floor_not_at_it(floor, st
     assert (r.stopped.startswith("the RUS mission in USA fell below")) is stops
     if stops:
         assert r.stopped == f"the RUS mission in USA fell below {floor} (46 after departures)"
+
+
+# --- what a side sees and does in play ------------------------------------------------------------------------------
+
+
+class _Notes(Strategy):
+    """Restraint, noting the round and day of each decision it is asked for."""
+    name = "notes-for-test"
+
+    def respond(self, view):
+        _Notes.seen.append((view.round, view.day))
+        return None
+
+
+def test_a_decision_knows_its_round_from_1_and_its_day_from_the_start():
+    _Notes.seen = []
+    _play(pols=[Policy("RUS", _Notes(), round_days=3), Policy("USA", "restraint")], horizon=D1 + 7 * DAY)
+    assert _Notes.seen == [(1, 0), (2, 3), (3, 6)]
+
+
+def test_with_noise_of_one_a_measure_is_seen_as_restraint_and_restraint_as_the_latest_measure():
+    r = _play(pols=[Policy("RUS", "tit-for-tat", round_days=1), Policy("USA", get("always-hostile", size=4))],
+              noise=1.0)
+    rus = [x for x in r.rounds if x.country == "RUS"]
+    # the USA (a round of 7 days) expels 4 on day 0 only: RUS sees that as restraint on day 1, and the USA's
+    # restraint since day 1 as its latest measure on day 2
+    assert [(x.perceived, x.misperceived) for x in rus] == [(None, False), (None, True), (Measure("expel", 4), True)]
+    r = _play(pols=[Policy("RUS", "tit-for-tat", round_days=1), Policy("USA", "restraint")], noise=1.0)
+    rus = [x for x in r.rounds if x.country == "RUS"]
+    # the USA never struck: restraint is seen as an expulsion of 5
+    assert [x.perceived for x in rus] == [None, Measure("expel", 5), Measure("expel", 5)]
+
+
+def test_with_tremble_of_one_every_decision_comes_out_the_other_way():
+    r = _play(tremble=1.0)
+    assert {str(x.move) for x in r.rounds} == {"expel 5"}
+    r = _play(pols=[Policy("RUS", get("always-hostile", size=1)), Policy("USA", get("always-hostile", size=1))],
+              tremble=1.0)
+    assert {x.move for x in r.rounds} == {None} and len(r) == 0
+
+
+def test_history_is_what_came_before_the_start_and_world_events_what_comes_from_it():
+    def expel(day, id="h"):
+        return ev.DiplomatsExpelled(id=id, date=D1 + day * DAY, actor="USA", target="RUS", count=3,
+                                    deadline=D1 + (day + 7) * DAY)
+    pols = [Policy("RUS", "tit-for-tat"), Policy("USA", "restraint")]
+    before = fold([ev.MissionEstablished(id="m", date=D1 - 2 * DAY, actor="RUS", target="USA", staff=50),
+                   ev.MissionEstablished(id="n", date=D1 - 2 * DAY, actor="USA", target="RUS", staff=50)])
+    first = [x.move for x in play(before, pols, start=D1, horizon=D1, seed=0, history=[expel(-1)]).rounds
+             if x.country == "RUS"]
+    assert first == [Measure("expel", 3)]
+    first = [x.move for x in play(before, pols, start=D1, horizon=D1, seed=0, history=[expel(0)]).rounds
+             if x.country == "RUS"]
+    assert first == [None]
+    r = play(before, pols, start=D1, horizon=D1, seed=0, world_events=[expel(-1, "w0"), expel(0, "w1")])
+    assert [e.id for e in r if e.id.startswith("w")] == ["w1"]
+
+
+def test_a_move_takes_effect_lag_days_later_and_is_pending_if_play_stops_before():
+    r = _play(pols=[Policy("USA", get("always-hostile", size=1), lag_days=2), Policy("RUS", "restraint")],
+              horizon=D1 + DAY)
+    usa = [x for x in r.rounds if x.country == "USA"]
+    assert [x.effect_date for x in usa] == [D1 + 2 * DAY]
+    assert [x.outcome for x in r.pending] == ["not in effect when play stopped"] and len(r) == 0
+    r = _play(pols=[Policy("USA", get("always-hostile", size=1), lag_days=2), Policy("RUS", "restraint")],
+              horizon=D1 + 2 * DAY)
+    assert [(e.date, e.count) for e in r] == [(D1 + 2 * DAY, 1)] and not r.pending
+
+
+def test_a_round_records_its_target_only_when_more_than_two_countries_play():
+    r = _play(horizon=D1)
+    assert all("target" not in x.row() for x in r.rounds) and r.rounds[0].row()["move"] == "restraint"
+    assert r.rounds[0].row()["done"] == "-"
+    r = _play(horizon=D1, countries=("RUS", "USA", "GBR"))
+    assert {(x.country, x.row()["target"]) for x in r.rounds} == \
+        {("RUS", "USA"), ("RUS", "GBR"), ("USA", "RUS"), ("USA", "GBR")}
+
+
+def test_play_stops_when_an_embassy_in_play_closes_and_goes_on_when_that_stop_is_not_asked():
+    posts = (ev.Post("Moscow embassy", "embassy"),)
+    s = fold([ev.MissionEstablished(id="m", date=D1, actor="USA", target="RUS", staff=50, posts=posts),
+              ev.MissionEstablished(id="n", date=D1, actor="RUS", target="USA", staff=50)])
+    pols = [Policy("RUS", get("always-hostile", kind="close_post", size=1)), Policy("USA", "restraint")]
+    r = play(s, pols, start=D1, horizon=D1 + 14 * DAY, seed=0, stop=Stop(embassy_closed=True))
+    assert r.stopped == "the Moscow embassy (USA) was closed" and r.as_of == D1
+    assert play(s, pols, start=D1, horizon=D1 + 14 * DAY, seed=0).stopped == f"horizon {D1 + 14 * DAY} reached"
