@@ -530,3 +530,142 @@ def test_play_stops_when_an_embassy_in_play_closes_and_goes_on_when_that_stop_is
     r = play(s, pols, start=D1, horizon=D1 + 14 * DAY, seed=0, stop=Stop(embassy_closed=True))
     assert r.stopped == "the Moscow embassy (USA) was closed" and r.as_of == D1
     assert play(s, pols, start=D1, horizon=D1 + 14 * DAY, seed=0).stopped == f"horizon {D1 + 14 * DAY} reached"
+
+
+# --- the multilateral strategies -------------------------------------------------------------------------------------
+
+
+def _world(acts, today=D1 + 10 * DAY, me="RUS", blocs=None):
+    from diplosim.play.strategies import World
+
+    blocs = blocs or {}
+    allies = frozenset(c for m in blocs.values() if me in m for c in m) - {me}
+    return World(acts=acts, today=today, me=me, blocs=blocs, allies=allies,
+                 countries=tuple(sorted({c for m in blocs.values() for c in m} | {me})))
+
+
+def test_the_default_ladder_climbs_expel_10_close_a_post_cap_at_parity_and_stays_on_top():
+    s = get("graduated")
+    hit = View(packages=[Package((Measure("sanction", 1),))])
+    quiet = View(packages=[Package()])
+    moves = [s.respond(hit), s.respond(quiet), s.respond(hit), s.respond(hit), s.respond(hit)]
+    assert moves == [Measure("expel", 10), None, Measure("close_post", 1), Measure("cap", 0, parity=True),
+                     Measure("cap", 0, parity=True)]
+    assert str(moves[-1]) == "cap at parity"
+    s.reset()
+    assert s.respond(hit) == Measure("expel", 10)
+    assert get("graduated", ladder="close_post:2").respond(hit) == Measure("close_post", 2)
+
+
+@pytest.mark.parametrize("ladder,message", [
+    ("expel", "bad rung 'expel' in ladder: want kind:size, like expel:10 or cap:parity"),
+    (" > ", "an empty ladder: give at least one rung, like expel:10>close_post:1"),
+    ("expel:x", "bad rung 'expel:x' in ladder: "),
+    ("cap:x", "bad rung 'cap:x' in ladder: "),
+])
+def test_a_bad_ladder_is_refused_with_what_a_rung_should_look_like(ladder, message):
+    with pytest.raises(InputError) as err:
+        get("graduated", ladder=ladder)
+    assert str(err.value).startswith(f"strategy 'graduated': {message}")
+
+
+def test_lead_may_equal_follow_but_not_fall_below_it():
+    assert get("lead-and-follow", lead=1, follow=1).lead == 1.0
+    with pytest.raises(InputError) as err:
+        get("lead-and-follow", lead=1, follow=2)
+    assert str(err.value) == "strategy 'lead-and-follow': lead (1) must be at least follow (2): the initiator is " \
+        "answered harder"
+
+
+def test_a_solidarity_size_of_a_number_below_one_or_no_number_is_refused():
+    for bad in ("0", "-1", "many"):
+        with pytest.raises(InputError) as err:
+            get("solidarity", size=bad)
+        assert str(err.value) == f"strategy 'solidarity': size must be 'median' or a whole number of people " \
+            f"(got {bad!r})"
+
+
+@pytest.mark.parametrize("lead,size", [(0.5, 2), (0.1, 1), (2, 6)])
+def test_alone_lead_and_follow_scales_half_up_and_never_below_one(lead, size):
+    view = View(packages=[Package((Measure("expel", 3),))])
+    assert list(get("lead-and-follow", lead=lead, follow=min(lead, 1)).respond(view)) == [Measure("expel", size)]
+    assert list(get("proportional-to-bloc", factor=lead).respond(view)) == [Measure("expel", size)]
+
+
+@pytest.mark.parametrize("ago,answered", [(30, True), (31, False), (0, False)])
+def test_mirror_each_answers_acts_of_the_last_memory_days_before_today(ago, answered):
+    w = _world([(D1 + (10 - ago) * DAY, "USA", "RUS", Measure("expel", 3))])
+    got = get("mirror-each").respond(View(me="RUS", other="USA", world=w))
+    assert got == (Package((Measure("expel", 3),)) if answered else None)
+
+
+@pytest.mark.parametrize("mine,owed", [(3, None), (4, None), (2, [Measure("expel", 1)])])
+def test_mirror_each_answers_only_what_is_still_owed(mine, owed):
+    w = _world([(D1, "USA", "RUS", Measure("expel", 3)), (D1 + DAY, "RUS", "USA", Measure("expel", mine))])
+    got = get("mirror-each").respond(View(me="RUS", other="USA", world=w))
+    assert (list(got) if got else None) == owed
+
+
+def test_mirror_each_answers_a_cap_with_a_cap_at_parity_once():
+    cap = Measure("cap", 20)
+    w = _world([(D1, "USA", "RUS", cap)])
+    assert list(get("mirror-each").respond(View(me="RUS", other="USA", world=w))) == [Measure("cap", 0, parity=True)]
+    w = _world([(D1, "USA", "RUS", cap), (D1 + DAY, "RUS", "USA", Measure("cap", 0, parity=True))])
+    assert get("mirror-each").respond(View(me="RUS", other="USA", world=w)) is None
+
+
+def _coalition(threshold, sizes, me_acted=False):
+    # NATO: GBR, USA, FRA and me (DEU); RUS struck GBR; the allies in ``sizes`` expelled that many Russians
+    acts = [(D1, "RUS", "GBR", Measure("expel", 23))]
+    acts += [(D1 + DAY, a, "RUS", Measure("expel", n) if n else Measure("close_post", 1)) for a, n in sizes.items()]
+    if me_acted:
+        acts.append((D1 + DAY, "DEU", "RUS", Measure("sanction", 1)))
+    w = _world(acts, me="DEU", blocs={"NATO": ["GBR", "USA", "FRA", "DEU"]})
+    return get("solidarity", threshold=threshold).respond(View(me="DEU", other="RUS", world=w))
+
+
+def test_solidarity_joins_when_exactly_threshold_allies_acted_and_not_with_fewer():
+    assert _coalition(2, {"GBR": 4, "USA": 6}) == Package((Measure("expel", 5),))   # the median of 4 and 6
+    assert _coalition(3, {"GBR": 4, "USA": 6}) is None
+    assert _coalition(2, {"GBR": 4, "USA": 6}, me_acted=True) is None               # once
+    assert _coalition(2, {"GBR": 0, "USA": 6}) == Package((Measure("expel", 6),))   # a post closed is no expulsion
+    assert _coalition(2, {"GBR": 0, "USA": 0}) == Package((Measure("expel", 1),))   # at least 1
+
+
+def test_proportional_to_bloc_rounds_a_share_up_and_answers_only_what_is_left_of_it():
+    # EU: FRA expelled 3, DEU 2: 5 over 2 acting members is 2.5, so each is owed 3
+    def answer(mine):
+        acts = [(D1, "FRA", "RUS", Measure("expel", 3)), (D1, "DEU", "RUS", Measure("expel", 2))]
+        if mine:
+            acts.append((D1 + DAY, "RUS", "DEU", Measure("expel", mine)))
+        w = _world(acts, blocs={"EU": ["FRA", "DEU"]})
+        return get("proportional-to-bloc").respond(View(me="RUS", other="DEU", world=w))
+    assert answer(0) == Package((Measure("expel", 3),))
+    assert answer(2) == Package((Measure("expel", 1),))
+    assert answer(3) is None
+
+
+def test_lead_and_follow_answers_the_initiator_by_lead_and_a_follower_by_follow():
+    acts = [(D1, "GBR", "RUS", Measure("expel", 2)), (D1 + DAY, "USA", "RUS", Measure("expel", 2))]
+    w = _world(acts)
+    s = get("lead-and-follow", lead=3, follow=1)
+    assert s.respond(View(me="RUS", other="GBR", world=w)) == Package((Measure("expel", 6),))
+    assert s.respond(View(me="RUS", other="USA", world=_world(acts))) == Package((Measure("expel", 2),))
+
+
+class _Half(random.Random):
+    """A random source whose every draw is exactly 0.5."""
+
+    def random(self):
+        return 0.5
+
+
+@pytest.mark.parametrize("p,flipped", [(0.5, False), (0.5000001, True)])
+def test_noise_and_tremble_strike_only_on_draws_below_their_probability(monkeypatch, p, flipped):
+    import diplosim.play.calendar as calendar
+
+    monkeypatch.setattr(calendar.random, "Random", _Half)
+    r = _play(pols=[Policy("RUS", "tit-for-tat", round_days=1), Policy("USA", "restraint")], noise=p)
+    assert [x.misperceived for x in r.rounds if x.country == "RUS"] == [False, flipped, flipped]
+    r = _play(tremble=p)
+    assert all((x.move is not None) is flipped for x in r.rounds)
