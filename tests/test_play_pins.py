@@ -14,7 +14,7 @@ import pytest
 
 from diplosim.core.errors import InputError
 from diplosim.play.strategies import REGISTRY, Measure, Package, View, get, parse_spec
-from diplosim.play.strategies.base import DEFAULT_SIZE, parse_package
+from diplosim.play.strategies.base import DEFAULT_SIZE, Strategy, parse_package
 
 D1 = datetime.date(2018, 1, 1)
 DAY = datetime.timedelta(days=1)
@@ -398,3 +398,83 @@ def test_proportional_to_bloc_answers_in_kind_a_state_of_no_bloc_and_of_mine():
         w = _world(acts, blocs=blocs)
         assert get("proportional-to-bloc", factor=2).respond(View(me="RUS", other="FRA", world=w)) == \
             Package((Measure("expel", 3),))
+
+
+def test_the_escalators_ladder_is_the_one_readme_lists():
+    # README: "sanctions on 5 targets, expel 10, bar a property, expel 35, close a property, close a consulate, seize
+    # a property, expel 100"
+    from diplosim.play.strategies.diplomatic import LADDER
+
+    assert LADDER == (Measure("sanction", 5), Measure("expel", 10), Measure("suspend_property", 1),
+                      Measure("expel", 35), Measure("close_property", 1), Measure("close_post", 1),
+                      Measure("seize_property", 1), Measure("expel", 100))
+
+
+def test_the_escalator_reads_the_others_latest_move_and_my_latest_one():
+    s = get("escalator")
+    big, small = Measure("expel", 100), Measure("sanction", 5)
+    assert s.respond(View(other_moves=[big, small], own_moves=[big, None])) == Measure("expel", 10)
+    assert s.respond(View(other_moves=[big, None], own_moves=[None, None])) is None
+    assert s.respond(View(other_moves=[None, small], own_moves=[None, Measure("expel", 35)])) == \
+        Measure("close_property", 1)
+
+
+def test_solidarity_sizes_its_expulsion_by_the_median_of_each_allys_own():
+    assert _coalition(2, {"GBR": 1, "USA": 2, "FRA": 9}) == Package((Measure("expel", 2),))
+
+
+def test_proportional_to_bloc_answers_a_member_that_expelled_no_one_in_kind_and_a_share_of_one_is_one():
+    acts = [(D1, "FRA", "RUS", Measure("expel", 3)), (D1, "DEU", "RUS", Measure("close_post", 1))]
+    w = _world(acts, blocs={"EU": ["FRA", "DEU"]})
+    assert get("proportional-to-bloc").respond(View(me="RUS", other="DEU", world=w)) == \
+        Package((Measure("close_post", 1),))
+    w = _world([(D1, "FRA", "RUS", Measure("expel", 1))], blocs={"EU": ["FRA", "DEU"]})
+    assert get("proportional-to-bloc").respond(View(me="RUS", other="FRA", world=w)) == \
+        Package((Measure("expel", 1),))
+
+
+def test_a_strategy_shows_and_compares_by_its_parameters_not_by_what_it_has_played():
+    hit = View(packages=[Package((Measure("expel", 1),))])
+    for name, view in (("graduated", hit), ("delayed", View(day=5, other_moves=[Measure("expel", 1)]))):
+        played, fresh = get(name), get(name)
+        played.respond(view)
+        assert played == fresh and repr(played) == repr(fresh), name
+        assert "_climbed" not in repr(played) and "_released" not in repr(played) and "inner=" not in repr(played)
+
+
+def test_a_measures_deadline_and_a_strategys_parameters_are_given_by_name():
+    with pytest.raises(TypeError):
+        Measure("expel", 3, 7)
+    with pytest.raises(TypeError):
+        REGISTRY["random"](0.2)   # a strategy's parameters too
+
+
+class _Half(random.Random):
+    """A random source whose every draw is exactly 0.5."""
+
+    def random(self):
+        return 0.5
+
+
+@pytest.mark.parametrize("p,hostile", [(0.5, False), (0.5000001, True)])
+def test_random_strikes_only_on_draws_below_p(p, hostile):
+    s = get("random", p=p)
+    assert (s.respond(View(rng=_Half())) is not None) is hostile
+    first, step = s.binary(_Half())
+    assert [first, step(0, 0), step(1, 1)] == [int(hostile)] * 3
+
+
+def test_a_derived_seed_is_a_64_bit_number():
+    from diplosim.play.strategies.base import seed_for
+
+    seeds = [seed_for(1, "match", i) for i in range(200)]
+    assert all(0 <= s < 2 ** 64 for s in seeds) and max(seeds) >= 2 ** 63
+
+
+@pytest.mark.parametrize("name", ["", "tit-for-tat"])
+def test_a_strategy_registers_only_under_a_new_name(name):
+    from diplosim.play.strategies.base import register
+
+    with pytest.raises(AssertionError):
+        register(type("Nameless", (Strategy,), {"name": name}))
+    assert REGISTRY["tit-for-tat"].display_name == "Tit for tat"

@@ -416,3 +416,15 @@ def test_a_policy_against_some_counterparts_decides_on_those_fronts_only():
     r = _play(pols=[Policy("RUS", "restraint", against=("GBR",)), Policy("USA", "restraint")], horizon=D1,
               countries=("RUS", "USA", "GBR"))
     assert sorted((x.country, x.target) for x in r.rounds) == [("RUS", "GBR"), ("USA", "GBR"), ("USA", "RUS")]
+
+
+def test_expelling_the_last_one_left_is_possible():
+    [c], note = plan(_mission(staff=1), "USA", "RUS", Measure("expel", 1), D1)
+    assert (c.count, note) == (1, None)
+
+
+def test_a_real_parity_cap_amounts_to_the_parity_cap_an_answer_in_kind_takes():
+    from diplosim.play.measures import as_measure
+
+    e = ev.MissionCapped(id="c", date=D1, actor="USA", target="RUS", parity=True, deadline=D1 + 30 * DAY)
+    assert as_measure(e) == Measure("cap", 0, parity=True)
