@@ -111,9 +111,9 @@ def test_staff_present_is_known_only_for_an_exact_mission_and_counts_those_not_o
 # --- play's checks at their thresholds -------------------------------------------------------------------------------
 
 
-def _play(**kw):
+def _play(extra=(), **kw):
     both = fold([ev.MissionEstablished(id="m", date=D1, actor="RUS", target="USA", staff=50),
-                 ev.MissionEstablished(id="n", date=D1, actor="USA", target="RUS", staff=50)])
+                 ev.MissionEstablished(id="n", date=D1, actor="USA", target="RUS", staff=50), *extra])
     args = {"start": D1, "horizon": D1 + 2 * DAY, "seed": 0}
     args.update(kw)
     pols = args.pop("pols", [Policy("RUS", "restraint"), Policy("USA", "restraint")])
@@ -213,13 +213,20 @@ def test_a_front_decides_at_most_the_given_number_of_rounds(rounds):
 
 
 @pytest.mark.parametrize("floor,stops", [(45, False), (46, False), (47, True)])
-def test_play_stops_when_a_mission_is_surely_below_the_floor_not_at_it(floor, stops):
-    # the USA expels 4 of the 50 on day 0: 46 remain after departures
-    r = _play(pols=[Policy("USA", get("always-hostile", size=4)), Policy("RUS", "restraint")], horizon=D1,
-              stop=Stop(floor=floor))
-    assert (r.stopped.startswith("the RUS mission in USA fell below")) is stops
+@pytest.mark.parametrize("host,sending", [("USA", "RUS"), ("RUS", "USA")])
+@pytest.mark.parametrize("host_first", [True, False])
+def test_play_stops_when_a_mission_is_surely_below_the_floor_not_at_it(floor, stops, host, sending, host_first):
+    # the host expels 4 of the 50 on day 0: 46 remain after departures (whichever country is named first)
+    r = _play(pols=[Policy(host, get("always-hostile", size=4)), Policy(sending, "restraint")], horizon=D1,
+              stop=Stop(floor=floor), countries=(host, sending) if host_first else (sending, host))
+    assert (r.stopped.startswith(f"the {sending} mission in {host} fell below")) is stops
     if stops:
-        assert r.stopped == f"the RUS mission in USA fell below {floor} (46 after departures)"
+        assert r.stopped == f"the {sending} mission in {host} fell below {floor} (46 after departures)"
+
+
+def test_a_mission_below_the_floor_at_the_start_stops_play_at_once():
+    r = _play(stop=Stop(floor=51))
+    assert r.stopped.endswith("fell below 51 (50 after departures)") and len(r) == 0 and r.as_of == D1
 
 
 # --- what a side sees and does in play ------------------------------------------------------------------------------
@@ -298,12 +305,13 @@ def test_a_round_records_its_target_only_when_more_than_two_countries_play():
 
 
 def test_play_stops_when_an_embassy_in_play_closes_and_goes_on_when_that_stop_is_not_asked():
-    posts = (ev.Post("Moscow embassy", "embassy"),)
+    posts = (ev.Post("Moscow embassy", "embassy"), ev.Post("Vladivostok consulate", "consulate"))
     s = fold([ev.MissionEstablished(id="m", date=D1, actor="USA", target="RUS", staff=50, posts=posts),
               ev.MissionEstablished(id="n", date=D1, actor="RUS", target="USA", staff=50)])
-    pols = [Policy("RUS", get("always-hostile", kind="close_post", size=1)), Policy("USA", "restraint")]
+    pols = [Policy("RUS", get("always-hostile", kind="close_post", size=1), round_days=1), Policy("USA", "restraint")]
     r = play(s, pols, start=D1, horizon=D1 + 14 * DAY, seed=0, stop=Stop(embassy_closed=True))
-    assert r.stopped == "the Moscow embassy (USA) was closed" and r.as_of == D1
+    # the consulate goes first (least important first), on day 0; the embassy on day 1 stops play
+    assert r.stopped == "the Moscow embassy (USA) was closed" and r.as_of == D1 + DAY
     assert play(s, pols, start=D1, horizon=D1 + 14 * DAY, seed=0).stopped == f"horizon {D1 + 14 * DAY} reached"
 
 
@@ -410,6 +418,7 @@ def test_an_empty_package_is_restraint_and_a_clamped_expulsion_says_so():
     r = _play(pols=[Policy("USA", get("always-hostile", size=60)), Policy("RUS", "restraint")], horizon=D1)
     [usa] = [x for x in r.rounds if x.country == "USA"]
     assert usa.outcome == "expel 50 (clamped)" and usa.actual == Measure("expel", 50)
+    assert usa.note == "clamped: asked to expel 60, only 50 of the RUS mission remained"
 
 
 def test_a_policy_against_some_counterparts_decides_on_those_fronts_only():
@@ -428,3 +437,54 @@ def test_a_real_parity_cap_amounts_to_the_parity_cap_an_answer_in_kind_takes():
 
     e = ev.MissionCapped(id="c", date=D1, actor="USA", target="RUS", parity=True, deadline=D1 + 30 * DAY)
     assert as_measure(e) == Measure("cap", 0, parity=True)
+
+
+def test_the_latest_horizon_is_a_year_before_the_end_of_the_calendar():
+    from diplosim.core.limits import MAX_DATE
+
+    # README, "Limits": "play ends by 2998-12-31, a year before"
+    assert MAX_DATE == datetime.date(2999, 12, 31) and LATEST_HORIZON == datetime.date(2998, 12, 31)
+
+
+def test_a_world_event_that_has_become_impossible_is_dropped_with_its_reason():
+    lifted = ev.MissionCapLifted(id="w", date=D1 + DAY, actor="USA", target="RUS")
+    r = _play(world_events=[lifted])
+    [(e, reason)] = r.dropped
+    assert e is lifted and reason.startswith("impossible in play: ") and "w" not in [x.id for x in r]
+
+
+class _FirstOnly(Strategy):
+    """An expulsion of 1 at its first decision, restraint after."""
+    name = "first-only-for-test"
+
+    def respond(self, view):
+        return Measure("expel", 1) if view.round == 1 else None
+
+
+@pytest.mark.parametrize("lag,last_day", [(0, 2), (2, 4)])
+def test_quiet_rounds_count_from_the_last_day_a_hostile_move_was_decided_or_took_effect(lag, last_day):
+    # both decide daily; the USA strikes on day 0, in effect on day ``lag``: quiet for 2 decision days after that
+    r = _play(pols=[Policy("USA", _FirstOnly(), lag_days=lag, round_days=1), Policy("RUS", "restraint", round_days=1)],
+              horizon=D1 + 9 * DAY, stop=Stop(quiet_rounds=2))
+    assert r.stopped == "every front quiet for 2 rounds" and r.as_of == D1 + last_day * DAY
+
+
+def test_moves_pending_when_play_stops_are_listed_by_the_day_they_would_take_effect():
+    r = _play(pols=[Policy("RUS", get("always-hostile", size=1), lag_days=5),
+                    Policy("USA", get("always-hostile", size=1), lag_days=1)], horizon=D1)
+    assert [(x.country, x.effect_date) for x in r.pending] == [("USA", D1 + DAY), ("RUS", D1 + 5 * DAY)]
+
+
+@pytest.mark.parametrize("event,last_day", [
+    (ev.MissionCapLifted(id="w", date=D1 + DAY, actor="USA", target="RUS"), 1),          # impossible: dropped
+    (ev.CriticismVoiced(id="w", date=D1 + DAY, actor="USA", target="RUS"), 1),           # no measure
+    (ev.DiplomatsExpelled(id="w", date=D1 + DAY, actor="RUS", target="FRA", count=1,     # against one not in play
+                          deadline=D1 + 8 * DAY), 1),
+    (ev.DiplomatsExpelled(id="w", date=D1 + DAY, actor="USA", target="RUS", count=1,     # a hostile act in play
+                          deadline=D1 + 8 * DAY), 3),
+])
+def test_only_a_hostile_act_between_countries_in_play_breaks_a_quiet_spell(event, last_day):
+    fra = [ev.MissionEstablished(id="f", date=D1, actor="FRA", target="RUS", staff=10)]
+    r = _play(extra=fra, pols=[Policy("RUS", "restraint", round_days=1), Policy("USA", "restraint", round_days=1)],
+              horizon=D1 + 9 * DAY, world_events=[event], stop=Stop(quiet_rounds=2))
+    assert r.stopped == "every front quiet for 2 rounds" and r.as_of == D1 + last_day * DAY
