@@ -488,3 +488,19 @@ def test_only_a_hostile_act_between_countries_in_play_breaks_a_quiet_spell(event
     r = _play(extra=fra, pols=[Policy("RUS", "restraint", round_days=1), Policy("USA", "restraint", round_days=1)],
               horizon=D1 + 9 * DAY, world_events=[event], stop=Stop(quiet_rounds=2))
     assert r.stopped == "every front quiet for 2 rounds" and r.as_of == D1 + last_day * DAY
+
+
+def test_moves_pending_for_one_day_are_listed_in_the_order_they_were_decided():
+    r = _play(pols=[Policy("USA", get("always-hostile", size=1), lag_days=5),
+                    Policy("RUS", get("always-hostile", size=1), lag_days=5)], horizon=D1)
+    assert [x.country for x in r.pending] == ["USA", "RUS"]
+
+
+def test_a_mission_of_a_country_not_in_play_never_stops_play():
+    # RUS, the USA and Britain play; RUS expels 8 of the 10 French diplomats (a real event): below the floor of 5,
+    # but France is not in play
+    fra = [ev.MissionEstablished(id="f", date=D1, actor="FRA", target="RUS", staff=10),
+           ev.MissionEstablished(id="g", date=D1, actor="GBR", target="RUS", staff=50)]
+    out = ev.DiplomatsExpelled(id="w", date=D1 + DAY, actor="RUS", target="FRA", count=8, deadline=D1 + 8 * DAY)
+    r = _play(extra=fra, countries=("RUS", "USA", "GBR"), world_events=[out], stop=Stop(floor=5))
+    assert r.stopped == f"horizon {D1 + 2 * DAY} reached" and "w" in [e.id for e in r]
