@@ -274,6 +274,12 @@ def test_the_default_ladder_goes_expel_10_then_a_post_then_parity_and_stays_on_t
     assert get("graduated", ladder="close_post:2").respond(hit) == Measure("close_post", 2)
 
 
+def test_an_empty_rung_in_a_ladder_is_skipped():
+    s = get("graduated", ladder="expel:10> >close_post:1")
+    hit = View(packages=[Package((Measure("sanction", 1),))])
+    assert [s.respond(hit), s.respond(hit)] == [Measure("expel", 10), Measure("close_post", 1)]
+
+
 @pytest.mark.parametrize("ladder,message", [
     ("expel", "bad rung 'expel' in ladder: want kind:size, like expel:10 or cap:parity"),
     (" > ", "an empty ladder: give at least one rung, like expel:10>close_post:1"),

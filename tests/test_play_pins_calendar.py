@@ -504,3 +504,38 @@ def test_a_mission_of_a_country_not_in_play_never_stops_play():
     out = ev.DiplomatsExpelled(id="w", date=D1 + DAY, actor="RUS", target="FRA", count=8, deadline=D1 + 8 * DAY)
     r = _play(extra=fra, countries=("RUS", "USA", "GBR"), world_events=[out], stop=Stop(floor=5))
     assert r.stopped == f"horizon {D1 + 2 * DAY} reached" and "w" in [e.id for e in r]
+
+
+def test_the_known_least_that_an_expulsion_is_weighed_against_leaves_out_those_already_ordered_out():
+    # at least 10 there, 6 already ordered out: 4 are surely left, so expelling 5 implies at least 6 + 5
+    s = fold([ev.DiplomatsExpelled(id="x", date=D1, actor="USA", target="RUS", count=6, deadline=D1 + 7 * DAY)],
+             state=_mission(staff_min=10, staff_max=50))
+    assert plan(s, "USA", "RUS", Measure("expel", 4), D1)[1] is None
+    assert plan(s, "USA", "RUS", Measure("expel", 5), D1)[1] == \
+        "the RUS mission's size is not known exactly: expelling 5 implies at least 11 were there"
+
+
+def test_closing_two_posts_closes_both_and_a_package_stops_where_play_stops():
+    posts = (ev.Post("Moscow embassy", "embassy"), ev.Post("A consulate", "consulate"),
+             ev.Post("B consulate", "consulate"))
+    s = fold([ev.MissionEstablished(id="m", date=D1, actor="USA", target="RUS", staff=50, posts=posts),
+              ev.MissionEstablished(id="n", date=D1, actor="RUS", target="USA", staff=50)])
+
+    class Both(Strategy):
+        name = "close-then-expel-for-test"
+
+        def respond(self, view):
+            return Package((Measure("close_post", 3), Measure("expel", 2)))
+    r = play(s, [Policy("RUS", get("always-hostile", kind="close_post", size=2)), Policy("USA", "restraint")],
+             start=D1, horizon=D1, seed=0)
+    assert [e.post for e in r] == ["A consulate", "B consulate"]
+    r = play(s, [Policy("RUS", Both()), Policy("USA", "restraint")], start=D1, horizon=D1, seed=0,
+             stop=Stop(embassy_closed=True))
+    assert [e.type for e in r] == ["PostClosed"] * 3 and r.stopped == "the Moscow embassy (USA) was closed"
+
+
+def test_a_mission_below_the_floor_stops_play_when_the_other_side_has_no_mission():
+    s = fold([ev.MissionEstablished(id="m", date=D1, actor="RUS", target="USA", staff=50)])
+    r = play(s, [Policy("USA", get("always-hostile", size=4)), Policy("RUS", "restraint")], start=D1, horizon=D1,
+             seed=0, stop=Stop(floor=47))
+    assert r.stopped == "the RUS mission in USA fell below 47 (46 after departures)"
