@@ -118,7 +118,7 @@ def test_proportional_to_bloc_gives_every_acting_member_an_equal_share():
     assert s.respond(view("RUS", "USA", w)) == Package((Measure("expel", 60),))   # in no bloc: in kind
 
 
-def test_graduated_climbs_one_rung_per_hostile_package_and_stays_on_top():
+def test_graduated_goes_one_rung_up_per_hostile_package_and_stays_on_top():
     s = get("graduated", ladder="expel:5>close_post:1>cap:parity")
     hit, calm = [Package((Measure("expel", 1),))], [Package()]
     moves = [s.respond(view("RUS", "USA", packages=p)) for p in (hit, calm, hit, hit, hit)]

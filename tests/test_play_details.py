@@ -317,7 +317,7 @@ def test_win_stay_lose_shift_remembers_exactly_one_round():
     assert type(s).memory_depth == 1
 
 
-def test_the_escalator_climbs_to_the_top_rung_and_stays_there():
+def test_the_escalator_goes_up_to_the_top_rung_and_stays_there():
     from diplosim.play.strategies.diplomatic import LADDER
 
     s = get("escalator")

@@ -103,7 +103,7 @@ def test_parity_cap_caps_at_its_own_mission_size():
     versus(get("parity-cap"), [(C, X35), (X35, C)])
 
 
-def test_escalator_climbs_the_ladder():
+def test_escalator_goes_up_the_ladder():
     versus(get("escalator"), [(C, SAN), (LADDER[1], C), (C, X35), (LADDER[4], LADDER[0]), (LADDER[5], LADDER[7])])
     s = get("escalator")
     top = LADDER[-1]

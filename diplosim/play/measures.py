@@ -100,7 +100,7 @@ def plan(s: State, actor: str, target: str, m: Measure, date: Date) -> tuple[lis
     if kind == "close_post":
         posts = [] if mission is None else sorted(
             (p for p in mission.posts.values() if p.status == "open"),
-            key=lambda p: (POST_ORDER.get(p.kind, 0), p.name))
+            key=lambda p: (POST_ORDER[p.kind], p.name))
         if not posts:
             return [], f"no open post of {target} in {actor} left to close"
         chosen = posts[:size]

@@ -74,7 +74,7 @@ class Measure:
         (Measure(kind='expel', size=70), Measure(kind='cap', size=228))
         """
         if self.kind == "cap":
-            size = max(0, int(self.size / factor + 0.5))
+            size = int(self.size / factor + 0.5)   # never below 0: size >= 0, factor > 0
         else:
             size = max(1, int(self.size * factor + 0.5))
         return attrs.evolve(self, size=size)

@@ -102,9 +102,9 @@ class Escalator(Strategy):
     """Answers each hostile measure with the next rung up the escalation ladder (:data:`LADDER`): one rung above
     the higher of the measure it answers and its own last one; restraint while the other side is restrained.
 
-    The ladder runs sanctions, a small expulsion, barred property, the 35 of December 2016, a closed property, a
-    closed consulate, a seized property, a mass expulsion; at the top it repeats the top rung.  Herman Kahn's
-    escalation ladder (*On Escalation*, 1965), cut down to the measures of this dispute."""
+    The ladder runs sanctions on 5 targets, a small expulsion (10), barred property, the 35 of December 2016, a
+    closed property, a closed consulate, a seized property, a mass expulsion (100); at the top it repeats the top
+    rung.  Herman Kahn's escalation ladder (*On Escalation*, 1965), cut down to the measures of this dispute."""
     name = "escalator"
     display_name = "Escalator"
     memory_depth = 1
@@ -157,7 +157,7 @@ class Delayed(Strategy):
 
     @property
     def is_stochastic(self) -> bool:
-        return self.inner.is_stochastic if self.inner is not None else False
+        return self.inner.is_stochastic   # set by __attrs_post_init__
 
     @classmethod
     def create(cls, **params: Any) -> "Delayed":

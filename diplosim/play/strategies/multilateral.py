@@ -143,7 +143,7 @@ class Solidarity(_Multilateral):
             return direct or None
         if self.size == "median":
             sizes = [combine(m for _, a2, v, m in acts if a2 == a and v == z).size("expel") for a in joined]
-            people = max(1, int(statistics.median([s for s in sizes if s] or [1])))
+            people = int(statistics.median([s for s in sizes if s] or [1]))   # a median of whole numbers >= 1 is >= 1
         else:
             people = int(self.size)
         return combine(list(direct) + [Measure("expel", people)])
@@ -205,7 +205,7 @@ class ProportionalToBloc(_Multilateral):
         if z not in acting:
             return self.owed(view, self.memory) or None
         total = sum(w.total(c, view.me, self.memory).size("expel") for c in acting)
-        share = max(1, math.ceil(self.factor * total / len(acting)))
+        share = math.ceil(self.factor * total / len(acting))   # >= 1: every acting member expelled someone
         answered = w.total(view.me, z, self.memory)
         others = [m for m in self.owed(view, self.memory) if m.kind != "expel"]
         people = share - answered.size("expel")
