@@ -250,3 +250,43 @@ def test_countries_all_are_the_countries_of_the_base_log_in_order_of_first_appea
     sc = _read(tmp_path, HEAD + 'countries = "all"\n')
     assert sc.countries[:2] == ("RUS", "USA") and len(set(sc.countries)) == len(sc.countries)
     assert {"RUS", "USA"} <= set(_read(tmp_path, HEAD + 'countries = ["USA", "RUS"]\n').countries)
+
+
+# --- the outcome of a played scenario (ScenarioResult.outcome's docstring) -----------------------------------------
+
+def _outcome(tmp_path, reason, moves: dict[str, list]) -> str | None:
+    from types import SimpleNamespace
+
+    from diplosim.play.scenario import ScenarioResult
+
+    sc = _read(tmp_path, PLAY)
+    rounds = tuple(SimpleNamespace(country=c, move=m) for c, ms in moves.items() for m in ms)
+    return ScenarioResult(sc, (), (), frozenset(), frozenset(), reason, 0, rounds).outcome
+
+
+@pytest.mark.parametrize("reason", ["the RUS mission in USA fell below 100 (60 after departures)",
+                                    "the Embassy in Washington (RUS) was closed"])
+def test_a_floor_or_a_closed_embassy_is_a_collapse(tmp_path, reason):
+    assert _outcome(tmp_path, reason, {"RUS": [None, None], "USA": [None, None]}) == "collapse"
+
+
+M = "expel 35"  # any decision that is not restraint (None)
+
+
+@pytest.mark.parametrize("moves, outcome", [
+    ({"RUS": [M, None, None], "USA": [M, M, None, None]}, "spiral stopped"),  # each side's last two: restraint
+    ({"RUS": [None], "USA": [None]}, "spiral stopped"),  # restraint from the start
+    ({"RUS": [M, None, None], "USA": [M, None]}, "still escalating"),  # one side's last but one was a measure
+    ({"RUS": [M, None, None], "USA": [None, M]}, "still escalating"),
+    ({"RUS": [M, M], "USA": [M, M]}, "still escalating"),
+    ({}, "still escalating"),  # no decision yet
+])
+def test_play_stops_spiralling_only_when_every_side_restrains_itself_twice(tmp_path, moves, outcome):
+    assert _outcome(tmp_path, "horizon 2017-03-01 reached", moves) == outcome
+
+
+def test_a_scenario_without_policies_has_no_outcome(tmp_path):
+    from diplosim.play.scenario import ScenarioResult
+
+    sc = _read(tmp_path, HEAD)
+    assert ScenarioResult(sc, (), (), frozenset(), frozenset(), "fell below", 0, ()).outcome is None
