@@ -150,6 +150,14 @@ SCENARIO_CASES = {
                                   "fork date 2018-04-26 is outside the base log (2016-12-28 – 2018-04-25)"),
     "compare-at-not-list": (HEAD + 'compare_at = 2017-01-01 #<\n',
                             "compare_at must be a list of dates, like [2017-09-02] (got datetime.date(2017, 1, 1))"),
+    "compare-at-before-the-calendar": (HEAD + 'compare_at = [1800-01-01, 1799-12-31] #<\n',
+                                       "compare_at: 1799-12-31 is outside the calendar diplosim keeps (1800-01-01 to "
+                                       "2999-12-31)"),
+    "compare-at-after-the-calendar": (HEAD + 'compare_at = [2999-12-31, 3000-01-01] #<\n',
+                                      "compare_at: 3000-01-01 is outside the calendar diplosim keeps (1800-01-01 to "
+                                      "2999-12-31)"),
+    "compare-at-a-time": (HEAD + 'compare_at = [2017-01-01T00:00:00] #<\n',
+                          "compare_at: bad date datetime.datetime(2017, 1, 1, 0, 0), want YYYY-MM-DD"),
     "compare-at-bad": (HEAD + 'compare_at = ["x"] #<\n', "compare_at: bad date 'x', want YYYY-MM-DD"),
     "seed-below-0": (HEAD + 'seed = -1 #<\n', "seed must be a whole number from 0 to 9,223,372,036,854,775,807 (got -1)"),
     "noise-below-0": (HEAD + 'noise = -0.1 #<\n', "noise must be a probability between 0 and 1 (got -0.1)"),
@@ -226,6 +234,12 @@ def test_a_scenario_at_every_limit_is_read(tmp_path):
     low = _read(tmp_path, HEAD + 'fork = 2018-04-25\nnoise = 0\n\n[stop]\nfloor = 0\nrounds = 1\nquiet_rounds = 1\n')
     assert (low.fork, low.noise, low.stop.floor, low.stop.rounds, low.stop.quiet_rounds) == \
         (datetime.date(2018, 4, 25), 0.0, 0, 1, 1)
+
+
+def test_dates_on_the_first_and_last_day_of_the_calendar_are_read(tmp_path):
+    sc = _read(tmp_path, HEAD + 'compare_at = [1800-01-01, "2999-12-31"]\n\n[stop]\nhorizon = 1800-01-01\n')
+    assert (sc.compare_at, sc.stop.horizon) == ((datetime.date(1800, 1, 1), datetime.date(2999, 12, 31)),
+                                                datetime.date(1800, 1, 1))
 
 
 def test_what_a_scenario_takes_when_its_keys_are_absent(tmp_path):
