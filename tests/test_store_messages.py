@@ -1,0 +1,247 @@
+"""Every refusal of the store with its exact words (README: one line naming the store, what is wrong), every limit at
+the limit and one past it, and the small rules of streams (names, the default stream, fresh ids, the listing), each
+derived from the docstrings of diplosim/store; written in one systematic pass over streams.py, schema.py and
+context.py (issue #13)."""
+from __future__ import annotations
+
+import gc
+import sqlite3
+
+import attrs
+import pytest
+from store_writer import event_at
+
+from diplosim.core.errors import InputError
+from diplosim.store import open_store, schema
+from diplosim.store.context import Context, gc_paused
+from diplosim.store.streams import check_stream_name
+
+BAD_NAME = "want 1-100 printable characters, not starting with '-'"
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    return str(tmp_path / "s.db")
+
+
+def _refusal(call) -> str:
+    with pytest.raises(InputError) as exc:
+        call()
+    return str(exc.value)
+
+
+# --- stream names and the streams of a store --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["x" * 100, "a", "a-", "main stream"])
+def test_a_stream_name_of_1_to_100_printable_characters_is_taken(name):
+    assert check_stream_name(name) == name
+
+
+@pytest.mark.parametrize("name", ["x" * 101, "", "-a", "a\tb", "a\nb", None])
+def test_a_stream_name_past_the_rules_is_refused(name):
+    assert _refusal(lambda: check_stream_name(name)) == f"bad stream name {name!r}: {BAD_NAME}"
+
+
+def test_a_bad_stream_name_is_refused_before_anything_is_written(db):
+    with open_store(db) as s:
+        assert _refusal(lambda: s.append("-x", [event_at(0)])) == f"bad stream name '-x': {BAD_NAME}"
+        assert s.stream_names() == []
+
+
+def test_a_stream_that_is_not_there_is_refused_with_the_streams_there_are(db):
+    with open_store(db) as s:
+        assert _refusal(lambda: s.title("x")) == f"{db}: no stream 'x' (it has no streams yet: import or record events)"
+        s.append("b", [event_at(0)])
+        s.append("a", [event_at(0)])
+        assert _refusal(lambda: s.title("x")) == f"{db}: no stream 'x' (streams: b, a)"  # in the order made
+
+
+def test_the_default_stream_is_main_else_the_only_one(db):
+    with open_store(db) as s:
+        assert s.default_stream() == "main"  # none yet
+        s.append("only", [event_at(0)])
+        assert s.default_stream() == "only"
+        s.append("other", [event_at(0)])
+        assert _refusal(s.default_stream) == (f"{db}: several streams and none is called 'main': choose one with "
+                                              f"--stream (only, other)")
+        s.append("main", [event_at(0)])
+        assert s.default_stream() == "main"
+
+
+def test_a_fresh_id_counts_up_from_2(db):
+    with open_store(db) as s:
+        assert s.unique_id("main", "e-0") == "e-0"  # no stream yet
+        s.append("main", [event_at(0)])
+        assert (s.unique_id("main", "e-0"), s.unique_id("main", "e-1"), s.unique_id("other", "e-0")) == \
+            ("e-0-2", "e-1", "e-0")
+        s.append("main", [attrs.evolve(event_at(1), id="e-0-2")])
+        assert s.unique_id("main", "e-0") == "e-0-3"
+        assert (s.has_event("main", "e-0-2"), s.has_event("main", "e-0-3"), s.has_event("none", "e-0")) == \
+            (True, False, False)
+
+
+def test_the_listing_gives_each_stream_its_events_dates_snapshots_head_and_title(db):
+    with open_store(db, snapshot_every=2) as s:
+        events = [event_at(i) for i in range(5)]
+        s.append("a", events)
+        s.append("b", [event_at(0)])
+        s.set_title("b", "B's title", "more")
+        rows = s.streams()
+        assert [(r["stream"], r["events"], r["first"], r["last"], r["title"]) for r in rows] == [
+            ("a", 5, events[0].date.isoformat(), events[4].date.isoformat(), ""),
+            ("b", 1, events[0].date.isoformat(), events[0].date.isoformat(), "B's title")]
+        assert [r["head"] for r in rows] == [s.head("a")[:16], s.head("b")[:16]]
+        assert all(len(r["head"]) == 16 and r["head"] == r["head"].lower() for r in rows)
+        assert rows[1]["snapshots"] == 0 and rows[0]["snapshots"] >= 1
+        assert s.title("b") == ("B's title", "more")
+
+
+# --- opening a store: what is refused, and how (context.connect, schema.check) --------------------------------------
+
+def test_a_folder_is_not_a_store(tmp_path):
+    assert _refusal(lambda: open_store(tmp_path)) == f"{tmp_path}: is a directory, not a store"
+
+
+@pytest.mark.parametrize("how", [{"must_exist": True}, {"readonly": True}])
+def test_a_store_that_must_exist_and_does_not_is_refused_and_not_made(db, how):
+    assert _refusal(lambda: open_store(db, **how)) == f"{db}: no such store (create one with `diplosim store init`)"
+    assert not __import__("os").path.exists(db)
+
+
+@pytest.mark.parametrize("how", [{}, {"must_exist": True}, {"readonly": True}])
+def test_a_file_that_is_not_sqlite_is_refused_and_left_as_it_was(db, how):
+    with open(db, "w") as f:
+        f.write("hello")
+    assert _refusal(lambda: open_store(db, **how)) == f"{db}: not a diplosim store (not an SQLite database)"
+    assert open(db).read() == "hello"
+
+
+def test_an_empty_file_becomes_a_store_unless_it_must_exist_already(db):
+    open(db, "w").close()
+    assert _refusal(lambda: open_store(db, must_exist=True)) == f"{db}: not a diplosim store (not an SQLite database)"
+    assert _refusal(lambda: open_store(db, readonly=True)) == f"{db}: not a diplosim store (not an SQLite database)"
+    with open_store(db) as s:
+        s.append("main", [event_at(0)])
+    with open_store(db, must_exist=True) as s:
+        assert s.version("main") == 1
+
+
+@pytest.mark.parametrize("every", [0, -1, True, 1.5, "5"])
+def test_a_snapshot_interval_must_be_a_whole_number_of_1_or_more(db, every):
+    assert _refusal(lambda: open_store(db, snapshot_every=every)) == \
+        f"snapshot interval must be a positive whole number, got {every!r}"
+
+
+def test_a_snapshot_interval_of_1_is_taken_and_kept_in_the_store(db):
+    with open_store(db, snapshot_every=1) as s:
+        assert (s.snapshot_every, s.meta["snapshot_every"]) == (1, "1")
+    with open_store(db) as s:
+        assert s.snapshot_every == 1
+    with open_store(str(db) + "2") as s:
+        assert s.snapshot_every == schema.DEFAULT_SNAPSHOT_EVERY == 1000
+
+
+@pytest.mark.parametrize("recorded, every", [("5", 5), ("1", 1), ("0", 1000), ("-3", 1000), ("x", 1000), (None, 1000)])
+def test_a_store_whose_meta_holds_no_sound_interval_takes_the_default(recorded, every):
+    meta = {} if recorded is None else {"snapshot_every": recorded}
+    assert schema.snapshot_every(meta) == every
+
+
+def _with_schema_version(db, version) -> None:
+    with open_store(db):
+        pass
+    conn = sqlite3.connect(db)
+    if version is None:
+        conn.execute("DELETE FROM meta WHERE key = 'schema_version'")
+    else:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("version, words", [
+    ("x", "not a diplosim store (schema version 'x')"),
+    (None, "not a diplosim store (schema version '')"),
+    (str(schema.SCHEMA_VERSION + 1), f"store schema version {schema.SCHEMA_VERSION + 1} is newer than this diplosim "
+                                     f"supports ({schema.SCHEMA_VERSION}): upgrade diplosim to open it"),
+])
+def test_a_store_of_another_schema_is_refused(db, version, words):
+    _with_schema_version(db, version)
+    for how in ({}, {"readonly": True}):
+        assert _refusal(lambda: open_store(db, **how)) == f"{db}: {words}"
+
+
+def test_a_store_opened_read_only_refuses_to_write(db):
+    with open_store(db) as s:
+        s.append("main", [event_at(0)])
+    with open_store(db, readonly=True) as s:
+        assert s.readonly
+        assert _refusal(lambda: s.append("main", [event_at(1)])) == f"{db}: opened read-only"
+        assert _refusal(lambda: s.set_title("main", "t")) == f"{db}: opened read-only"
+        assert s.version("main") == 1
+
+
+def test_a_connection_sqlite_refuses_is_one_line(db, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise sqlite3.OperationalError("unable to open database file")
+    monkeypatch.setattr(sqlite3, "connect", refuse)
+    assert _refusal(lambda: open_store(db)) == f"{db}: cannot open: unable to open database file"
+
+
+# --- what SQLite says, in one line naming the store (Context.damaged) ------------------------------------------------
+
+@pytest.mark.parametrize("said, words", [
+    ("file is not a database", "damaged store: file is not a database (run `diplosim verify`)"),
+    ("database disk image is\nmalformed", "damaged store: database disk image is malformed (run `diplosim verify`)"),
+    ("index corrupt", "damaged store: index corrupt (run `diplosim verify`)"),
+    ("could not decode", "damaged store: could not decode (run `diplosim verify`)"),
+    ("no such table: events", "not a diplosim store (no such table: events)"),
+    ("database is locked", "the store is busy (database is locked); try again"),
+    ("database busy", "the store is busy (database busy); try again"),
+    ("disk I/O error", "store error: disk I/O error"),
+])
+def test_each_kind_of_sqlite_error_is_told_in_its_own_words(said, words):
+    assert str(Context("s.db", False).damaged(sqlite3.OperationalError(said))) == f"s.db: {words}"
+
+
+def test_sql_turns_sqlite_errors_and_bad_text_into_one_line():
+    ctx = Context("s.db", False)
+    for exc in (sqlite3.DatabaseError("database disk image is malformed"), UnicodeDecodeError("utf-8", b"\xff", 0, 1,
+                                                                                               "invalid start byte")):
+        with pytest.raises(InputError) as info:
+            with ctx.sql():
+                raise exc
+        assert str(info.value).startswith("s.db: damaged store: ")
+
+
+# --- a transaction with a failure inside, and the garbage collector paused -------------------------------------------
+
+def test_an_append_that_failed_inside_a_transaction_spoils_it_even_when_caught(db):
+    with open_store(db) as s:
+        s.append("main", [event_at(0)])
+        with pytest.raises(InputError) as info:
+            with s.transaction():
+                s.append("main", [event_at(1)])
+                with pytest.raises(Exception):
+                    s.append("main", [event_at(2)], expected_version=0)
+        assert str(info.value) == f"{db}: an append inside this transaction failed: nothing was written"
+        assert s.version("main") == 1
+        with s.transaction():
+            with s.transaction():
+                s.append("main", [event_at(1)])
+            s.append("main", [event_at(2)])
+        assert s.version("main") == 3
+
+
+def test_the_collector_is_paused_inside_and_left_as_it_was_after():
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
