@@ -86,6 +86,12 @@ def test_a_recorded_head_past_the_events_is_an_edit(db):
                         f"edited"
 
 
+def test_a_recorded_head_hash_that_is_not_the_last_event_s_is_an_edit(db):
+    _tamper(db, ("UPDATE streams SET head = zeroblob(32) WHERE name = 'main'",))
+    assert _said(db) == f"{db}: stream 'main': its recorded head (version 6) does not match its last event (version 6): " \
+                        f"edited"
+
+
 def test_an_edited_snapshot_is_named_by_its_version(db):
     version = _one(db, "SELECT min(version) FROM snapshots WHERE stream = (SELECT id FROM streams WHERE name = 'main')")[0]
     _tamper(db, ("UPDATE snapshots SET body = body || x'00' WHERE version = ? AND stream = "
