@@ -245,3 +245,84 @@ def test_the_collector_is_paused_inside_and_left_as_it_was_after():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+# --- appending and importing (append.py) -----------------------------------------------------------------------------
+
+def test_an_append_against_a_version_passed_says_someone_else_appended(db):
+    from diplosim.store import ConcurrencyError
+
+    with open_store(db) as s:
+        s.append("main", [event_at(i) for i in range(3)])
+        with pytest.raises(ConcurrencyError) as info:
+            s.append("main", [event_at(3)], expected_version=1)
+        assert str(info.value) == ("stream 'main' is at version 3, not 1: someone else appended meanwhile; read it "
+                                   "again and retry")
+        assert (info.value.stream, info.value.expected, info.value.actual) == ("main", 1, 3)
+        assert s.append("main", [event_at(3)], expected_version=3) == 4
+        assert s.append("main", [], expected_version=4) == 4  # nothing to add: the version, nothing written
+        with pytest.raises(ConcurrencyError):
+            s.append("main", [], expected_version=5)
+
+
+def test_what_is_not_an_event_is_refused_by_its_repr(db):
+    class StatementMade(type(event_at(2))):  # the name of an event type, not the type
+        pass
+
+    with open_store(db) as s:
+        assert _refusal(lambda: s.append("main", ["x"])) == "not an event: 'x'"
+        fake = StatementMade(**{a.name: getattr(event_at(2), a.name) for a in attrs.fields(type(event_at(2)))})
+        assert _refusal(lambda: s.append("main", [event_at(0), fake])).startswith("not an event: StatementMade(")
+        assert s.version("main") == 0
+
+
+def test_an_id_twice_in_one_batch_is_named(db):
+    from diplosim.core.errors import RuleViolation
+
+    with open_store(db) as s:
+        with pytest.raises(RuleViolation) as info:
+            s.append("main", [event_at(0), event_at(1), event_at(2), event_at(1)])
+        assert (info.value.event_id, info.value.detail) == ("e-1", "the id is used twice in this batch")
+        assert s.version("main") == 0
+
+
+def test_an_event_the_store_cannot_encode_is_refused_naming_it(db):
+    broken = event_at(0)
+    object.__setattr__(broken, "date", "2000-01-01")  # past the validators: a string, not a date
+    with open_store(db) as s:
+        assert _refusal(lambda: s.append("main", [broken])) == \
+            "event e-0: cannot store this event: 'str' object has no attribute 'isoformat'"
+        unsourced = event_at(0)
+        object.__setattr__(unsourced, "sources", None)
+        assert _refusal(lambda: s.append("main", [unsourced])).startswith("event e-0: event names no source")
+
+
+def test_an_import_adds_the_new_skips_the_same_and_refuses_a_different_event_of_a_stored_id(db):
+    from diplosim.core.errors import RuleViolation
+
+    with open_store(db) as s:
+        assert s.import_events("main", [event_at(i) for i in range(3)]) == {"added": 3, "skipped": 0, "version": 3}
+        assert s.import_events("main", [event_at(i) for i in range(5)]) == {"added": 2, "skipped": 3, "version": 5}
+        assert s.import_events("main", [event_at(4)]) == {"added": 0, "skipped": 1, "version": 5}
+        other = attrs.evolve(event_at(2), summary="another summary")
+        with pytest.raises(RuleViolation) as info:
+            s.import_events("main", [event_at(5), other])
+        assert (info.value.event_id, info.value.detail) == \
+            ("e-2", "stream 'main' holds a different event with this id (version 3)")
+        assert s.version("main") == 5
+
+
+def test_states_kept_between_appends_follow_appends_of_another_connection(db, monkeypatch):
+    from diplosim.core.fold import fold
+    from diplosim.store import facade
+
+    monkeypatch.setattr(facade, "SNAPSHOT_SPACING", 0)  # a snapshot exactly every 2 events: each checks the state
+    events = [event_at(i) for i in range(12)]
+    with open_store(db, snapshot_every=2) as a, open_store(db, snapshot_every=2) as b:
+        a.append("main", events[:3])
+        b.append("main", events[3:6])  # b rebuilds from a's snapshot; a's kept state is now behind
+        a.append("main", events[6:9])  # a catches up by replaying b's events
+        b.append("main", events[9:])
+        summary = a.verify()
+        assert summary["events"] == 12 and summary["snapshots"] == 6
+        assert a.state("main") == fold(events) == b.state("main")
