@@ -326,3 +326,23 @@ def test_states_kept_between_appends_follow_appends_of_another_connection(db, mo
         summary = a.verify()
         assert summary["events"] == 12 and summary["snapshots"] == 6
         assert a.state("main") == fold(events) == b.state("main")
+
+
+def test_a_kept_state_is_caught_up_by_the_new_events_not_rebuilt_from_a_snapshot(db, monkeypatch):
+    # Appender._writer_state: the state kept from the last append is used as it is if the stream has not moved, caught
+    # up if it has only grown, and rebuilt from the latest snapshot only for a stream it never kept (white-box: the
+    # rebuilds are counted)
+    from diplosim.store import append
+
+    rebuilt: list[int] = []
+    latest = append.snapshots.latest
+    monkeypatch.setattr(append.snapshots, "latest", lambda *a, **k: rebuilt.append(1) or latest(*a, **k))
+    with open_store(db, snapshot_every=2) as a, open_store(db, snapshot_every=2) as b:
+        a.append("main", [event_at(i) for i in range(3)])
+        assert len(rebuilt) == 1  # the first append of a connection
+        a.append("main", [event_at(3)])
+        b.append("main", [event_at(4)])
+        assert len(rebuilt) == 2  # b had kept nothing
+        a.append("main", [event_at(5)])
+        assert len(rebuilt) == 2  # a caught up with b's event
+        assert a.verify()["events"] == 6
