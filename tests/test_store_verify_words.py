@@ -145,3 +145,33 @@ def test_of_two_things_added_the_first_by_kind_and_name_is_named(db):
     c.execute("CREATE INDEX yy ON events (date)")
     c.close()
     assert _said(db) == f"{db}: the store has a index yy diplosim did not make: changed outside diplosim"
+
+
+# --- reading a damaged stream: the first row missing or unreadable is named (read.py) -------------------------------
+
+@pytest.mark.parametrize("gone", [1, 3, 6])
+def test_a_read_names_the_first_missing_version(db, gone):
+    _tamper(db, ("DELETE FROM events WHERE version = ? AND stream = (SELECT id FROM streams WHERE name = 'main')",
+                 (gone,)))
+    with open_store(db, readonly=True) as s, pytest.raises(InputError) as info:
+        list(s.read("main", page=4))
+    assert str(info.value) == f"{db}: stream 'main': the event at version {gone} is missing (run `diplosim verify`)"
+
+
+def test_a_read_names_a_row_that_cannot_be_read(db):
+    _tamper(db, ("UPDATE events SET payload = '[' WHERE version = 3 AND stream = "
+                 "(SELECT id FROM streams WHERE name = 'main')",))
+    with open_store(db, readonly=True) as s, pytest.raises(InputError) as info:
+        list(s.read("main"))
+    said = str(info.value)
+    assert said.startswith(f"{db}: stored event 'e-2' (stream 'main', version 3) cannot be read: ")
+    assert said.endswith(" (run `diplosim verify`)")
+    with open_store(db, readonly=True) as s:  # the rows before it read as stored
+        assert [e.id for e in s.read("main", to_version=2)] == ["e-0", "e-1"]
+
+
+def test_a_read_after_a_version_and_up_to_another_gives_exactly_those(db):
+    with open_store(db, readonly=True) as s:
+        assert [e.id for e in s.read("main", 2, to_version=5, page=2)] == ["e-2", "e-3", "e-4"]
+        assert [e.id for e in s.read("main", 4, to_version=99)] == ["e-4", "e-5"]
+        assert list(s.read("main", 6)) == [] and list(s.read("main", 3, to_version=3)) == []
