@@ -85,6 +85,18 @@ def test_more_untrusted_snapshots_than_one_query_fetches_are_paged_through(tmp_p
     assert _latest(path, 30) is None
 
 
+def test_the_next_query_starts_just_below_the_oldest_snapshot_of_the_last(tmp_path, monkeypatch):
+    # one query fetches 8 candidates: 23 to 30 untrusted, the newest sound one is 22, the first of the next query
+    monkeypatch.setattr(facade, "SNAPSHOT_SPACING", 0)
+    path = str(tmp_path / "s.db")
+    with open_store(path, snapshot_every=1) as s:
+        s.append("main", [event_at(i) for i in range(30)])
+    c = sqlite3.connect(path, isolation_level=None)
+    c.execute("UPDATE snapshots SET checksum = zeroblob(32) WHERE version > 22")
+    c.close()
+    assert _latest(path, 30) == 22
+
+
 def test_the_latest_snapshot_at_a_date_ends_on_or_before_it(tmp_path, monkeypatch):
     # event_at puts 40 events on each day from 2000-01-01
     monkeypatch.setattr(facade, "SNAPSHOT_SPACING", 0)
