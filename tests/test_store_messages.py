@@ -346,3 +346,28 @@ def test_a_kept_state_is_caught_up_by_the_new_events_not_rebuilt_from_a_snapshot
         a.append("main", [event_at(5)])
         assert len(rebuilt) == 2  # a caught up with b's event
         assert a.verify()["events"] == 6
+
+
+# --- the façade: a transaction on a read-only store, a head that is not a hash, heads only when asked --------------
+
+def test_a_read_only_store_refuses_a_transaction(db):
+    with open_store(db) as s:
+        s.append("main", [event_at(0)])
+    with open_store(db, readonly=True) as s:
+        assert _refusal(s.transaction) == f"{db}: opened read-only"
+
+
+@pytest.mark.parametrize("head", [b"\x00" * 31, b"\x00" * 33, "0" * 32])
+def test_a_recorded_head_that_is_not_32_bytes_is_damage(db, head):
+    with open_store(db) as s:
+        s.append("main", [event_at(0)])
+        s.conn.execute("UPDATE streams SET head = ? WHERE name = 'main'", (head,))
+        assert _refusal(lambda: s.head("main")) == \
+            f"{db}: stream 'main' records a head that is not a hash: damaged (run `diplosim verify`)"
+
+
+def test_verify_gives_the_heads_only_when_asked(db):
+    with open_store(db) as s:
+        s.append("main", [event_at(0)])
+        assert set(s.verify()) == {"streams", "events", "snapshots"}
+        assert s.verify(heads=True)["heads"] == {"main": s.head("main")}
