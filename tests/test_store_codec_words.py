@@ -159,3 +159,37 @@ def test_a_default_written_out_by_an_older_shape_counts_as_left_out():
     assert codec._same([], ()) and codec._same((), ())
     assert not codec._same([1], ())
     assert codec._same(False, False) and not codec._same(0, False) and not codec._same(None, False)
+
+
+# --- the text of a snapshot's records, reused while the record is the same object under the same key --------------
+
+def test_a_record_s_text_is_reused_only_for_the_same_object_under_the_same_key():
+    from diplosim.store.snapshot_text import SnapshotText
+
+    calls = []
+    encode = codec._class_encoder(ev.Post)
+
+    def counted(record):
+        calls.append(record)
+        return encode(record)
+    post, other = ev.Post("Embassy", "embassy"), ev.Post("Consulate", "consulate")
+    t = SnapshotText()
+    assert t._rec(post, counted, "a", str) == '["a",["Embassy","embassy"]]'
+    assert t._rec(other, counted) == '["Consulate","consulate"]'
+    t._texts, t._next = t._next, {}  # the next snapshot
+    assert t._rec(post, counted, "a", str) == '["a",["Embassy","embassy"]]' and len(calls) == 2  # reused
+    assert t._rec(post, counted, "b", str) == '["b",["Embassy","embassy"]]' and len(calls) == 3  # another key
+    t._texts[id(other)] = (post, None, "stale")  # another object that had the same id
+    assert t._rec(other, counted) == '["Consulate","consulate"]' and len(calls) == 4
+
+
+def test_the_text_of_successive_snapshots_equals_the_plain_encoding():
+    from diplosim.core.fold import apply_in_place
+    from diplosim.store import snapshots
+    from diplosim.store.snapshot_text import SnapshotText
+
+    s, t = snapshots.working_state(), SnapshotText()
+    for i in range(120):
+        apply_in_place(s, event_at(i))
+        if i % 7 == 0:
+            assert t.encode(s) == codec.encode_snapshot(s)
