@@ -143,6 +143,9 @@ SCENARIO_CASES = {
     "unknown-key": (HEAD + 'zz = 1 #<\n', "unknown key 'zz' in [scenario]"),
     "name-not-text": (HEAD + 'name = 1 #<\n', "name must be a string (got 1)"),
     "extends-not-text": (HEAD + 'extends = 1 #<\n', "extends must be a string (got 1)"),
+    "base-not-text": (HEAD + 'base = 3 #<\n', "base must name a log: \"real\", a shipped log's name or a file (got 3)"),
+    "extends-no-file": (HEAD + 'extends = "nope.toml" #<\n', "extends 'nope.toml': no such file"),
+    "extends-itself": (HEAD + 'extends = "s.toml" #<\n', "cycle in extends: s.toml -> s.toml"),
     "base-blank": (HEAD + 'base = " " #<\n', "base must name a log: \"real\", a shipped log's name or a file (got ' ')"),
     "fork-a-day-before-the-base": (HEAD + 'fork = 2016-12-27 #<\n',
                                    "fork date 2016-12-27 is outside the base log (2016-12-28 – 2018-04-25)"),
@@ -265,3 +268,30 @@ def test_countries_all_are_the_countries_of_the_base_log_in_order_of_first_appea
     assert sc.countries[:2] == ("RUS", "USA") and len(set(sc.countries)) == len(sc.countries)
     assert {"RUS", "USA"} <= set(_read(tmp_path, HEAD + 'countries = ["USA", "RUS"]\n').countries)
 
+
+
+def test_a_base_log_that_is_not_there_is_refused_with_an_example_of_a_shipped_one(tmp_path):
+    from diplosim.play.scenario import shipped_logs
+
+    example = next(iter(shipped_logs()))
+    _refused(tmp_path, HEAD + 'base = "nope.toml" #<\n', f"base log 'nope.toml': no such file (want \"real\", a "
+             f"shipped log's name such as {example!r}, or a log file relative to the scenario)")
+
+
+def test_a_base_log_without_events_is_refused(tmp_path):
+    (tmp_path / "empty.toml").write_text('[log]\ntitle = "empty"\n', encoding="utf-8")
+    _refused(tmp_path, HEAD + 'base = "empty.toml"\n', "the base log has no events")
+
+
+def test_a_file_beside_the_scenario_wins_over_a_shipped_log_of_its_name(tmp_path):
+    # _base_path: a file wins; this one is read (and refused: it has no log's suffix) instead of the shipped log
+    from diplosim.play.scenario import shipped_logs
+
+    name = next(iter(shipped_logs()))
+    (tmp_path / name).write_text("", encoding="utf-8")
+    p = _write(tmp_path, HEAD + f'base = "{name}"\n')
+    with pytest.raises(InputError) as exc:
+        Scenario.from_toml(p)
+    assert str(exc.value) == f"{tmp_path / name}: unknown log format: want a .toml or .jsonl file"
+    (tmp_path / name).unlink()
+    assert len(_read(tmp_path, HEAD + f'base = "{name}"\n').base_events) > 1
