@@ -295,3 +295,17 @@ def test_a_file_beside_the_scenario_wins_over_a_shipped_log_of_its_name(tmp_path
     assert str(exc.value) == f"{tmp_path / name}: unknown log format: want a .toml or .jsonl file"
     (tmp_path / name).unlink()
     assert len(_read(tmp_path, HEAD + f'base = "{name}"\n').base_events) > 1
+
+
+def test_play_may_end_on_the_latest_horizon_and_not_a_day_later(tmp_path):
+    # calendar.LATEST_HORIZON: a year before the calendar's end (2999-12-31), so that deadlines fit after it
+    (tmp_path / "far.toml").write_text(
+        '[log]\ntitle = "far"\n' + "".join(
+            f'\n[[event]]\nid = "{a}"\ntype = "MissionEstablished"\ndate = 2990-01-01\nactor = "{a}"\ntarget = "{b}"\n'
+            f'staff = 100\nsources = ["https://example.org/far"]\n' for a, b in (("RUS", "USA"), ("USA", "RUS"))),
+        encoding="utf-8")
+    far = PLAY.replace("fork = 2017-01-01", 'fork = 2990-01-01\nbase = "far.toml"')
+    assert _read(tmp_path, far.replace("horizon = 2017-03-01", "horizon = 2998-12-31")).stop.horizon == \
+        datetime.date(2998, 12, 31)
+    _refused(tmp_path, far.replace("horizon = 2017-03-01", "horizon = 2999-01-01 #<"),
+             "horizon 2999-01-01: play ends by 2998-12-31 at the latest (deadlines are counted past the horizon)")
