@@ -189,3 +189,30 @@ def test_a_diff_over_several_days_compares_each_day():
     proposal = ev.ProposalMade(id="idea", date=d("2020-01-05"), actor="RUS", target="USA", count=35, sources=SRC)
     rows = diff_results(_two_missions(), _two_missions() + [proposal], [d("2020-01-02"), d("2020-01-06")])
     assert [(r["date"], r["key"], r["scenario"], r["against"]) for r in rows] == [("2020-01-06", "idea", None, "open")]
+
+
+# --- base events that play makes impossible -------------------------------------------------------------------------
+
+CLOSING = ('[scenario]\ntitle = "x"\nfork = 2017-01-01\nafter_fork = {rule}\n\n[[policy]]\ncountry = "RUS"\n'
+           'strategy = "always-hostile"\nparams = {{ kind = "close_post", size = 1 }}\n\n[[policy]]\ncountry = "USA"\n'
+           'strategy = "always-hostile"\nparams = {{ kind = "close_post", size = 1 }}\n\n[stop]\nhorizon = 2018-04-25\n')
+
+
+def test_changes_are_listed_by_date_whether_a_rule_or_play_made_them(tmp_path):
+    # both sides close a post every round: the record's later closings of posts already closed are dropped in play
+    # (from August 2017); Britain's acts are dropped by the rule, from March 2018
+    r = _read(tmp_path, CLOSING.format(rule='{ default = "keep-possible", GBR = "drop" }')).run()
+    reasons = [c.reason for c in r.changes]
+    assert any(x.startswith("impossible in play") for x in reasons) and "after the fork (after_fork = drop)" in reasons
+    assert [c.date for c in r.changes] == sorted(c.date for c in r.changes)
+    assert r.changes[0].reason.startswith("impossible in play")
+
+
+def test_a_base_event_kept_by_rule_that_play_makes_impossible_is_refused_at_the_rule(tmp_path):
+    from diplosim.core.errors import InputError
+
+    sc = _read(tmp_path, CLOSING.format(rule='"keep"'))
+    with pytest.raises(InputError) as exc:
+        sc.run()
+    assert str(exc.value).startswith(f"{sc.path}:4: a base event kept after the fork (after_fork = keep) breaks a rule "
+                                     f"in play: impossible in play: ")
