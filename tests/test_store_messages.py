@@ -371,3 +371,41 @@ def test_verify_gives_the_heads_only_when_asked(db):
         s.append("main", [event_at(0)])
         assert set(s.verify()) == {"streams", "events", "snapshots"}
         assert s.verify(heads=True)["heads"] == {"main": s.head("main")}
+
+
+# --- what opening writes: WAL mode and missing views for writing, nothing for reading -------------------------------
+
+def test_opening_for_writing_sets_the_write_ahead_log_and_reading_leaves_no_files_behind(db):
+    import os
+
+    with open_store(db) as s:
+        s.append("main", [event_at(0)])
+        assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert s.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    with open_store(db, readonly=True) as s:
+        assert s.version("main") == 1
+    # a read-only use opens the file read-write when it may: only such a connection removes the log and its index
+    assert not os.path.exists(db + "-wal") and not os.path.exists(db + "-shm")
+
+
+def test_a_read_only_open_does_not_add_the_views_a_store_lacks(db):
+    with open_store(db):
+        pass
+    c = sqlite3.connect(db)
+    c.execute("DROP VIEW stream_view")
+    c.close()
+    with open_store(db, readonly=True):
+        pass
+    views = lambda: {n for (n,) in sqlite3.connect(db).execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
+    assert "stream_view" not in views()
+    with open_store(db):
+        pass
+    assert "stream_view" in views()
+
+
+def test_a_schema_script_splits_into_statements_with_triggers_whole():
+    script = ("CREATE TABLE x (a INTEGER);\nCREATE TRIGGER t BEFORE UPDATE ON x\nBEGIN\n    SELECT 1;\n    SELECT 2;\n"
+              "END;\nCREATE VIEW v AS\n    SELECT a FROM x;\n")
+    assert schema._split_sql(script) == [
+        "CREATE TABLE x (a INTEGER);", "CREATE TRIGGER t BEFORE UPDATE ON x\nBEGIN\n    SELECT 1;\n    SELECT 2;\nEND;",
+        "CREATE VIEW v AS\n    SELECT a FROM x;"]
