@@ -175,3 +175,13 @@ def test_a_read_after_a_version_and_up_to_another_gives_exactly_those(db):
         assert [e.id for e in s.read("main", 2, to_version=5, page=2)] == ["e-2", "e-3", "e-4"]
         assert [e.id for e in s.read("main", 4, to_version=99)] == ["e-4", "e-5"]
         assert list(s.read("main", 6)) == [] and list(s.read("main", 3, to_version=3)) == []
+
+
+def test_a_read_names_a_stored_event_of_a_type_this_diplosim_does_not_know(db):
+    _tamper(db, ("INSERT INTO shapes (type, type_version, shape) SELECT 'Nope', type_version, shape FROM shapes "
+                 "WHERE type = (SELECT type FROM events WHERE event_id = 'e-2' AND version = 3)",),
+            ("UPDATE events SET type = 'Nope' WHERE event_id = 'e-2' AND version = 3",))
+    with open_store(db, readonly=True) as s, pytest.raises(InputError) as info:
+        list(s.read("main"))
+    assert str(info.value) == (f"{db}: stored event 'e-2' (stream 'main', version 3) cannot be read: unknown event type "
+                               f"'Nope' (run `diplosim verify`)")
