@@ -409,3 +409,34 @@ def test_a_schema_script_splits_into_statements_with_triggers_whole():
     assert schema._split_sql(script) == [
         "CREATE TABLE x (a INTEGER);", "CREATE TRIGGER t BEFORE UPDATE ON x\nBEGIN\n    SELECT 1;\n    SELECT 2;\nEND;",
         "CREATE VIEW v AS\n    SELECT a FROM x;"]
+
+
+# --- after a scan the usual cache; histories loaded after the store is closed ----------------------------------------
+
+def test_a_replay_scans_with_a_small_cache_and_gives_the_usual_one_back(db, monkeypatch):
+    from diplosim.store import context
+
+    with open_store(db) as s:
+        s.append("main", [event_at(i) for i in range(5)])
+        sizes = []
+        real = s._reader.read
+
+        def watched(*a, **k):
+            sizes.append(s.conn.execute("PRAGMA cache_size").fetchone()[0])
+            return real(*a, **k)
+        monkeypatch.setattr(s._reader, "read", watched)
+        s.replay("main")
+        assert sizes == [-context.SCAN_CACHE_KIB]
+        assert s.conn.execute("PRAGMA cache_size").fetchone()[0] == -context.CACHE_KIB
+
+
+def test_the_histories_of_a_state_load_after_its_store_is_closed(db):
+    from diplosim.core.fold import fold
+
+    events = [event_at(i) for i in range(60)]
+    with open_store(db) as s:
+        s.append("main", events)
+        state = s.state("main")
+    want = fold(events, check_ids=False)
+    assert len(want.claims) + len(want.resolved) > 0  # there is something to load
+    assert (list(state.claims), list(state.resolved)) == (list(want.claims), list(want.resolved))
