@@ -216,3 +216,23 @@ def test_a_base_event_kept_by_rule_that_play_makes_impossible_is_refused_at_the_
         sc.run()
     assert str(exc.value).startswith(f"{sc.path}:4: a base event kept after the fork (after_fork = keep) breaks a rule "
                                      f"in play: impossible in play: ")
+
+
+# --- the edited log (edited_log's docstring and comments) -----------------------------------------------------------
+
+def test_edits_remove_replace_and_insert_after_an_event_or_after_the_base_events_of_their_date(tmp_path):
+    from diplosim.play.scenario import edited_log
+
+    def event(i: str) -> str:
+        return f'\n[[edit.events]]\nid = "{i}"\ntype = "StatementMade"\ndate = 2016-12-29\nactor = "USA"\ntarget = "RUS"\n'
+    sc = _read(tmp_path, HEAD
+               + '\n[[edit]]\nop = "insert"\n' + event("dated-a")
+               + '\n[[edit]]\nop = "remove"\nid = "usa-closes-maryland-compound"\n'
+               + '\n[[edit]]\nop = "replace"\nid = "usa-sanctions-nine"\n' + event("s-a") + event("s-b")
+               + '\n[[edit]]\nop = "insert"\nafter = "usa-expels-35"\n' + event("after-a"))
+    events, brought = edited_log(sc)
+    day = [e.id for e in events if e.date == d("2016-12-29")]
+    assert day == ["usa-expels-35", "after-a", "usa-closes-new-york-compound", "s-a", "s-b", "dated-a"]
+    assert brought == {"dated-a", "s-a", "s-b", "after-a"}
+    assert [e.id for e in events if e.date != d("2016-12-29")] == \
+        [e.id for e in sc.base_events if e.date != d("2016-12-29")]
