@@ -309,3 +309,8 @@ def test_play_may_end_on_the_latest_horizon_and_not_a_day_later(tmp_path):
         datetime.date(2998, 12, 31)
     _refused(tmp_path, far.replace("horizon = 2017-03-01", "horizon = 2999-01-01 #<"),
              "horizon 2999-01-01: play ends by 2998-12-31 at the latest (deadlines are counted past the horizon)")
+
+
+def test_extends_through_a_loop_of_symbolic_links_is_refused_in_one_line(tmp_path):
+    (tmp_path / "loop.toml").symlink_to(tmp_path / "loop.toml")
+    _refused(tmp_path, HEAD + 'extends = "loop.toml" #<\n', "loop.toml: a loop of symbolic links")
