@@ -123,3 +123,13 @@ def test_a_stream_without_snapshots_has_its_last_at_version_0(tmp_path):
     with open_store(str(tmp_path / "s.db"), snapshot_every=100) as s:
         s.append("main", [event_at(0)])
         assert snapshots.last_version(s._ctx, streams.existing(s._ctx, "main")) == 0
+
+
+def test_a_timeline_of_a_store_holds_the_stream_and_checkpoints_every_1000_events_unless_told(tmp_path):
+    events = [event_at(i) for i in range(50)]
+    with open_store(str(tmp_path / "s.db")) as s:
+        s.append("main", events)
+        t, t5 = s.timeline("main"), s.timeline("main", every=5)
+        day = datetime.date(2000, 1, 1)
+        assert (t.every, t5.every) == (1000, 5)
+        assert t.at(day) == t5.at(day) == fold(events, until=day, check_ids=False)
