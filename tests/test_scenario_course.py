@@ -3,7 +3,6 @@ where an edited course begins when no fork is given, a run's seed, the outcome o
 compares.  Written in one systematic pass over scenario.py and compare.py (issue #13)."""
 from __future__ import annotations
 
-import datetime
 import textwrap
 from types import SimpleNamespace
 

@@ -5,6 +5,7 @@ context.py (issue #13)."""
 from __future__ import annotations
 
 import gc
+import os
 import sqlite3
 
 import attrs
@@ -105,7 +106,7 @@ def test_a_folder_is_not_a_store(tmp_path):
 @pytest.mark.parametrize("how", [{"must_exist": True}, {"readonly": True}])
 def test_a_store_that_must_exist_and_does_not_is_refused_and_not_made(db, how):
     assert _refusal(lambda: open_store(db, **how)) == f"{db}: no such store (create one with `diplosim store init`)"
-    assert not __import__("os").path.exists(db)
+    assert not os.path.exists(db)
 
 
 @pytest.mark.parametrize("how", [{}, {"must_exist": True}, {"readonly": True}])
@@ -113,7 +114,8 @@ def test_a_file_that_is_not_sqlite_is_refused_and_left_as_it_was(db, how):
     with open(db, "w") as f:
         f.write("hello")
     assert _refusal(lambda: open_store(db, **how)) == f"{db}: not a diplosim store (not an SQLite database)"
-    assert open(db).read() == "hello"
+    with open(db) as f:
+        assert f.read() == "hello"
 
 
 def test_an_empty_file_becomes_a_store_unless_it_must_exist_already(db):
@@ -167,8 +169,8 @@ def _with_schema_version(db, version) -> None:
 ])
 def test_a_store_of_another_schema_is_refused(db, version, words):
     _with_schema_version(db, version)
-    for how in ({}, {"readonly": True}):
-        assert _refusal(lambda: open_store(db, **how)) == f"{db}: {words}"
+    assert _refusal(lambda: open_store(db)) == f"{db}: {words}"
+    assert _refusal(lambda: open_store(db, readonly=True)) == f"{db}: {words}"
 
 
 def test_a_store_opened_read_only_refuses_to_write(db):
@@ -217,12 +219,14 @@ def test_sql_turns_sqlite_errors_and_bad_text_into_one_line():
 # --- a transaction with a failure inside, and the garbage collector paused -------------------------------------------
 
 def test_an_append_that_failed_inside_a_transaction_spoils_it_even_when_caught(db):
+    from diplosim.store import ConcurrencyError
+
     with open_store(db) as s:
         s.append("main", [event_at(0)])
         with pytest.raises(InputError) as info:
             with s.transaction():
                 s.append("main", [event_at(1)])
-                with pytest.raises(Exception):
+                with pytest.raises(ConcurrencyError):
                     s.append("main", [event_at(2)], expected_version=0)
         assert str(info.value) == f"{db}: an append inside this transaction failed: nothing was written"
         assert s.version("main") == 1
@@ -376,8 +380,6 @@ def test_verify_gives_the_heads_only_when_asked(db):
 # --- what opening writes: WAL mode and missing views for writing, nothing for reading -------------------------------
 
 def test_opening_for_writing_sets_the_write_ahead_log_and_reading_leaves_no_files_behind(db):
-    import os
-
     with open_store(db) as s:
         s.append("main", [event_at(0)])
         assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -10,7 +10,7 @@ import pytest
 from store_writer import event_at
 
 from diplosim.core.errors import InputError
-from diplosim.store import open_store, schema
+from diplosim.store import open_store
 
 
 @pytest.fixture
