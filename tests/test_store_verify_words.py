@@ -185,3 +185,28 @@ def test_a_read_names_a_stored_event_of_a_type_this_diplosim_does_not_know(db):
         list(s.read("main"))
     assert str(info.value) == (f"{db}: stored event 'e-2' (stream 'main', version 3) cannot be read: unknown event type "
                                f"'Nope' (run `diplosim verify`)")
+
+
+def test_sqlite_s_integrity_check_is_told_by_its_first_problem_on_one_line(db):
+    class Reporting:  # the store's connection, with SQLite's integrity check made to find two problems
+        def __init__(self, conn):
+            self.conn = conn
+
+        def execute(self, sql, *args):
+            if sql.startswith("PRAGMA integrity_check"):
+                return self.conn.execute("SELECT ? UNION ALL SELECT ?",
+                                         ("*** in database main ***\nPage 5:  btree page  damaged", "Page 9: other"))
+            return self.conn.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(self.conn, name)
+
+    with open_store(db, readonly=True) as s:
+        real = s._ctx.conn
+        s._ctx.conn = Reporting(real)
+        try:
+            with pytest.raises(InputError) as info:
+                s.verify()
+        finally:
+            s._ctx.conn = real
+    assert str(info.value) == f"{db}: damaged store: SQLite integrity check: Page 5: btree page damaged"
