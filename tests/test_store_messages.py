@@ -442,3 +442,46 @@ def test_the_histories_of_a_state_load_after_its_store_is_closed(db):
     want = fold(events, check_ids=False)
     assert len(want.claims) + len(want.resolved) > 0  # there is something to load
     assert (list(state.claims), list(state.resolved)) == (list(want.claims), list(want.resolved))
+
+
+# --- a store SQLite cannot open read-write (read-only media): context._read_only -----------------------------------
+
+def _on_read_only_media(db, monkeypatch, code: int, said: str) -> None:
+    """No write access; SQLite fails on the first read with ``code``, unless the file is opened as immutable."""
+    from diplosim.store import context
+
+    real = sqlite3.connect
+
+    class Failing:
+        def execute(self, *args):
+            exc = sqlite3.OperationalError(said)
+            exc.sqlite_errorcode = code
+            raise exc
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(context.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(context.sqlite3, "connect",
+                        lambda database, *a, **k: real(database, *a, **k) if "immutable=1" in database else Failing())
+
+
+def test_on_read_only_media_an_empty_write_ahead_log_does_not_stop_a_read(db, monkeypatch):
+    with open_store(db) as s:
+        s.append("main", [event_at(0)])
+    _on_read_only_media(db, monkeypatch, sqlite3.SQLITE_CANTOPEN, "unable to open database file")
+    open(db + "-wal", "wb").close()
+    with open_store(db, readonly=True) as s:
+        assert [e.id for e in s.read("main")] == ["e-0"]
+    with open(db + "-wal", "wb") as f:
+        f.write(b"x")
+    assert _refusal(lambda: open_store(db, readonly=True)) == (
+        f"{db}: the store is on read-only media (or in a folder you cannot write) and its write-ahead log (s.db-wal) "
+        f"holds changes not yet merged: open it once where it can be written")
+
+
+def test_on_read_only_media_another_error_than_cannot_open_is_told_as_it_is(db, monkeypatch):
+    with open_store(db) as s:
+        s.append("main", [event_at(0)])
+    _on_read_only_media(db, monkeypatch, sqlite3.SQLITE_BUSY, "database is locked")
+    assert _refusal(lambda: open_store(db, readonly=True)) == f"{db}: the store is busy (database is locked); try again"
