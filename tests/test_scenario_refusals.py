@@ -252,6 +252,13 @@ def test_what_a_scenario_takes_when_its_keys_are_absent(tmp_path):
     assert [(x.lag_days, x.round_days, x.against, x.params) for x in sc.policies] == [(1, None, None, {})] * 2
     assert (sc.stop.floor, sc.stop.rounds, sc.stop.embassy_closed, sc.stop.quiet_rounds) == (None, None, False, None)
     assert (sc.after_fork, sc.after_fork_rules, sc.seed, sc.noise, sc.countries) == ("default", {}, 0, 0.0, None)
+    # the file's defaults are the model's (scenario_model.Policy and Stop, built without those keys)
+    from diplosim.play.scenario_model import Policy, Stop
+
+    bare = Policy("RUS", "tit-for-tat")
+    assert [(x.lag_days, x.round_days, x.against) for x in sc.policies] == [(bare.lag_days, bare.round_days,
+                                                                              bare.against)] * 2
+    assert sc.stop == Stop(horizon=sc.stop.horizon) and Stop() == Stop(None, None, None, False, None)
     assert _read(tmp_path, HEAD).after_fork == "keep-possible"
     assert _read(tmp_path, HEAD + 'after_fork = { default = "drop", RUS = "keep" }\n').after_fork == "drop"
 
