@@ -127,7 +127,7 @@ class ScenarioResult:
         sides' last two decisions were restraint), or ``still escalating`` at the horizon."""
         if not self.scenario.policies:
             return None
-        reason = self.stop_reason or ""
+        reason = (self.stop_reason or "").lower()  # "the Embassy in Washington (RUS) was closed"
         if "below" in reason or "floor" in reason or "embassy" in reason:
             return "collapse"
         last: dict[str, list] = {}
