@@ -79,10 +79,13 @@ LADDER: tuple[Measure, ...] = (
 
 def rung(m: Measure | None) -> int:
     """Where a measure sits on :data:`LADDER`: the highest rung of the same kind whose size it reaches (a cap
-    counts as rung 8, a measure of a kind not on the ladder or smaller than its rung as the rung below).
+    counts as rung 8; a measure smaller than the lowest rung of its kind counts as that lowest rung, and a measure of
+    a kind not on the ladder as rung 1: every hostile measure sits above restraint).
 
     >>> rung(None), rung(Measure("expel", 35)), rung(Measure("expel", 20)), rung(Measure("cap", 455))
     (0, 4, 2, 8)
+    >>> rung(Measure("expel", 5)), rung(Measure("sanction", 2))    # as expel 10 (rung 2); as sanctions on 5 (rung 1)
+    (2, 1)
     """
     if m is None:
         return 0
