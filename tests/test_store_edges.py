@@ -277,3 +277,19 @@ def test_a_snapshot_that_names_another_last_event_is_not_trusted(tmp_path, real_
     with open_store(db, readonly=True) as s:
         assert s.state("main").last_event == events[-1].id
         assert s.state("main") == fold(events)
+
+
+def test_a_store_file_says_it_is_a_diplosim_store_in_its_application_id(tmp_path):
+    # the schema's docstring: PRAGMA application_id of a store is "DPLS", the four bytes, so that tools such as
+    # file(1) can tell a store from another SQLite database; a store made by an earlier version carries the same
+    db = str(tmp_path / "s.db")
+    with open_store(db) as s:
+        s.append("main", [ev.MissionEstablished(id="m", date=ev.MIN_DATE, actor="USA", target="RUS", staff=1,
+                                                sources=("public record: test",))])
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == int.from_bytes(b"DPLS", "big")
+    finally:
+        conn.close()
+    with open(db, "rb") as f:
+        assert f.read(72)[68:72] == b"DPLS"  # the header's application id field, bytes 68 to 71
