@@ -210,3 +210,19 @@ def test_sqlite_s_integrity_check_is_told_by_its_first_problem_on_one_line(db):
         finally:
             s._ctx.conn = real
     assert str(info.value) == f"{db}: damaged store: SQLite integrity check: Page 5: btree page damaged"
+
+
+def test_an_edited_snapshot_of_a_later_stream_is_named_by_its_version_not_its_place_in_the_file(tmp_path):
+    # a stream written after another: its events' places in the file run ahead of their versions, and verify names
+    # the snapshot by the version of the stream it belongs to
+    path = str(tmp_path / "two.db")
+    with open_store(path, snapshot_every=2) as s:
+        s.append("first", [event_at(i) for i in range(5)])
+        s.append("main", [event_at(i) for i in range(6)])
+    sid = "(SELECT id FROM streams WHERE name = 'main')"
+    version = _one(path, f"SELECT min(version) FROM snapshots WHERE stream = {sid}")[0]
+    place = _one(path, f"SELECT position FROM events WHERE stream = {sid} AND version = ?", version)[0]
+    assert place != version  # or the test could not tell the two apart
+    _tamper(path, (f"UPDATE snapshots SET body = body || x'00' WHERE version = ? AND stream = {sid}", (version,)))
+    assert _said(path) == f"{path}: stream 'main': the snapshot at version {version} does not match the events " \
+                         f"before it: edited"
