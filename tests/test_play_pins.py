@@ -484,3 +484,15 @@ def test_a_strategy_registers_only_under_a_new_name(name):
     with pytest.raises(AssertionError):
         register(type("Nameless", (Strategy,), {"name": name}))
     assert REGISTRY["tit-for-tat"].display_name == "Tit for tat"
+
+
+def test_mirror_each_alone_answers_a_cap_with_a_cap_at_parity_and_the_rest_in_size():
+    # README (multilateral strategies): mirror-each answers each in kind and in size, a cap with a cap at parity;
+    # alone (no world view, as in a two-sided match) it answers the counterpart's last package the same way
+    from diplosim.play.measures import Package
+    from diplosim.play.strategies.base import View
+
+    s = get("mirror-each")
+    got = s.respond(View(packages=[Package((Measure("cap", 455), Measure("expel", 7)))]))
+    assert sorted(got, key=lambda m: m.kind) == [Measure("cap", 0, parity=True), Measure("expel", 7)]
+    assert list(s.respond(View(other_moves=[Measure("cap", 455)]))) == [Measure("cap", 0, parity=True)]

@@ -72,8 +72,7 @@ class _Multilateral(Strategy):
         """What the counterpart did to me in the window, less what I did to it in the same window."""
         w = view.world
         if w is None:
-            return _owed(Package(tuple(_in_kind(m) if m.kind == "cap" else m for m in _last_package(view))),
-                         Package())
+            return _owed(_last_package(view), Package())  # (_owed answers a cap in kind itself)
         return _owed(w.total(view.other, view.me, days), w.total(view.me, view.other, days))
 
 
