@@ -226,3 +226,9 @@ def test_an_edited_snapshot_of_a_later_stream_is_named_by_its_version_not_its_pl
     _tamper(path, (f"UPDATE snapshots SET body = body || x'00' WHERE version = ? AND stream = {sid}", (version,)))
     assert _said(path) == f"{path}: stream 'main': the snapshot at version {version} does not match the events " \
                          f"before it: edited"
+
+
+def test_the_last_event_deleted_alone_is_told_as_missing(db):
+    # one event gone from the end (the recorded head still at 6): missing after version 5, not an edit
+    _tamper(db, ("DELETE FROM events WHERE version = 6 AND stream = (SELECT id FROM streams WHERE name = 'main')",))
+    assert _said(db) == f"{db}: stream 'main': the events after version 5 are missing (deleted): the stream records 6"
