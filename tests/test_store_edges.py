@@ -293,3 +293,16 @@ def test_a_store_file_says_it_is_a_diplosim_store_in_its_application_id(tmp_path
         conn.close()
     with open(db, "rb") as f:
         assert f.read(72)[68:72] == b"DPLS"  # the header's application id field, bytes 68 to 71
+
+
+def test_a_store_made_without_options_creates_its_file(tmp_path):
+    # Store(path), like open_store(path), creates a store that does not exist yet (README: the store is made on
+    # first use); must_exist=True is the way to refuse a missing one
+    db = tmp_path / "new.db"
+    s = Store(str(db))
+    try:
+        assert db.exists() and s.streams() == []
+    finally:
+        s.close()
+    with pytest.raises(InputError):
+        Store(str(tmp_path / "missing.db"), must_exist=True)
