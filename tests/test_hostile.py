@@ -750,11 +750,32 @@ def test_total_work_is_bounded_and_the_bound_can_be_raised():
         shutil.rmtree(d, ignore_errors=True)
 
 
+def _until_its_workers_run(p: subprocess.Popen, workers: int = 2, wait: float = 20.0) -> None:
+    """Wait until ``workers`` processes of ``p``'s group other than ``p`` (its pool's workers, forked by a fork server
+    or by ``p``) have used the processor for a fifth of a second (Linux /proc), or ``wait`` seconds pass."""
+    def busy() -> int:
+        n = 0
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and int(entry) != p.pid:
+                try:
+                    with open(f"/proc/{entry}/stat") as f:
+                        fields = f.read().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[2]) == p.pid and int(fields[11]) + int(fields[12]) >= 20:  # group; user+system ticks
+                    n += 1
+        return n
+
+    end = time.monotonic() + wait
+    while time.monotonic() < end and p.poll() is None and busy() < workers:
+        time.sleep(0.05)
+
+
 @pytest.mark.parametrize("sig,code,says", [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")])
 def test_a_stopped_tournament_stops_its_workers_and_leaks_nothing(sig, code, says):
     p = subprocess.Popen(diplosim_exe() + ["tournament", "--all", "--repetitions", "20000", "-j", "2"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    time.sleep(1.5)  # started, its workers busy
+    _until_its_workers_run(p)  # started, its workers busy
     os.killpg(p.pid, sig)  # as Ctrl-C in a terminal: the whole group
     try:
         out, err = p.communicate(timeout=30)
