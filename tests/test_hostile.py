@@ -773,8 +773,11 @@ def _until_its_workers_run(p: subprocess.Popen, workers: int = 2, wait: float = 
 
 @pytest.mark.parametrize("sig,code,says", [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")])
 def test_a_stopped_tournament_stops_its_workers_and_leaks_nothing(sig, code, says):
+    # started as a terminal's shell starts a command: Ctrl-C not ignored (a test run in the background, `cmd &`,
+    # ignores it, and a child would inherit that)
     p = subprocess.Popen(diplosim_exe() + ["tournament", "--all", "--repetitions", "20000", "-j", "2"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     _until_its_workers_run(p)  # started, its workers busy
     os.killpg(p.pid, sig)  # as Ctrl-C in a terminal: the whole group
     try:
