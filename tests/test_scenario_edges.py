@@ -58,51 +58,23 @@ def test_a_bad_key_in_the_first_of_several_edits_is_named_at_its_own_line(tmp_pa
     assert _refusal(p) == f"{p}:{line}: edit op must be one of remove, replace, insert (got 'delete')"
 
 
-def test_a_key_missing_from_a_middle_policy_is_not_looked_for_in_the_next(tmp_path):
-    # three policies; the second has no strategy: its table's own line is named, not the next table's strategy
-    p, text = _scenario(tmp_path, """
+@pytest.mark.parametrize("without", [1, 2])
+def test_a_key_missing_from_one_of_three_policies_is_named_at_that_policys_line(tmp_path, without):
+    # three policies, one without a strategy: its table's own line is named, not the strategy of a later table
+    tables = "".join(f"""
+        [[policy]]
+        country = "{country}"
+        """ + ("" if n == without else 'strategy = "tit-for-tat"\n        ')
+                     for n, country in enumerate(("RUS", "USA", "GBR"), 1))
+    p, text = _scenario(tmp_path, f"""
         [scenario]
         title = "x"
         fork = 2017-01-01
-
-        [[policy]]
-        country = "RUS"
-        strategy = "tit-for-tat"
-
-        [[policy]]
-        country = "USA"
-
-        [[policy]]
-        country = "GBR"
-        strategy = "tit-for-tat"
-
+        {tables}
         [stop]
         horizon = 2017-03-01
     """)
-    assert _refusal(p).startswith(f"{p}:{_line(text, '[[policy]]', 2)}: strategy must be a strategy's name")
-
-
-def test_a_key_missing_from_the_first_of_three_policies_is_not_looked_for_further_on(tmp_path):
-    p, text = _scenario(tmp_path, """
-        [scenario]
-        title = "x"
-        fork = 2017-01-01
-
-        [[policy]]
-        country = "RUS"
-
-        [[policy]]
-        country = "USA"
-        strategy = "tit-for-tat"
-
-        [[policy]]
-        country = "GBR"
-        strategy = "tit-for-tat"
-
-        [stop]
-        horizon = 2017-03-01
-    """)
-    assert _refusal(p).startswith(f"{p}:{_line(text, '[[policy]]', 1)}: strategy must be a strategy's name")
+    assert _refusal(p).startswith(f"{p}:{_line(text, '[[policy]]', without)}: strategy must be a strategy's name")
 
 
 def test_of_two_unknown_keys_in_an_edit_the_first_by_name_is_named_at_its_line(tmp_path):
