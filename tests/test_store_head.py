@@ -3,15 +3,13 @@ with every hash recomputed passes ``verify`` but not ``verify --expect-head``.""
 from __future__ import annotations
 
 import hashlib
-import json
-import sqlite3
 from pathlib import Path
 
 import attrs
 import pytest
 from conftest import run_cli
+from store_tamper import rewrite_consistently
 
-from diplosim.store import facade as store_module
 from diplosim.store import open_store
 
 
@@ -26,32 +24,6 @@ def db(tmp_path, real_log):
         s.import_events("main", real_log.events)
         s.append("other", real_log.events[:3])
     return path
-
-
-def rewrite_consistently(path: str, event_id: str, new_summary: str) -> None:
-    """Edit one event's summary and recompute the hash of it and of every event after it, and the stream's head: what
-    someone who wants the edit to pass ``verify`` does."""
-    c = sqlite3.connect(path, isolation_level=None)
-    c.execute("DROP TRIGGER events_append_only_update")
-    sid, name = c.execute("SELECT id, name FROM streams WHERE name = 'main'").fetchone()
-    shapes = {(t, v): s for t, v, s in c.execute("SELECT type, type_version, shape FROM shapes")}
-    head = bytes(32)
-    for position, version, eid, type_name, type_version, date, payload in c.execute(
-            "SELECT position, version, event_id, type, type_version, date, payload FROM events WHERE stream = ? "
-            "ORDER BY version", (sid,)).fetchall():
-        if eid == event_id:
-            shape = [field for field, _kind in json.loads(shapes[type_name, type_version])]
-            values = json.loads(payload)
-            values[shape.index("summary")] = new_summary
-            payload = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
-        head = store_module._chain(head, name, version, eid, type_name, type_version, date,
-                                   store_module._shape_tag(shapes[type_name, type_version]), payload)
-        c.execute("UPDATE events SET payload = ?, hash = ? WHERE position = ?", (payload, head, position))
-    c.execute("UPDATE streams SET head = ? WHERE id = ?", (head, sid))
-    for statement in store_module._split_sql(store_module._SCHEMA):
-        if statement.startswith("CREATE TRIGGER events_append_only_update"):
-            c.execute(statement)
-    c.close()
 
 
 def test_the_head_is_the_hash_of_the_last_event_and_verify_returns_the_heads_it_checked(db, real_log):

@@ -14,7 +14,7 @@ from typing import Callable
 from urllib.parse import quote
 
 from . import schema
-from ..core.errors import DiplosimError, InputError
+from ..core.errors import InputError
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 #: SQLite's page cache, in KiB: for the lookups of appends and queries by date, which come back to the same pages.
@@ -22,6 +22,8 @@ CACHE_KIB = 32000
 #: ... and while a whole stream is read once in order, where a page is never needed twice: the cache would only grow
 #: with the stream, up to its limit, and hold memory that a replay of a short stream does not.
 SCAN_CACHE_KIB = 2000
+#: How long, in seconds, a connection waits for another's write transaction before it says the store is busy.
+BUSY_TIMEOUT = 60.0
 
 
 class Context:
@@ -30,6 +32,8 @@ class Context:
     def __init__(self, path: str, readonly: bool):
         self.path = path
         self.readonly = readonly
+        #: seconds to wait for another connection's write transaction (:data:`BUSY_TIMEOUT` unless asked otherwise)
+        self.timeout = BUSY_TIMEOUT
         self.conn: sqlite3.Connection = None  # type: ignore[assignment]  # set by connect, None once closed
         self.snapshot_every = schema.DEFAULT_SNAPSHOT_EVERY
         self.meta: dict[str, str] = {}
@@ -97,7 +101,7 @@ class Context:
             try:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
-            except sqlite3.Error:  # pragma: no cover - the connection is gone; SQLite rolls back on reopen
+            except sqlite3.Error:  # the connection is gone: SQLite drops the uncommitted changes with it
                 pass
             raise
         finally:
@@ -135,6 +139,7 @@ def connect(path: str, *, must_exist: bool, readonly: bool, snapshot_every: int 
     """Open the store at ``path`` (creating it unless ``must_exist``/``readonly``); nothing is written to a file that
     is refused."""
     ctx = Context(path, readonly)
+    ctx.timeout = timeout
     p = Path(path)
     if p.is_dir():
         raise ctx.fail("is a directory, not a store")
@@ -166,7 +171,11 @@ def connect(path: str, *, must_exist: bool, readonly: bool, snapshot_every: int 
     except sqlite3.Error as exc:
         raise ctx.fail(f"cannot open: {exc}") from None
     try:
-        meta = schema.create(conn, snapshot_every or schema.DEFAULT_SNAPSHOT_EVERY) if create else None
+        # an SQLite file holding nothing (a creation interrupted before its commit leaves one) is made a store too
+        if create or (not must_exist and not readonly and schema.is_empty(conn)):
+            meta = schema.create(conn, snapshot_every or schema.DEFAULT_SNAPSHOT_EVERY)
+        else:
+            meta = None
         if meta is None and mode == "ro":
             conn, meta = _read_only(conn, p, uri, timeout, ctx)
         if meta is None:  # an existing store, or one another process created meanwhile
@@ -177,12 +186,12 @@ def connect(path: str, *, must_exist: bool, readonly: bool, snapshot_every: int 
             conn.execute("PRAGMA synchronous = FULL")
             schema.add_views(conn)
         conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-    except DiplosimError:
-        conn.close()
-        raise
     except (sqlite3.Error, UnicodeDecodeError) as exc:
         conn.close()
         raise ctx.damaged(exc) from None
+    except BaseException:  # a refusal (DiplosimError), or an interruption: the file is left as it was, and closed
+        conn.close()
+        raise
     ctx.conn, ctx.meta, ctx.snapshot_every = conn, meta, schema.snapshot_every(meta)
     return ctx
 

@@ -44,7 +44,7 @@ from typing import Any, Iterable, Iterator
 from . import snapshots, streams
 from .append import Appender, ConcurrencyError  # noqa: F401 - public, with the names below
 from .append import _chain, _shape_tag  # noqa: F401 - the tests reach them here, where they were before the split
-from .context import Context, connect, gc_paused
+from .context import BUSY_TIMEOUT, Context, connect, gc_paused
 from .read import PAGE, Reader
 from .schema import _SCHEMA, APPLICATION_ID, DEFAULT_SNAPSHOT_EVERY, SCHEMA_VERSION, _split_sql  # noqa: F401
 from .snapshots import SNAPSHOT_FORMAT  # noqa: F401
@@ -64,13 +64,14 @@ SNAPSHOT_SPACING = 1
 
 
 def open_store(path: str | os.PathLike, *, must_exist: bool = False, readonly: bool = False,
-               snapshot_every: int | None = None) -> "Store":
+               snapshot_every: int | None = None, timeout: float = BUSY_TIMEOUT) -> "Store":
     """Open (or, unless ``must_exist``/``readonly``, create) the store at ``path``.  Use it as a context manager.
 
     Raises :class:`InputError` naming ``path`` for a missing file, a file that is not a diplosim store, a damaged
-    one, or one of a newer schema version; nothing is written to the file in any of these cases.
+    one, or one of a newer schema version; nothing is written to the file in any of these cases.  A write waits up to
+    ``timeout`` seconds for another connection's write transaction to end, then raises an InputError: the store is busy.
     """
-    return Store(path, must_exist=must_exist, readonly=readonly, snapshot_every=snapshot_every)
+    return Store(path, must_exist=must_exist, readonly=readonly, snapshot_every=snapshot_every, timeout=timeout)
 
 
 def _spacing() -> int:
@@ -85,7 +86,7 @@ class Store:
     :mod:`~diplosim.store.append`, :mod:`~diplosim.store.verify`."""
 
     def __init__(self, path: str | os.PathLike, *, must_exist: bool = False, readonly: bool = False,
-                 snapshot_every: int | None = None, timeout: float = 60.0):
+                 snapshot_every: int | None = None, timeout: float = BUSY_TIMEOUT):
         self._ctx: Context = connect(str(path), must_exist=must_exist, readonly=readonly,
                                      snapshot_every=snapshot_every, timeout=timeout)
         self._reader = Reader(self._ctx)

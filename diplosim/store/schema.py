@@ -118,6 +118,11 @@ CREATE VIEW shape_view AS
 """
 
 
+def is_empty(conn: sqlite3.Connection) -> bool:
+    """Whether the database of ``conn`` holds no table, index, view or trigger at all."""
+    return conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is None
+
+
 def create(conn: sqlite3.Connection, snapshot_every: int) -> dict[str, str] | None:
     """Make the tables of a new store in the empty file of ``conn``; its meta, or None if another process made them
     meanwhile (then :func:`check` the store it made)."""

@@ -54,7 +54,7 @@ class _HistoryOf:
             ctx, own = self.ctx, None
             if ctx.conn is None:
                 ctx = own = connect(self.ctx.path, must_exist=True, readonly=True, snapshot_every=None,
-                                    timeout=60.0)
+                                    timeout=self.ctx.timeout)
             try:
                 s = State(seen_ids=None)
                 if self.version:
