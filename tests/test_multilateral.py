@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 
+import attrs
 import pytest
 
 from diplosim.core import events as ev
@@ -404,3 +405,35 @@ def test_russia_leads_2018_answers_the_uk_twice_over():
     b = _russian_expulsions([e for e in mirrors.events if e.generated_by], fork)
     # lead 2: 46 owed the UK for its 23, of which Russia had given 23 on 17 March; the followers as mirror-each
     assert a.pop("GBR") == 2 * 23 - 23 and a == b and sum(a.values()) + 23 == 153
+
+
+def _floor_history():
+    """The wave, with a larger Russian mission in the US: the US answer alone does not bring it below 400."""
+    hist = wave_history()
+    hist[1] = attrs.evolve(hist[1], staff=600)
+    return hist
+
+
+def test_a_package_stops_at_the_measure_that_crosses_the_floor():
+    # README: a package stops at the measure that stops play. Russia owes the US 60 expelled and one post closed; the
+    # 60 bring the US mission (455) below 400, so the consulate stays open
+    hist = _floor_history()
+    r = play(fold(hist), [Policy("RUS", "mirror-each", lag_days=3)], countries=("RUS", "USA", "GBR", "FRA"),
+             start=d(2018, 3, 27), horizon=d(2018, 4, 30), seed=1, history=hist, stop=Stop(floor=400))
+    assert r.stopped == "the USA mission in RUS fell below 400 (395 after departures)"
+    assert [(e.type, e.target, e.count) for e in r] == [("DiplomatsExpelled", "USA", 60)]
+    assert r.state.missions["USA", "RUS"].posts["Consulate in St Petersburg"].status == "open"
+    assert [x.outcome for x in r.rounds if x.target == "USA"] == ["expel 60"]
+
+
+@pytest.mark.parametrize("countries", [("RUS", "USA", "GBR"), ("GBR", "USA", "RUS"), ("USA", "GBR", "RUS")])
+def test_among_three_countries_the_floor_stops_play_for_the_pair_that_acted(countries):
+    # the pair is the one that acted, wherever it stands in the list of countries
+    hist = [ev.MissionEstablished(id="g", date=d(2018, 1, 1), actor="GBR", target="RUS", staff=30, sources=S),
+            ev.MissionEstablished(id="r", date=d(2018, 1, 1), actor="RUS", target="GBR", staff=60, sources=S),
+            ev.DiplomatsExpelled(id="x", date=d(2018, 3, 14), actor="GBR", target="RUS", count=23,
+                                 deadline=d(2018, 3, 21), sources=S)]
+    r = play(fold(hist), [Policy("RUS", "mirror-each", lag_days=3)], countries=countries, start=d(2018, 3, 15),
+             horizon=d(2018, 6, 30), seed=1, history=hist, stop=Stop(floor=25))
+    assert [(e.type, e.target, e.count) for e in r] == [("DiplomatsExpelled", "GBR", 23)]
+    assert r.stopped == "the GBR mission in RUS fell below 25 (7 after departures)"  # 30 - 23
