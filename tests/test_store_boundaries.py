@@ -258,3 +258,44 @@ def test_a_trailing_number_default_is_left_out_only_when_it_is_that_number(monke
             assert len(values) == len(c.order) and values[-1] == total, (total, values)
     finally:
         codec.event_codec.cache_clear()
+
+
+def test_an_interrupted_remake_of_the_views_leaves_no_transaction(tmp_path, monkeypatch):
+    path = tmp_path / "s.db"
+    with open_store(path) as s:
+        s.append("main", [event_at(0)])
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DROP VIEW event_view")  # a store made before its views
+    missing = schema.missing_views
+    calls = []
+
+    def interrupted_on_the_second_look(c, **kw):  # the second look is under the write lock
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return missing(c, **kw)
+
+    monkeypatch.setattr(schema, "missing_views", interrupted_on_the_second_look)
+    with pytest.raises(KeyboardInterrupt):
+        schema.add_views(conn)
+    assert not conn.in_transaction
+    conn.close()
+    monkeypatch.setattr(schema, "missing_views", missing)
+    with open_store(path) as s:  # the next writer adds it
+        assert s.conn.execute("SELECT count(*) FROM event_view").fetchone() == (1,)
+
+
+def test_the_cache_of_dates_holds_as_many_as_readme_says_then_starts_again(monkeypatch):
+    bench_readme = STORE_README.with_name("80-benchmarks.md").read_text(encoding="utf-8")
+    said = re.search(r"holds at most ([\d,]+) dates and starts again when full", " ".join(bench_readme.split()))
+    assert said, "README no longer says how many dates the cache holds"
+    kept = int(said.group(1).replace(",", ""))
+    monkeypatch.setattr(codec, "DATES", codec.DATES)
+    codec.DATES.clear()
+    days = [datetime.date(1800, 1, 1) + datetime.timedelta(days=i) for i in range(kept + 1)]
+    for day in days[:kept]:
+        assert codec.parse_date(day.isoformat()) == day
+    assert len(codec.DATES) == kept
+    assert codec.parse_date(days[kept].isoformat()) == days[kept]
+    assert list(codec.DATES) == [days[kept].isoformat()]
+    codec.DATES.clear()
