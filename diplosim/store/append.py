@@ -311,6 +311,8 @@ class Appender:
         _v, _id, type_name, type_version, date, payload = old
         if (type_name, type_version, date, payload) == (prepared[0], prepared[1], e.date.isoformat(), prepared[2]):
             return True
-        if type_name != prepared[0] or type_version == prepared[1]:
+        if type_name != prepared[0]:
             return False
-        return self.reader.decode_rows(stream, [old])[0] == e  # stored in an older shape: compare the events
+        # stored in an older version or shape, or by a build that wrote it otherwise (a trailing default written
+        # out): the same event is the same, however it was written
+        return self.reader.decode_rows(stream, [old])[0] == e
