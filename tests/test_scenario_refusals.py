@@ -321,3 +321,20 @@ def test_play_may_end_on_the_latest_horizon_and_not_a_day_later(tmp_path):
 def test_extends_through_a_loop_of_symbolic_links_is_refused_in_one_line(tmp_path):
     (tmp_path / "loop.toml").symlink_to(tmp_path / "loop.toml")
     _refused(tmp_path, HEAD + 'extends = "loop.toml" #<\n', "loop.toml: a loop of symbolic links")
+
+
+def test_a_fork_on_the_first_or_last_day_of_a_base_log_is_inside_it(tmp_path):
+    # a base whose first two events fall on different days: the range runs from the first event's day
+    (tmp_path / "base.toml").write_text(
+        '[log]\ntitle = "two days"\n\n'
+        + "".join(f'[[event]]\nid = "s{n}"\n{EVENT.replace("2017-03-02", day)}sources = ["public record: test"]\n\n'
+                  for n, day in enumerate(("2017-01-01", "2017-01-05", "2017-01-09"))), encoding="utf-8")
+    for fork in (datetime.date(2017, 1, 1), datetime.date(2017, 1, 9)):
+        assert _read(tmp_path, HEAD + f'base = "base.toml"\nfork = {fork}\n').fork == fork
+    _refused(tmp_path, HEAD + 'base = "base.toml"\nfork = 2016-12-31 #<\n',
+             "fork date 2016-12-31 is outside the base log (2017-01-01 – 2017-01-09)")
+
+
+def test_a_key_written_as_a_dotted_key_of_the_scenario_is_named_on_its_own_line(tmp_path):
+    _refused(tmp_path, 'scenario.title = "x"\n# the base:\nscenario.base = 3 #<\n',
+             "base must name a log: \"real\", a shipped log's name or a file (got 3)")

@@ -44,3 +44,12 @@ def test_a_changed_first_strike_answer_does_not_change_the_next():
     w = World(acts=acts, today=START + datetime.timedelta(days=1), me="BBB")
     w.first_strike(5).clear()
     assert w.first_strike(5) == {"AAA": START}
+
+
+def test_a_world_prints_what_a_country_knows_not_the_answers_kept_for_the_day():
+    w = World(acts=[(datetime.date(2018, 3, 14), "GBR", "RUS", "expel 23")], today=datetime.date(2018, 3, 20),
+              me="RUS", countries=("GBR", "RUS"))
+    before = repr(w)
+    assert w.recent(30) == w.acts  # asked once: the answer is kept for the day
+    assert repr(w) == before and "memo" not in before
+    assert before.startswith("World(acts=[(datetime.date(2018, 3, 14), 'GBR', 'RUS', 'expel 23')], ")

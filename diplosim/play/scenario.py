@@ -190,7 +190,7 @@ def _parse(path: Path, chain: tuple[str, ...]) -> Scenario:
     for key in ("name", "title", "question", "answer", "extends"):
         if key in head and not isinstance(head[key], str):
             raise InputError(f"{key} must be a string (got {short(head[key])})", f"{p}:{key_line(text, key)}")
-    lines = {k: key_line(text, k) for k in head}
+    lines = {k: key_line(text, k, table="scenario") for k in head}
     here = _resolve(path, p).parent
     name = str(head.get("name") or path.stem)
 

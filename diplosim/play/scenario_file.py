@@ -18,8 +18,11 @@ def lines_of(text: str, header: str) -> list[int]:
     return [n for n, line in enumerate(text.splitlines(), 1) if pat.match(line)]
 
 
-def key_line(text: str, key: str, start: int = 1, end: int | None = None) -> int:
-    pat = re.compile(rf"^\s*{re.escape(key)}\s*=")
+def key_line(text: str, key: str, start: int = 1, end: int | None = None, table: str | None = None) -> int:
+    """The line of ``key = ...`` between lines ``start`` and ``end`` (or of ``table.key = ...``, a dotted key of the
+    table ``table``); ``start`` when it is not found."""
+    dotted = rf"(?:{re.escape(table)}\s*\.\s*)?" if table else ""
+    pat = re.compile(rf"^\s*{dotted}{re.escape(key)}\s*=")
     lines = text.splitlines()
     for n in range(start, (end or len(lines) + 1)):
         if n - 1 < len(lines) and pat.match(lines[n - 1]):
