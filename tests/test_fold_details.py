@@ -82,6 +82,17 @@ def test_a_cap_brings_forward_the_soonest_departures_first_and_those_without_a_d
     assert [(d.count, d.deadline, d.event_id) for d in m.departures] == [(2, None, "x")]
 
 
+def test_a_cap_brings_forward_the_soonest_of_the_dated_departures_whatever_order_they_were_ordered_in():
+    # 20 people; 4 ordered out by day 30, then 4 by day 20; a cap of 15 by day 10 needs 5 gone by then: the 4 due
+    # on day 20 (the soonest) and 1 of the 4 due on day 30, so 3 are still to leave, on day 30
+    events = [mission(staff=20), expel("late", 2, 4, deadline=30), expel("soon", 3, 4, deadline=20),
+              ev.MissionCapped(id="c", date=day(4), actor="RUS", target="USA", cap=15, deadline=day(10))]
+    m = fold(events, until=day(11)).missions["USA", "RUS"]
+    assert (m.low, m.high) == (15, 15)
+    assert [(d.count, d.deadline, d.event_id) for d in m.departures] == [(3, day(30), "late")]
+    assert (fold(events, until=day(31)).missions["USA", "RUS"].low) == 12
+
+
 @pytest.mark.parametrize("recorded", [False, True])
 def test_about_a_figure_equal_to_the_most_is_kept_after_departures(recorded):
     # between 10 and 30, about 30; 5 leave (by a deadline, or recorded gone): between 5 and 25, about 25, which is

@@ -186,7 +186,7 @@ def test_a_transaction_whose_connection_is_gone_raises_what_ended_it(db):
 
 # --- ids looked up 500 at a time ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("at", [499, 500, 999])
+@pytest.mark.parametrize("at", [0, 1, 498, 499, 500, 999])
 def test_a_stored_id_again_anywhere_in_a_long_batch_is_named(db, at):
     with open_store(db) as s:
         s.append("main", [event_at(0)])
@@ -348,3 +348,34 @@ def test_a_stream_is_read_a_page_of_the_size_readme_states_at_a_time(db, monkeyp
         asked.clear()
         assert list(s.read("main")) == events
     assert asked == [(0, page), (page, 2 * page), (2 * page, 2 * page + 1)]
+
+
+# --- the eighth sample's survivors ---------------------------------------------------------------------------------
+
+def test_a_replayed_state_tells_a_damaged_row_as_the_read_told_it(db):
+    """A row that cannot be read is named by the read (README: "which names the damaged row"); a replay or a state
+    passes that line on as it is, not wrapped in a second one."""
+    with open_store(db) as s:
+        s.append("main", [event_at(i) for i in range(6)])
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("DROP TRIGGER events_append_only_update")
+    conn.execute("UPDATE events SET payload = '[' WHERE version = 3")
+    conn.close()
+    with open_store(db, readonly=True) as s:
+        with pytest.raises(InputError) as read:
+            list(s.read("main"))
+        for call in (lambda: s.state("main"), lambda: s.replay("main"), lambda: s.state_at("main", event_at(5).date)):
+            with pytest.raises(InputError) as info:
+                call()
+            assert str(info.value) == str(read.value)
+    assert str(read.value).startswith(f"{db}: stored event 'e-2' (stream 'main', version 3) cannot be read: ")
+
+
+def test_a_stored_event_that_breaks_a_rule_on_replay_is_told_as_the_rule_it_breaks(db):
+    # rewritten with every hash recomputed: the 11th event now expels more people than the mission has
+    with open_store(db) as s:
+        s.append("main", [event_at(i) for i in range(12)])
+    rewrite_consistently(db, "e-10", 2 * 10**6, field="count")
+    with open_store(db, readonly=True) as s, pytest.raises(RuleViolation) as info:
+        s.replay("main")
+    assert info.value.event_id == "e-10" and "does not replay" not in str(info.value)
