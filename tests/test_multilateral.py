@@ -437,3 +437,17 @@ def test_among_three_countries_the_floor_stops_play_for_the_pair_that_acted(coun
              horizon=d(2018, 6, 30), seed=1, history=hist, stop=Stop(floor=25))
     assert [(e.type, e.target, e.count) for e in r] == [("DiplomatsExpelled", "GBR", 23)]
     assert r.stopped == "the GBR mission in RUS fell below 25 (7 after departures)"  # 30 - 23
+
+
+def test_a_floor_crossed_between_countries_not_both_in_play_does_not_stop_play():
+    # README: stopping works for every pair of the countries in play. France is not in play: its expulsion of 15 of
+    # the 20 British diplomats happens (the world not played), but the British mission in France is not a pair in play
+    hist = [ev.MissionEstablished(id="g", date=d(2018, 1, 1), actor="GBR", target="FRA", staff=20, sources=S),
+            ev.MissionEstablished(id="u", date=d(2018, 1, 1), actor="USA", target="RUS", staff=455, sources=S)]
+    later = [ev.DiplomatsExpelled(id="x", date=d(2018, 3, 20), actor="FRA", target="GBR", count=15,
+                                  deadline=d(2018, 3, 27), sources=S)]
+    r = play(fold(hist), [Policy("RUS", "tit-for-tat", lag_days=3)], countries=("RUS", "USA", "GBR"),
+             start=d(2018, 3, 15), horizon=d(2018, 4, 30), seed=1, history=hist, world_events=later,
+             stop=Stop(floor=10))
+    assert [e.id for e in r] == ["x"] and r.state.missions["GBR", "FRA"].staff == 5
+    assert r.stopped == "horizon 2018-04-30 reached"

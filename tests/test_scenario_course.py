@@ -235,3 +235,23 @@ def test_edits_remove_replace_and_insert_after_an_event_or_after_the_base_events
     assert brought == {"dated-a", "s-a", "s-b", "after-a"}
     assert [e.id for e in events if e.date != d("2016-12-29")] == \
         [e.id for e in sc.base_events if e.date != d("2016-12-29")]
+
+
+def test_an_act_that_cannot_stand_even_without_its_removed_threat_is_dropped_not_a_crash(tmp_path):
+    """keep-possible adapts a base act that resolves a threat the edits removed by leaving the link out; an act that
+    is impossible even then (here an expulsion of 8 from a mission the edits made 5) is dropped, with the reason."""
+    base = ('[log]\ntitle = "t"\n\n' + "".join(
+        f'[[event]]\n{body}\nsources = ["public record: test"]\n\n' for body in (
+            'id = "m"\ntype = "MissionEstablished"\ndate = 2017-01-01\nactor = "USA"\ntarget = "RUS"\nstaff = 10',
+            'id = "threat"\ntype = "ThreatIssued"\ndate = 2017-01-05\nactor = "RUS"\ntarget = "USA"',
+            'id = "x"\ntype = "DiplomatsExpelled"\ndate = 2017-01-10\nactor = "RUS"\ntarget = "USA"\ncount = 8\n'
+            'deadline = 2017-01-20\nresolves = ["threat"]')))
+    (tmp_path / "base.toml").write_text(base, encoding="utf-8")
+    sc = _read(tmp_path, HEAD + 'base = "base.toml"\nafter_fork = "keep-possible"\n\n[[edit]]\nop = "remove"\n'
+                                'id = "threat"\n\n[[edit]]\nop = "replace"\nid = "m"\n\n[[edit.events]]\nid = "m2"\n'
+                                'type = "MissionEstablished"\ndate = 2017-01-01\nactor = "USA"\ntarget = "RUS"\n'
+                                'staff = 5\nsources = ["public record: test"]\n')
+    r = sc.run()
+    assert [(c.event_id, c.action) for c in r.changes] == [("x", "dropped")]
+    assert [e.id for e in r.events] == ["m2"]
+    assert "impossible after the edits" in r.changes[0].reason

@@ -225,3 +225,22 @@ def test_diplomatic_strategies_play_tit_for_tat_in_the_binary_view():
         tft = match(get("tit-for-tat"), get(opp), 40, noise=0.1, seed=3).moves
         for name in ("proportional", "parity-cap", "escalator", "delayed"):
             assert match(get(name), get(opp), 40, noise=0.1, seed=3).moves == tft, (name, opp)
+
+
+def test_a_view_made_without_a_random_source_draws_as_one_seeded_0():
+    # View's docstring: without an rng it draws from random.Random(0). Forgiving half the time shows the draw.
+    forgiving = get("generous-tit-for-tat", p=0.5)
+
+    def view(**kw):
+        return View(own_moves=[None], other_moves=[Measure("expel", 35)], round=2, **kw)
+
+    answers = {seed: forgiving.respond(view(rng=random.Random(seed))) for seed in range(10)}
+    assert {str(a) for a in answers.values()} == {"None", "expel 35"}  # the seed decides
+    assert all(forgiving.respond(view()) == answers[0] for _ in range(3))
+
+
+def test_delayed_strategies_are_equal_when_their_inner_strategies_are():
+    p2 = get("delayed", strategy="generous-tit-for-tat", p=0.2)
+    assert p2 == get("delayed", strategy="generous-tit-for-tat", p=0.2)
+    assert p2 != get("delayed", strategy="generous-tit-for-tat", p=0.5)
+    assert p2 != get("delayed", strategy="tit-for-tat")

@@ -164,7 +164,8 @@ def single(move: Move) -> Measure | None:
 class View:
     """What one side knows when it decides: the moves so far (oldest first) and the situation.
 
-    ``own_moves``/``other_moves``: lists of Measure or None.  ``rng``: the side's own seeded random source.
+    ``own_moves``/``other_moves``: lists of Measure or None.  ``rng``: the side's own seeded random source (a View made
+    without one draws from ``random.Random(0)``, so it decides the same every time).
     ``packages``: what the other side did to me, one :class:`Package` per decision window (empty: restraint); in
     calendar play the history before the start adds one package per day.  ``world``: the multilateral
     situation (see :class:`World`), None in a two-sided match.

@@ -139,7 +139,7 @@ class Delayed(Strategy):
     strategy: str = text("tit-for-tat")
     days: int | None = count(None)
     trigger: str | None = text(None)
-    inner: Strategy | None = field(default=None, repr=False, eq=False)
+    inner: Strategy | None = field(default=None, repr=False)  # equal inner strategies, by their parameters
     _released: bool = field(default=False, init=False, repr=False, eq=False)
 
     @classmethod
