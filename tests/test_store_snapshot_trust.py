@@ -70,31 +70,34 @@ def test_a_snapshot_body_stored_as_text_is_passed_over(db):
     assert _latest(db, 6) == 4
 
 
-def test_more_untrusted_snapshots_than_one_query_fetches_are_paged_through(tmp_path, monkeypatch):
+@pytest.fixture
+def thirty(tmp_path, monkeypatch) -> str:
+    """A stream of 30 events with a snapshot after each."""
     monkeypatch.setattr(facade, "SNAPSHOT_SPACING", 0)
     path = str(tmp_path / "s.db")
     with open_store(path, snapshot_every=1) as s:
         s.append("main", [event_at(i) for i in range(30)])
-    c = sqlite3.connect(path, isolation_level=None)
-    c.execute("UPDATE snapshots SET checksum = zeroblob(32) WHERE version > 11")  # 19 untrusted, newest first
-    c.close()
-    assert (_latest(path, 30), _latest(path, 11), _latest(path, 5)) == (11, 11, 5)
-    c = sqlite3.connect(path, isolation_level=None)
-    c.execute("UPDATE snapshots SET checksum = zeroblob(32)")
-    c.close()
-    assert _latest(path, 30) is None
+    return path
 
 
-def test_the_next_query_starts_just_below_the_oldest_snapshot_of_the_last(tmp_path, monkeypatch):
+def _untrust(path: str, where: str = "") -> None:
+    """Spoil the checksum of the snapshots ``where`` (an SQL condition; every one without it)."""
+    c = sqlite3.connect(path, isolation_level=None)
+    c.execute("UPDATE snapshots SET checksum = zeroblob(32)" + (f" WHERE {where}" if where else ""))
+    c.close()
+
+
+def test_more_untrusted_snapshots_than_one_query_fetches_are_paged_through(thirty):
+    _untrust(thirty, "version > 11")  # 19 untrusted, newest first
+    assert (_latest(thirty, 30), _latest(thirty, 11), _latest(thirty, 5)) == (11, 11, 5)
+    _untrust(thirty)
+    assert _latest(thirty, 30) is None
+
+
+def test_the_next_query_starts_just_below_the_oldest_snapshot_of_the_last(thirty):
     # one query fetches 8 candidates: 23 to 30 untrusted, the newest sound one is 22, the first of the next query
-    monkeypatch.setattr(facade, "SNAPSHOT_SPACING", 0)
-    path = str(tmp_path / "s.db")
-    with open_store(path, snapshot_every=1) as s:
-        s.append("main", [event_at(i) for i in range(30)])
-    c = sqlite3.connect(path, isolation_level=None)
-    c.execute("UPDATE snapshots SET checksum = zeroblob(32) WHERE version > 22")
-    c.close()
-    assert _latest(path, 30) == 22
+    _untrust(thirty, "version > 22")
+    assert _latest(thirty, 30) == 22
 
 
 def test_the_latest_snapshot_at_a_date_ends_on_or_before_it(tmp_path, monkeypatch):
