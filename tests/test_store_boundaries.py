@@ -13,6 +13,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+from conftest import run_cli
 from store_tamper import rewrite_consistently
 from store_writer import event_at
 
@@ -379,3 +380,24 @@ def test_a_stored_event_that_breaks_a_rule_on_replay_is_told_as_the_rule_it_brea
     with open_store(db, readonly=True) as s, pytest.raises(RuleViolation) as info:
         s.replay("main")
     assert info.value.event_id == "e-10" and "does not replay" not in str(info.value)
+
+
+def test_store_init_makes_an_empty_sqlite_file_a_store_and_says_it_created_it(tmp_path):
+    # README: an SQLite file that holds nothing is made a store, as a missing file would be; `store init` says which
+    path = tmp_path / "empty.db"
+    c = sqlite3.connect(path)
+    c.execute("CREATE TABLE t (x)")
+    c.execute("DROP TABLE t")  # an SQLite file, with nothing in it
+    c.commit()
+    c.close()
+    done = run_cli("state", "--store", str(path))  # reading does not make it a store
+    assert (done.returncode, done.stderr.strip()) == (2, f"diplosim: {path}: not a diplosim store (no such table: meta)")
+    done = run_cli("store", "init", str(path))
+    assert (done.returncode, done.stdout.strip()) == (0, f"created {path} (a snapshot every 1000 events)")
+    done = run_cli("store", "init", str(path))
+    assert (done.returncode, done.stdout.strip()) == (0, f"{path} is a diplosim store already (0 streams); "
+                                                         f"nothing changed")
+    with open_store(path) as s:
+        assert not s.created
+    with open_store(tmp_path / "new.db") as s:
+        assert s.created

@@ -84,12 +84,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     from ..core.errors import InputError
     from ..store.facade import open_store
 
-    existed = Path(args.db).exists() and Path(args.db).stat().st_size > 0
     if not Path(args.db).exists():
         from ..core.files import check_writable
         check_writable(args.db)
     with open_store(args.db, snapshot_every=args.snapshot_every) as store:
-        if existed:
+        if not store.created:
             if args.snapshot_every is not None and args.snapshot_every != store.snapshot_every:
                 raise InputError(f"a store already, with a snapshot every {store.snapshot_every} events; nothing "
                                  f"changed", args.db)

@@ -37,6 +37,8 @@ class Context:
         self.conn: sqlite3.Connection = None  # type: ignore[assignment]  # set by connect, None once closed
         self.snapshot_every = schema.DEFAULT_SNAPSHOT_EVERY
         self.meta: dict[str, str] = {}
+        #: whether this connection made the store (a new file, or an SQLite file that held nothing)
+        self.created = False
         #: called when a write transaction fails: the parts forget what they cached from it
         self.on_rollback: list[Callable[[], None]] = []
         #: write transactions open (an append inside :meth:`Store.transaction` joins the outer one), and whether one
@@ -174,6 +176,7 @@ def connect(path: str, *, must_exist: bool, readonly: bool, snapshot_every: int 
         # an SQLite file holding nothing (a creation interrupted before its commit leaves one) is made a store too
         if create or (not must_exist and not readonly and schema.is_empty(conn)):
             meta = schema.create(conn, snapshot_every or schema.DEFAULT_SNAPSHOT_EVERY)
+            ctx.created = meta is not None  # None: another process made it meanwhile
         else:
             meta = None
         if meta is None and mode == "ro":

@@ -115,6 +115,11 @@ class Store:
     def meta(self) -> dict[str, str]:
         return self._ctx.meta
 
+    @property
+    def created(self) -> bool:
+        """Whether opening made the store: the file was missing, or an SQLite file that held nothing."""
+        return self._ctx.created
+
     def close(self) -> None:
         """Close the connection (a clean close checkpoints the write-ahead log into the file)."""
         if self._ctx.conn is not None:
